@@ -1,0 +1,133 @@
+"""The pipeline, top to bottom: spec -> plan -> generate -> reviewed markdown -> Course -> render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from courseware.content.files import ContentFile, parse_content, read_content_file, render_file
+from courseware.course import read_course
+from courseware.errors import BuildRefused, CoursewareError
+from courseware.generate.provider import Provider, ProviderContext, make_provider
+from courseware.plan import CONFLICT, NEW, STALE, Task, plan, status
+from courseware.sources import read_sources, sources_digest
+from courseware.spec.load import LoadedSpec, load_spec
+from courseware.writer import Writer
+
+
+@dataclass(frozen=True)
+class Options:
+    output: Path = Path("output")
+    provider: str | None = None
+    frozen: bool = False
+    force: bool = False
+    regenerate: tuple[str, ...] = ()
+    formats: tuple[str, ...] | None = None
+
+
+@dataclass
+class Planned:
+    """A course's tasks with their status and the files already there."""
+
+    loaded: LoadedSpec
+    provider: Provider
+    content_dir: Path
+    tasks: list[Task]
+    statuses: dict[str, str]
+    files: dict[str, ContentFile]
+
+
+@dataclass
+class Report:
+    course_id: str
+    content_dir: Path
+    statuses: dict[str, str]
+    generated: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)
+
+
+def plan_course(spec_path: Path, options: Options) -> Planned:
+    """Load the spec and its sources, plan the tasks and read what content exists. Writes nothing."""
+    loaded = load_spec(spec_path)
+    spec = loaded.spec
+    sources = read_sources(spec.sources, loaded.root)
+    provider = make_provider(options.provider or spec.llm.provider, ProviderContext(spec, sources))
+    content_dir = options.output / spec.course.id / "content"
+    tasks = plan(spec, sources_digest(sources), provider.identity())
+    files = {}
+    for task in tasks:
+        file = read_content_file(content_dir / task.path, str(content_dir / task.path))
+        if file is not None:
+            files[task.id] = file
+    statuses = {t.id: status(t, files[t.id].recorded if t.id in files else None) for t in tasks}
+    return Planned(loaded, provider, content_dir, tasks, statuses, files)
+
+
+def build(spec_path: Path, options: Options) -> Report:
+    """Generate what is new or stale, keep hand edits, write the markdown, then render."""
+    planned = plan_course(spec_path, options)
+    check_selectors(planned.tasks, options.regenerate)
+    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses)
+    chosen = [t for t in planned.tasks if _should_generate(t, planned.statuses[t.id], options)]
+    report.conflicts = [t.id for t in planned.tasks if planned.statuses[t.id] == CONFLICT and t not in chosen]
+
+    if options.frozen:
+        pending = [t for t in planned.tasks if planned.statuses[t.id] in (NEW, STALE, CONFLICT)]
+        if pending:
+            listed = ", ".join(f"{t.id} ({planned.statuses[t.id]})" for t in pending)
+            raise BuildRefused(f"{planned.loaded.path}: frozen build, but {len(pending)} task(s) would be generated: {listed}; run 'courseware build' and commit the content")
+        chosen = []
+
+    # Every kept file must read back before anything is written: a broken hand edit stops here.
+    for task in planned.tasks:
+        if task not in chosen and task.id in planned.files:
+            parse_content(task, planned.files[task.id])
+
+    generated = {task.id: planned.provider.generate(task) for task in chosen}
+    writer = Writer(planned.content_dir)
+    for task in chosen:
+        text = render_file(task, generated[task.id], planned.provider.name, planned.provider.model)
+        if writer.write_text(task.path, text):
+            report.written.append(task.path)
+    report.generated = list(generated)
+
+    if report.conflicts:
+        return report  # the kept conflicting files are not rendered over; the CLI exits non-zero
+    _render(planned, options, report)
+    return report
+
+
+def render_course(spec_path: Path, options: Options) -> Report:
+    """Re-render from the reviewed markdown alone: no provider call."""
+    planned = plan_course(spec_path, options)
+    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses)
+    _render(planned, options, report)
+    return report
+
+
+def _render(planned: Planned, options: Options, report: Report) -> None:
+    from courseware.render import render
+
+    course = read_course(planned.loaded, planned.tasks, planned.content_dir)
+    formats = list(options.formats or planned.loaded.spec.outputs)
+    dist = Writer(planned.content_dir.parent / "dist")
+    report.rendered, report.unavailable = render(course, formats, dist)
+
+
+def _should_generate(task: Task, state: str, options: Options) -> bool:
+    if any(task.matches(selector) for selector in options.regenerate):
+        return True
+    if state in (NEW, STALE):
+        return True
+    return state == CONFLICT and options.force
+
+
+def check_selectors(tasks: list[Task], selectors: tuple[str, ...]) -> None:
+    """Every --regenerate value must name a task, a lesson, 'course' or 'all'."""
+    for selector in selectors:
+        if not any(t.matches(selector) for t in tasks):
+            raise CoursewareError(f"--regenerate {selector}: no such task or lesson; see 'courseware plan' for task ids")
+

@@ -1,0 +1,217 @@
+"""The command line: thin commands over the pipeline; heavy modules are imported inside them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Turn a YAML course spec into reviewed markdown courseware.\n\nExit codes: 0 success; 1 invalid input, or a build refused (conflict with a hand edit, stale content under --frozen); 2 wrong command-line usage.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+SpecsArg = Annotated[list[Path], typer.Argument(help="Spec files, or folders of *.yaml specs.", show_default=False)]
+SpecArg = Annotated[Path, typer.Argument(help="The course spec (YAML).", show_default=False)]
+OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Folder that holds <course-id>/content and <course-id>/dist.")]
+ProviderOpt = Annotated[Optional[str], typer.Option("--provider", help="Provider to use instead of the spec's llm.provider (e.g. offline).")]
+
+
+def _spec_files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not inside:
+                _fail([f"{path}: no spec files (*.yaml) in this folder"])
+            found += inside
+        else:
+            found.append(path)
+    return found
+
+
+def _fail(lines: list[str], code: int = 1) -> None:
+    for line in lines:
+        print(line, file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+@app.command()
+def init(
+    course_id: Annotated[str, typer.Argument(help="Id of the new course: letters, digits and '-'.", show_default=False)],
+    title: Annotated[str, typer.Option(help="Course title.")] = "Getting Started with courseware",
+    language: Annotated[str, typer.Option(help="BCP 47 language tag of the course.")] = "en",
+    folder: Annotated[Path, typer.Option("--dir", help="Folder for the spec and its sources.")] = Path("course_specs"),
+) -> None:
+    """Scaffold a commented spec and a sources folder that build as they are.
+
+    Example: courseware init intro-statistics --title "Introductory Statistics"
+    """
+    from courseware.errors import CoursewareError
+    from courseware.scaffold import scaffold
+
+    try:
+        written = scaffold(folder, course_id, title, language)
+    except CoursewareError as exc:
+        _fail(exc.lines())
+    for path in written:
+        print(f"created {path}")
+    print(f"next: edit {written[0]}, then run 'courseware validate {written[0]}'")
+
+
+@app.command()
+def validate(specs: SpecsArg) -> None:
+    """Check specs: every problem as FILE:LINE:COL: key.path: message.
+
+    Example: courseware validate course_specs/blended-teaching.yaml
+    """
+    from courseware.errors import CoursewareError
+    from courseware.spec.load import load_spec
+
+    failed = False
+    for path in _spec_files(specs):
+        try:
+            spec = load_spec(path).spec
+        except CoursewareError as exc:
+            failed = True
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+            continue
+        lessons = spec.lessons()
+        print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.sources)} sources")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def plan(
+    spec: SpecArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    output: OutputOpt = Path("output"),
+    provider: ProviderOpt = None,
+) -> None:
+    """List the generation tasks with content key and status, calling no model.
+
+    Statuses: new, current, stale, edited (kept), conflict (edited, and its inputs changed).
+
+    Example: courseware plan course_specs/blended-teaching.yaml --json
+    """
+    from courseware.build import Options, plan_course
+    from courseware.errors import CoursewareError
+
+    try:
+        planned = plan_course(spec, Options(output=output, provider=provider))
+    except CoursewareError as exc:
+        _fail(exc.lines())
+    rows = [
+        {"id": t.id, "kind": t.kind, "lesson": t.lesson_id, "path": str(planned.content_dir / t.path), "key": t.key, "status": planned.statuses[t.id]}
+        for t in planned.tasks
+    ]
+    if as_json:
+        import json
+
+        print(json.dumps({"course": planned.loaded.spec.course.id, "provider": planned.provider.identity(), "tasks": rows}, indent=2, ensure_ascii=False))
+        return
+    from collections import Counter
+
+    from rich.table import Table
+
+    table = Table("task", "status", "key", "file", box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(row["id"], row["status"], row["key"][:12], row["path"])
+    console = _console()
+    console.print(table)
+    counts = Counter(r["status"] for r in rows)
+    console.print(f"{len(rows)} tasks: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())), markup=False)
+
+
+@app.command()
+def build(
+    specs: SpecsArg,
+    output: OutputOpt = Path("output"),
+    provider: ProviderOpt = None,
+    frozen: Annotated[bool, typer.Option("--frozen", help="Call no model; fail listing the tasks that would be generated (for CI).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Regenerate conflicting files, overwriting their hand edits.")] = False,
+    regenerate: Annotated[Optional[list[str]], typer.Option("--regenerate", help="Regenerate a task or a lesson (e.g. m1-l2 or m1-l2/quiz) even if current or edited.")] = None,
+    formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats to render instead of the spec's outputs.")] = None,
+) -> None:
+    """Generate what is new or stale, keep hand edits, write reviewed markdown, render.
+
+    Example: courseware build course_specs/ --provider offline
+    """
+    from courseware.build import Options, build as run_build
+
+    _each_spec(specs, run_build, Options(output=output, provider=provider, frozen=frozen, force=force, regenerate=tuple(regenerate or ()), formats=_formats(formats)))
+
+
+@app.command()
+def render(
+    specs: SpecsArg,
+    output: OutputOpt = Path("output"),
+    formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats to render instead of the spec's outputs.")] = None,
+) -> None:
+    """Re-render from the reviewed markdown, without any model call.
+
+    Example: courseware render course_specs/blended-teaching.yaml
+    """
+    from courseware.build import Options, render_course
+
+    _each_spec(specs, render_course, Options(output=output, formats=_formats(formats)))
+
+
+def _formats(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    from courseware.spec.model import OUTPUTS
+
+    chosen = tuple(f.strip() for f in value.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in OUTPUTS]
+    if unknown:
+        _fail([f"--formats: unknown format(s) {', '.join(unknown)}; choose from {', '.join(OUTPUTS)}"], code=2)
+    return chosen
+
+
+def _each_spec(specs: list[Path], run, options) -> None:
+    from collections import Counter
+
+    from courseware.errors import CoursewareError
+
+    failed = False
+    console = _console()
+    for path in _spec_files(specs):
+        try:
+            report = run(path, options)
+        except CoursewareError as exc:
+            failed = True
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+            continue
+        counts = Counter(report.statuses.values())
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
+        for task_id in report.conflicts:
+            failed = True
+            print(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. Merge by hand, or rerun with --regenerate {task_id} (or --force) to replace it", file=sys.stderr)
+        if report.rendered or report.unavailable:
+            line = f"{report.course_id}: rendered {', '.join(report.rendered) or 'nothing'}"
+            if report.unavailable:
+                line += f"; not available in this version: {', '.join(report.unavailable)}"
+            console.print(line, markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

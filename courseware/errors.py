@@ -1,0 +1,50 @@
+"""The one exception family for everything a user can cause; the CLI prints it without a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: a file, a 1-based line and column, a key path and a message."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class CoursewareError(Exception):
+    """A problem the user can fix. `lines()` is what the CLI prints, one problem a line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str = "", problems: list[Problem] | None = None):
+        self.problems = list(problems or [])
+        super().__init__(message or "\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        """The lines to print: one per problem, or the message."""
+        return [str(p) for p in self.problems] or str(self).splitlines() or ["error"]
+
+
+class SpecError(CoursewareError):
+    """The course spec is invalid."""
+
+
+class ContentError(CoursewareError):
+    """A markdown content file (generated or hand-edited) cannot be read back."""
+
+
+class GenerationError(CoursewareError):
+    """A provider could not produce valid content for a task."""
+
+
+class BuildRefused(CoursewareError):
+    """The build stopped on purpose: a conflict with a hand edit, or stale content in frozen mode."""

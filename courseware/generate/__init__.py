@@ -1,0 +1,1 @@
+"""Generation: providers turn a planned task into content (offline extracts, models answer)."""

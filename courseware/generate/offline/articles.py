@@ -1,0 +1,80 @@
+"""Offline lesson texts and course overview: the most relevant source paragraphs, each cited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courseware.content.model import Article, Paragraph, Section
+from courseware.errors import GenerationError
+from courseware.generate.offline.corpus import Citations, Corpus
+
+SECOND_PARAGRAPH_RATIO = 0.6  # a second paragraph must score this share of the best one
+LONG_LESSON_MINUTES = 45
+
+
+def lesson_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Article:
+    """One section per key point, built from the best-matching passages not used yet."""
+    lesson = inputs["lesson"]
+    citations, used = Citations(), set()
+    per_point = 2 if lesson["duration"] >= LONG_LESSON_MINUTES else 1
+    sections = []
+    for point in lesson["key_points"]:
+        ranked = corpus.ranked((point, 1.0), (lesson["title"], 0.3), skip=used)
+        if not ranked:
+            raise GenerationError(f"{task_id}: no source passage matches the key point '{point}'; add a source that covers it or reword the key point")
+        chosen = [ranked[0]] + [r for r in ranked[1:per_point] if r[0] >= SECOND_PARAGRAPH_RATIO * ranked[0][0]]
+        paragraphs = []
+        for _, i in chosen:
+            used.add(i)
+            passage = corpus.passages[i]
+            paragraphs.append(Paragraph(text=passage.text, cites=[citations.cite(passage)]))
+        sections.append(Section(heading=point, paragraphs=paragraphs))
+    goals = " ".join(o["text"] for o in lesson["objectives"])
+    intro_ranked = corpus.ranked((lesson["title"], 1.0), (goals, 0.5), skip=used)
+    intro = []
+    if intro_ranked:
+        passage = corpus.passages[intro_ranked[0][1]]
+        intro_cite = citations.cite(passage)
+        intro = [Paragraph(text=passage.text, cites=[intro_cite])]
+    return _renumbered(Article(title=lesson["title"], intro=intro, sections=sections, references=citations.references))
+
+
+def overview_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Article:
+    """The course introduction and a paragraph per module."""
+    course = inputs["course"]
+    citations, used = Citations(), set()
+    goals = " ".join(o["text"] for o in inputs["objectives"])
+    intro = []
+    ranked = corpus.ranked((course["title"], 1.0), (course["description"], 0.7), (goals, 0.4))
+    if ranked:
+        passage = corpus.passages[ranked[0][1]]
+        used.add(ranked[0][1])
+        intro.append(Paragraph(text=passage.text, cites=[citations.cite(passage)]))
+    sections = []
+    for module in inputs["modules"]:
+        lessons = " ".join(lesson["title"] for lesson in module["lessons"])
+        ranked = corpus.ranked((module["title"], 1.0), (module["summary"], 0.7), (lessons, 0.5), skip=used)
+        if not ranked:
+            raise GenerationError(f"{task_id}: no source passage matches module '{module['title']}'; add a source that covers it")
+        used.add(ranked[0][1])
+        passage = corpus.passages[ranked[0][1]]
+        sections.append(Section(heading=module["title"], paragraphs=[Paragraph(text=passage.text, cites=[citations.cite(passage)])]))
+    return _renumbered(Article(title=course["title"], intro=intro, sections=sections, references=citations.references))
+
+
+def _renumbered(article: Article) -> Article:
+    """Number references in reading order (the intro is chosen last but read first)."""
+    order: list[int] = []
+    for paragraph in article.paragraphs():
+        order += [c for c in paragraph.cites if c not in order]
+    new_number = {old: new for new, old in enumerate(order, start=1)}
+
+    def remap(paragraphs: list[Paragraph]) -> list[Paragraph]:
+        return [Paragraph(text=p.text, cites=[new_number[c] for c in p.cites]) for p in paragraphs]
+
+    return Article(
+        title=article.title,
+        intro=remap(article.intro),
+        sections=[Section(heading=s.heading, paragraphs=remap(s.paragraphs)) for s in article.sections],
+        references=[article.references[old - 1] for old in order],
+    )

@@ -1,0 +1,127 @@
+"""Offline quizzes from the course's key terms: multiple choice, true/false and cloze items.
+
+Each item is a source sentence that uses a key term. The answer is placed by a shuffle seeded
+from the item, distractors are other terms of the course, and feedback quotes the source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from courseware.content.model import BLANK, Option, Quiz, QuizItem
+from courseware.errors import GenerationError
+from courseware.generate.offline.corpus import Corpus
+from courseware.generate.offline.phrases import phrases
+from courseware.generate.offline.terms import Term
+from courseware.generate.offline.text import sentences, strip_bold, word_count
+from courseware.sources import Passage
+
+MIN_WORDS, MAX_WORDS = 6, 45
+PASSAGES_PER_LESSON = 12
+DISTRACTORS = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    term: Term
+    sentence: str
+    passage: Passage
+
+
+def lesson_quiz(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Quiz:
+    """`questions` items cycling through `kinds`, each on its own term where the sources allow."""
+    lesson, settings = inputs["lesson"], inputs["quiz"]
+    words = phrases(inputs["course"]["language"])
+    candidates = _candidates(corpus, lesson)
+    if not candidates:
+        raise GenerationError(f"{task_id}: no source sentence near this lesson uses a key term; mark key terms in **bold** in the sources")
+    chosen = _choose(candidates, settings["questions"])
+    objectives = [o["id"] for o in lesson["objectives"]] or ["-"]
+    items = []
+    for n, candidate in enumerate(chosen):
+        kind = settings["kinds"][n % len(settings["kinds"])]
+        rng = random.Random(hashlib.sha256(f"{inputs['course']['id']}/{lesson['id']}/{n}/{candidate.term.key}".encode()).hexdigest())
+        make = {"multiple_choice": _multiple_choice, "true_false": _true_false, "cloze": _cloze}[kind]
+        kind, prompt, options = make(candidate, corpus.terms, rng, words)
+        feedback = f"{words['source_says']} “{candidate.sentence}” ({candidate.passage.source} § {candidate.passage.section})"
+        items.append(QuizItem(kind=kind, objective=objectives[n % len(objectives)], prompt=prompt, options=options, feedback=feedback))
+    return Quiz(title=lesson["title"], items=items)
+
+
+def _candidates(corpus: Corpus, lesson: dict[str, Any]) -> list[Candidate]:
+    ranked = corpus.ranked((lesson["title"], 1.0), (" ".join(lesson["key_points"]), 1.0))[:PASSAGES_PER_LESSON]
+    found = []
+    for _, i in ranked:
+        passage = corpus.passages[i]
+        for sentence in sentences(strip_bold(passage.text)):
+            if not MIN_WORDS <= word_count(sentence) <= MAX_WORDS or BLANK in sentence:
+                continue
+            for term in corpus.terms:
+                if term.count_in(sentence) == 1:
+                    found.append(Candidate(term, sentence, passage))
+    return found
+
+
+def _choose(candidates: list[Candidate], count: int) -> list[Candidate]:
+    """Prefer a new term and a new sentence for every item; reuse terms only when needed."""
+    chosen: list[Candidate] = []
+    for allow_repeat_term in (False, True):
+        for candidate in candidates:
+            if len(chosen) == count:
+                return chosen
+            if any(c.sentence == candidate.sentence for c in chosen):
+                continue
+            if not allow_repeat_term and any(c.term.key == candidate.term.key for c in chosen):
+                continue
+            chosen.append(candidate)
+    return chosen
+
+
+def _distractors(candidate: Candidate, terms: list[Term], rng: random.Random, count: int) -> list[str]:
+    """Other course terms of similar length that do not appear in the sentence."""
+    answer = candidate.term
+    pool = [
+        t for t in terms
+        if t.key != answer.key and t.key not in answer.key and answer.key not in t.key and not t.count_in(candidate.sentence)
+    ]
+    pool.sort(key=lambda t: (abs(len(t.text) - len(answer.text)), t.key))
+    picked = rng.sample(pool[: max(count * 3, count)], min(count, len(pool)))
+    if picked and all(len(t.text) < len(answer.text) for t in picked):
+        longer = [t for t in pool if len(t.text) >= len(answer.text) and t not in picked]
+        if longer:  # the right answer must not be the one longest option
+            picked[-1] = longer[0]
+    return [t.text for t in picked]
+
+
+Made = tuple[str, str, list[Option]]
+
+
+def _multiple_choice(candidate: Candidate, terms: list[Term], rng: random.Random, words: dict[str, str]) -> Made:
+    wrong = _distractors(candidate, terms, rng, DISTRACTORS)
+    if not wrong:
+        return _cloze(candidate, terms, rng, words)
+    options = [Option(text=candidate.term.text, correct=True)] + [Option(text=t, correct=False) for t in wrong]
+    rng.shuffle(options)
+    return "multiple_choice", f"{words['which_term']} {candidate.term.blank_out(candidate.sentence, BLANK)}", options
+
+
+def _true_false(candidate: Candidate, terms: list[Term], rng: random.Random, words: dict[str, str]) -> Made:
+    statement_is_true = rng.random() < 0.5
+    statement = candidate.sentence
+    if not statement_is_true:
+        wrong = _distractors(candidate, terms, rng, 1)
+        if wrong:
+            statement = candidate.term.blank_out(candidate.sentence, wrong[0])
+            if candidate.sentence[:1].isupper():
+                statement = statement[:1].upper() + statement[1:]
+        else:
+            statement_is_true = True
+    options = [Option(text=words["true"], correct=statement_is_true), Option(text=words["false"], correct=not statement_is_true)]
+    return "true_false", f"{words['true_or_false']} {statement}", options
+
+
+def _cloze(candidate: Candidate, terms: list[Term], rng: random.Random, words: dict[str, str]) -> Made:
+    return "cloze", f"{words['fill_blank']} {candidate.term.blank_out(candidate.sentence, BLANK)}", [Option(text=candidate.term.text, correct=True)]

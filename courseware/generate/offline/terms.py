@@ -1,0 +1,52 @@
+"""Key terms of a course: the phrases its sources set in bold, else its most telling words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+from courseware.generate.offline.text import BOLD, terms, word_count
+from courseware.sources import Passage
+
+MIN_TERMS = 8
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # as first written in the sources
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.text.casefold().split())
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        words = [re.escape(w) for w in self.text.split()]
+        return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+    def count_in(self, text: str) -> int:
+        return len(self.pattern.findall(text))
+
+    def blank_out(self, text: str, replacement: str) -> str:
+        return self.pattern.sub(replacement, text, count=1)
+
+
+def key_terms(passages: list[Passage], language: str) -> list[Term]:
+    """Bold phrases of one to five words, in order of first use; frequent words if there are too few."""
+    found: dict[str, Term] = {}
+    for passage in passages:
+        for phrase in BOLD.findall(passage.text):
+            term = Term(" ".join(phrase.split()))
+            if 1 <= word_count(term.text) <= 5 and term.key not in found:
+                found[term.key] = term
+    if len(found) < MIN_TERMS:
+        document_frequency: Counter[str] = Counter()
+        for passage in passages:
+            document_frequency.update({w for w in terms(passage.text, language) if len(w) >= 5 and not w.isdigit()})
+        for word, df in document_frequency.most_common():
+            if df < 2 or len(found) >= 4 * MIN_TERMS:
+                break
+            found.setdefault(word, Term(word))
+    return list(found.values())

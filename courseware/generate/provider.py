@@ -1,0 +1,61 @@
+"""The one interface every provider implements, and the registry that finds them by name."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from courseware.errors import CoursewareError
+
+if TYPE_CHECKING:
+    from courseware.content.model import Article, Quiz, SlideDeck
+    from courseware.plan import Task
+    from courseware.sources import SourceDocument
+    from courseware.spec.model import Spec
+
+
+@dataclass(frozen=True)
+class ProviderContext:
+    """What a provider may read besides the task: the spec and its source documents."""
+
+    spec: Spec
+    sources: list[SourceDocument]
+
+
+class Provider(ABC):
+    """Turns one task into one content model."""
+
+    name: str = ""
+    model: str = ""
+
+    def identity(self) -> dict:
+        """Everything about this provider that decides its output; part of every content key."""
+        return {"provider": self.name, "model": self.model}
+
+    @abstractmethod
+    def generate(self, task: Task) -> Article | Quiz | SlideDeck:
+        """Produce the content for `task`, or raise GenerationError naming it."""
+
+
+PROVIDERS: dict[str, Callable[[ProviderContext], Provider]] = {}
+
+
+def register(name: str) -> Callable[[Callable[[ProviderContext], Provider]], Callable[[ProviderContext], Provider]]:
+    """Class decorator: make a provider available under `name`."""
+
+    def add(factory: Callable[[ProviderContext], Provider]) -> Callable[[ProviderContext], Provider]:
+        PROVIDERS[name] = factory
+        return factory
+
+    return add
+
+
+def make_provider(name: str, context: ProviderContext) -> Provider:
+    """The provider called `name`; a clear error lists the available ones."""
+    import courseware.generate.offline  # noqa: F401  (registers itself)
+
+    if name not in PROVIDERS:
+        raise CoursewareError(f"unknown provider '{name}'; available: {', '.join(sorted(PROVIDERS))}")
+    return PROVIDERS[name](context)

@@ -1,0 +1,1 @@
+"""Reviewed markdown: content models to markdown files and back, with front matter."""

@@ -1,0 +1,56 @@
+"""The YAML front matter each generated file carries: task, content key, provider, model, body hash."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import yaml
+
+from courseware.errors import ContentError, Problem
+
+FENCE = "---\n"
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """What a generated file records about the task it came from."""
+
+    task: str
+    key: str
+    provider: str
+    model: str
+    body_sha256: str
+
+    def dump(self) -> str:
+        """The front matter block, keys in a fixed order."""
+        data = {"task": self.task, "key": self.key, "provider": self.provider, "model": self.model, "body_sha256": self.body_sha256}
+        return FENCE + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + FENCE
+
+
+def body_hash(body: str) -> str:
+    """The hash that tells a hand edit: line endings are normalised first."""
+    return hashlib.sha256(body.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def split(text: str, name: str) -> tuple[FrontMatter, str, int]:
+    """Split a file into its front matter, its body and the line number the body starts on."""
+    text = text.replace("\r\n", "\n")
+    if not text.startswith(FENCE):
+        raise ContentError(problems=[Problem(name, 1, 1, "", "missing front matter (a '---' block with task and key); restore it from git or delete the file to regenerate it")])
+    end = text.find("\n" + FENCE, len(FENCE) - 1)
+    if end < 0:
+        raise ContentError(problems=[Problem(name, 1, 1, "", "the front matter is not closed by a '---' line")])
+    header = text[len(FENCE) : end + 1]
+    body = text[end + 1 + len(FENCE) :]
+    try:
+        data = yaml.safe_load(header)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise ContentError(problems=[Problem(name, line, 1, "", f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    fields = ("task", "key", "provider", "model", "body_sha256")
+    if not isinstance(data, dict) or any(not isinstance(data.get(f), str) for f in fields):
+        raise ContentError(problems=[Problem(name, 2, 1, "", f"the front matter needs the keys {', '.join(fields)}; restore it from git")])
+    first_body_line = header.count("\n") + 3
+    return FrontMatter(**{f: data[f] for f in fields}), body, first_body_line

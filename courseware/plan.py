@@ -1,0 +1,103 @@
+"""Planning: the generation tasks of a course, each with a content key and a status. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from courseware.spec.model import Lesson, Spec
+
+# Bump when a markdown format or the meaning of a task changes: every key changes with it.
+FORMAT_VERSION = 1
+
+NEW, CURRENT, STALE, EDITED, CONFLICT = "new", "current", "stale", "edited", "conflict"
+STATUS_HELP = {
+    NEW: "not generated yet",
+    CURRENT: "generated from the current spec and sources",
+    STALE: "the spec, sources or provider changed since it was generated",
+    EDITED: "edited by hand; kept",
+    CONFLICT: "edited by hand, and the spec, sources or provider changed since",
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of generation: `kind` of content for a lesson (or the course), written to `path`."""
+
+    id: str
+    kind: str  # overview | lesson | quiz | slides
+    lesson_id: str | None
+    path: str  # relative to the course's content folder
+    inputs: dict[str, Any]
+    key: str
+
+    def matches(self, selector: str) -> bool:
+        """Whether `--regenerate selector` names this task (its id, its lesson id, or 'all')."""
+        return selector in ("all", self.id, self.lesson_id, "course" if self.kind == "overview" else None)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What an existing content file says about itself."""
+
+    key: str
+    edited: bool
+
+
+def content_key(kind: str, inputs: dict[str, Any], provider: dict[str, Any]) -> str:
+    """The hash of everything that decides a task's output."""
+    payload = {"format": FORMAT_VERSION, "kind": kind, "inputs": inputs, "provider": provider}
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def plan(spec: Spec, sources: dict[str, str], provider: dict[str, Any]) -> list[Task]:
+    """Every task of the course in a stable order: the overview, then per lesson its text, quiz, slides."""
+    course = spec.course.model_dump(include={"id", "title", "language", "audience", "level"})
+    objectives = {o.id: o.model_dump() for o in spec.objectives}
+    overview_inputs = {
+        "course": {**course, "description": spec.course.description},
+        "objectives": [o.model_dump() for o in spec.objectives],
+        "modules": [
+            {"id": m.id, "title": m.title, "summary": m.summary, "lessons": [{"id": l.id, "title": l.title} for l in m.lessons]}
+            for m in spec.modules
+        ],
+        "sources": sources,
+    }
+    tasks = [_task("overview", None, "course.md", overview_inputs, provider)]
+    for lesson in spec.lessons():
+        facts = _lesson_facts(lesson, objectives)
+        per_kind = {
+            "lesson": {"lesson": {**facts, "duration": lesson.duration}},
+            "quiz": {"lesson": facts, "quiz": lesson.quiz.model_dump(include={"questions", "kinds"})},
+            "slides": {"lesson": facts, "slides": lesson.slides.model_dump()},
+        }
+        for kind, specific in per_kind.items():
+            inputs = {"course": course, **specific, "sources": sources}
+            tasks.append(_task(kind, lesson.id, f"{lesson.id}/{kind}.md", inputs, provider))
+    return tasks
+
+
+def _lesson_facts(lesson: Lesson, objectives: dict[str, dict]) -> dict[str, Any]:
+    return {
+        "id": lesson.id,
+        "title": lesson.title,
+        "objectives": [objectives[ref] for ref in lesson.objectives if ref in objectives],
+        "key_points": list(lesson.key_points),
+    }
+
+
+def _task(kind: str, lesson_id: str | None, path: str, inputs: dict[str, Any], provider: dict[str, Any]) -> Task:
+    task_id = f"{lesson_id}/{kind}" if lesson_id else "course/overview"
+    return Task(task_id, kind, lesson_id, path, inputs, content_key(kind, inputs, provider))
+
+
+def status(task: Task, recorded: Recorded | None) -> str:
+    """new, current, stale, edited or conflict, from what the existing file records."""
+    if recorded is None:
+        return NEW
+    if recorded.key == task.key:
+        return EDITED if recorded.edited else CURRENT
+    return CONFLICT if recorded.edited else STALE

@@ -1,0 +1,97 @@
+"""Cross-checks the schema cannot express: unique ids, references, coverage and source files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from courseware.spec.locate import format_path
+from courseware.spec.model import Spec
+
+Located = tuple[list[str | int], str]
+
+
+def cross_check(spec: Spec, root: Path) -> list[Located]:
+    """Every cross-reference problem of `spec`, as (key path, message) pairs."""
+    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root)]
+
+
+def _unique_ids(spec: Spec) -> list[Located]:
+    problems: list[Located] = []
+    first_at: dict[str, list] = {}
+
+    def claim(ident: str, loc: list) -> None:
+        if ident.casefold() in first_at:
+            where = format_path(first_at[ident.casefold()])
+            problems.append(([*loc, "id"], f"duplicate id '{ident}', already used by {where}; ids must be unique in the course"))
+        else:
+            first_at[ident.casefold()] = loc
+
+    for i, objective in enumerate(spec.objectives):
+        claim(objective.id, ["objectives", i])
+    for m, module in enumerate(spec.modules):
+        claim(module.id, ["modules", m])
+        for n, lesson in enumerate(module.lessons):
+            claim(lesson.id, ["modules", m, "lessons", n])
+    return problems
+
+
+def _objective_refs(spec: Spec) -> list[Located]:
+    problems: list[Located] = []
+    known = [o.id for o in spec.objectives]
+    taught: set[str] = set()
+    for m, module in enumerate(spec.modules):
+        for n, lesson in enumerate(module.lessons):
+            for k, ref in enumerate(lesson.objectives):
+                loc = ["modules", m, "lessons", n, "objectives", k]
+                if ref not in known:
+                    problems.append((loc, f"unknown objective '{ref}'; defined objectives are: {', '.join(known)}"))
+                taught.add(ref)
+    for i, objective in enumerate(spec.objectives):
+        if objective.id not in taught:
+            problems.append((["objectives", i, "id"], f"objective '{objective.id}' is taught by no lesson; list it in a lesson's objectives or remove it"))
+    return problems
+
+
+def _sources(spec: Spec, root: Path) -> list[Located]:
+    problems: list[Located] = []
+    base = root.resolve()
+    seen: set[Path] = set()
+    for i, source in enumerate(spec.sources):
+        loc: list[str | int] = ["sources", i]
+        message = source_problem(source, base)
+        if message:
+            problems.append((loc, message))
+            continue
+        resolved = (base / source).resolve()
+        if resolved in seen:
+            problems.append((loc, f"source '{source}' is listed twice; remove one"))
+        seen.add(resolved)
+    if not spec.sources and spec.llm.provider == "offline":
+        problems.append((["llm", "provider"], "the offline provider builds from source documents; list at least one under 'sources'"))
+    return problems
+
+
+def source_problem(source: str, base: Path) -> str | None:
+    """Why `source` (relative to `base`) cannot be used as a source document, or None."""
+    if Path(source).is_absolute() or source.startswith(("/", "\\")) or ":" in source[:3]:
+        return f"source '{source}' is an absolute path; give a path relative to the spec's folder"
+    candidate = base / source
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        return f"source '{source}' cannot be resolved (a symlink loop?); fix the path"
+    if not resolved.is_relative_to(base):
+        return f"source '{source}' lies outside the spec's folder; move it under {base.name}/"
+    if not resolved.exists():
+        return f"source file '{source}' does not exist; check the path (relative to the spec's folder)"
+    if resolved.is_dir():
+        return f"source '{source}' is a folder; list the files in it one by one"
+    try:
+        text = resolved.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return f"source '{source}' is not UTF-8 text; save it as UTF-8 (markdown or plain text)"
+    except OSError as exc:
+        return f"source '{source}' cannot be read ({exc.strerror}); check its permissions"
+    if not text.strip():
+        return f"source '{source}' is empty; add its text or remove it from the list"
+    return None

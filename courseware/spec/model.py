@@ -1,0 +1,117 @@
+"""The spec schema as pydantic models that reject unknown keys. docs/spec.md documents every key."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+
+from courseware.spec.language import check_language_tag
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# Names Windows refuses as files or folders, whatever the extension.
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
+QUIZ_KINDS = ("multiple_choice", "true_false", "cloze")
+OUTPUTS = ("markdown", "html", "pptx", "scorm12", "scorm2004", "qti21", "moodle_xml", "gift", "badge")
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.match(value) or value.endswith("."):
+        raise ValueError(
+            f"invalid id {value!r}; use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit"
+        )
+    if value.split(".")[0].lower() in RESERVED_NAMES:
+        raise ValueError(f"id {value!r} is a reserved file name on Windows; choose another id")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Text = Annotated[str, AfterValidator(_check_text)]
+LanguageTag = Annotated[str, AfterValidator(check_language_tag)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+
+class Course(_Strict):
+    id: Id
+    title: Text
+    language: LanguageTag
+    audience: Text
+    level: Literal["introductory", "intermediate", "advanced"] = "introductory"
+    license: Text = "CC-BY-4.0"
+    authors: list[Text] = []
+    description: str = ""
+
+
+class Objective(_Strict):
+    id: Id
+    text: Text
+    bloom: Literal[BLOOM_LEVELS] = "understand"  # type: ignore[valid-type]
+
+
+class QuizSettings(_Strict):
+    questions: Annotated[StrictInt, Field(ge=0, le=50)] = 5
+    kinds: Annotated[list[Literal[QUIZ_KINDS]], Field(min_length=1)] = list(QUIZ_KINDS)  # type: ignore[valid-type]
+    pass_score: Annotated[float, Field(ge=0, le=1)] = 0.8
+
+
+class SlideSettings(_Strict):
+    max: Annotated[StrictInt, Field(ge=1, le=100)] = 8
+
+
+class Lesson(_Strict):
+    id: Id
+    title: Text
+    objectives: Annotated[list[str], Field(min_length=1)]
+    key_points: Annotated[list[Text], Field(min_length=1)]
+    duration: Annotated[StrictInt, Field(ge=1, le=1440)] = 45
+    quiz: QuizSettings = QuizSettings()
+    slides: SlideSettings = SlideSettings()
+
+
+class Module(_Strict):
+    id: Id
+    title: Text
+    summary: str = ""
+    lessons: Annotated[list[Lesson], Field(min_length=1)]
+
+
+class Credential(_Strict):
+    name: Text
+    description: str = ""
+    criteria: Text
+
+
+class LLMSettings(_Strict):
+    provider: Text = "offline"
+    model: Text | None = None
+    base_url: Text | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    seed: StrictInt | None = None
+    max_tokens: Annotated[StrictInt, Field(ge=1)] | None = None
+    timeout: Annotated[float, Field(gt=0)] | None = None
+
+
+class Spec(_Strict):
+    course: Course
+    sources: list[Text] = []
+    objectives: Annotated[list[Objective], Field(min_length=1)]
+    modules: Annotated[list[Module], Field(min_length=1)]
+    credential: Credential | None = None
+    llm: LLMSettings = LLMSettings()
+    outputs: list[Literal[OUTPUTS]] = ["markdown"]  # type: ignore[valid-type]
+
+    def lessons(self) -> list[Lesson]:
+        """Every lesson of the course, in spec order."""
+        return [lesson for module in self.modules for lesson in module.lessons]

@@ -1,0 +1,58 @@
+"""The only module that writes output files: atomically, each once per run, never outside its root."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from courseware.errors import CoursewareError
+
+
+class Writer:
+    """Writes files below `root`; an unchanged file is left alone (same bytes, same mtime)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.written: set[str] = set()
+        self.changed: list[str] = []
+
+    def target(self, relative: str) -> Path:
+        """The path for `relative`, refusing absolute paths, '..' and links that lead out of the root."""
+        parts = PurePosixPath(relative).parts
+        if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in relative:
+            raise CoursewareError(f"{relative}: refusing to write outside {self.root}")
+        path = self.root.joinpath(*parts)
+        root = self.root.resolve()
+        if not path.resolve().is_relative_to(root):
+            raise CoursewareError(f"{path}: refusing to write through a link that leads outside {self.root}")
+        return path
+
+    def write_text(self, relative: str, text: str) -> bool:
+        """Write `text` (UTF-8, LF) atomically; True when the file changed."""
+        return self.write_bytes(relative, text.encode("utf-8"))
+
+    def write_bytes(self, relative: str, data: bytes) -> bool:
+        """Write `data` atomically; True when the file changed."""
+        if relative in self.written:
+            raise CoursewareError(f"{relative}: written twice in one run; two outputs claim the same file")
+        self.written.add(relative)
+        path = self.target(relative)
+        try:
+            if path.is_file() and path.read_bytes() == data:
+                return False
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                os.replace(temp, path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise CoursewareError(f"{path}: cannot write ({exc.strerror or exc}); check the folder's permissions and free space") from None
+        self.changed.append(relative)
+        return True
