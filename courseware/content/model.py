@@ -13,6 +13,13 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 FOOTNOTE_REF = re.compile(r"\[\^[^\]]*\]")
+# Only breaking white space folds: no-break spaces are typography (French « », "10 %").
+BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v\u2028\u2029\u0085]+")
+
+
+def fold_whitespace(text: str) -> str:
+    """Runs of breaking white space to one space, trimmed at both ends."""
+    return BREAKING_SPACE.sub(" ", text).strip(" ")
 BLANK = "____"
 
 
@@ -21,13 +28,13 @@ def clean_line(value: str) -> str:
     kept = []
     for char in value:
         category = unicodedata.category(char)
-        if char in "\t\n\r\f\v\u2028\u2029":
+        if char in "\t\n\r\f\v\u2028\u2029\u0085":
             kept.append(" ")
         elif category == "Cc" or char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
             continue  # C0/C1 controls and bidi overrides never belong in course text
         else:
             kept.append(char)
-    text = " ".join("".join(kept).split())
+    text = fold_whitespace("".join(kept))
     if not text:
         raise ValueError("must not be empty")
     return text

@@ -13,6 +13,8 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from courseware.content.model import fold_whitespace
+
 # A line that would otherwise start a block (heading, list, quote, fence, html, table,
 # container, reference) or an escaped line; see escape_line.
 _BLOCK_START = re.compile(r"^(?:[\\#>+*_`~<\[|:=-]|\d{1,9}[.)](?:\s|$))")
@@ -89,11 +91,11 @@ def _closing(tokens: list[Token], start: int) -> int:
 
 
 def _inline(tokens: list[Token]) -> str:
-    return " ".join(" ".join(t.content.split()) for t in tokens if t.type == "inline")
+    return " ".join(fold_whitespace(t.content) for t in tokens if t.type == "inline")
 
 
 def _joined(tokens: list[Token]) -> str:
-    return " ".join(unescape_line(" ".join(t.content.split())) for t in tokens if t.type == "inline")
+    return " ".join(unescape_line(fold_whitespace(t.content)) for t in tokens if t.type == "inline")
 
 
 def _list_items(tokens: list[Token], first_line: int) -> list[tuple[int, str]]:

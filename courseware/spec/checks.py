@@ -67,7 +67,7 @@ def _sources(spec: Spec, root: Path) -> list[Located]:
             problems.append((loc, f"source '{source}' is listed twice; remove one"))
         seen.add(resolved)
     if not spec.sources and spec.llm.provider == "offline":
-        problems.append((["llm", "provider"], "the offline provider builds from source documents; list at least one under 'sources'"))
+        problems.append((["sources"], "the offline provider builds from source documents; list at least one under 'sources'"))
     return problems
 
 

@@ -50,7 +50,7 @@ def load_spec(path: Path) -> LoadedSpec:
     if not isinstance(root, yaml.MappingNode):
         raise SpecError(problems=[_at(name, root, [], "the spec must be a mapping with the keys course, objectives, modules, ...; see docs/spec.md")])
 
-    problems = [_at(name, node, p[:-1], f"duplicate key '{p[-1]}'; a key may appear only once in a mapping") for node, p in duplicate_keys(root)]
+    problems = [_at(name, node, p, f"duplicate key '{p[-1]}'; a key may appear only once in a mapping") for node, p in duplicate_keys(root)]
     try:
         data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
         spec = Spec.model_validate(data)
@@ -138,11 +138,14 @@ def _message(err: dict) -> str:
     if kind == "value_error":
         return str(err["ctx"]["error"])
     if kind == "too_short":
-        return f"needs at least {err['ctx']['min_length']} item(s)"
+        least = err["ctx"]["min_length"]
+        return f"must list at least {least} item{'s' if least != 1 else ''}"
     if kind == "too_long":
-        return f"has more than {err['ctx']['max_length']} items"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{_describe(value)} is out of range: {err['msg'][0].lower()}{err['msg'][1:]}"
+        return f"must list at most {err['ctx']['max_length']} items"
+    bounds = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"), "greater_than": ("gt", "more than"), "less_than": ("lt", "less than")}
+    if kind in bounds:
+        key, words = bounds[kind]
+        return f"must be {words} {err['ctx'][key]}, got {value!r}"
     return f"{err['msg'][0].lower()}{err['msg'][1:]}"
 
 

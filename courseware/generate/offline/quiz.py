@@ -16,7 +16,7 @@ from courseware.errors import GenerationError
 from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.offline.terms import Term
-from courseware.generate.offline.text import sentences, strip_bold, word_count
+from courseware.generate.offline.text import sentences, stands_alone, strip_bold, word_count
 from courseware.sources import Passage
 
 MIN_WORDS, MAX_WORDS = 6, 45
@@ -46,7 +46,7 @@ def lesson_quiz(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Quiz:
         rng = random.Random(hashlib.sha256(f"{inputs['course']['id']}/{lesson['id']}/{n}/{candidate.term.key}".encode()).hexdigest())
         make = {"multiple_choice": _multiple_choice, "true_false": _true_false, "cloze": _cloze}[kind]
         kind, prompt, options = make(candidate, corpus.terms, rng, words)
-        feedback = f"{words['source_says']} “{candidate.sentence}” ({candidate.passage.source} § {candidate.passage.section})"
+        feedback = f"{words['source_says']} {words['open_quote']}{candidate.sentence}{words['close_quote']} ({candidate.passage.source} § {candidate.passage.section})"
         items.append(QuizItem(kind=kind, objective=objectives[n % len(objectives)], prompt=prompt, options=options, feedback=feedback))
     return Quiz(title=lesson["title"], items=items)
 
@@ -57,7 +57,7 @@ def _candidates(corpus: Corpus, lesson: dict[str, Any]) -> list[Candidate]:
     for _, i in ranked:
         passage = corpus.passages[i]
         for sentence in sentences(strip_bold(passage.text)):
-            if not MIN_WORDS <= word_count(sentence) <= MAX_WORDS or BLANK in sentence:
+            if not MIN_WORDS <= word_count(sentence) <= MAX_WORDS or BLANK in sentence or not stands_alone(sentence, corpus.language):
                 continue
             for term in corpus.terms:
                 if term.count_in(sentence) == 1:

@@ -16,6 +16,15 @@ STOP_WORDS = {
     "es": "a al algo como con de del el ella ellos en entre es esta este esto fue ha la las le les lo los más mi no nos o para pero por que se si sin sobre son su sus también un una uno y ya muy",
     "pt": "a ao aos as com como da das de do dos e é ela ele eles em entre era essa esse esta este isso mais mas na nas no nos o os ou para pela pelo por que se sem ser seu sua são também um uma muito",
 }
+# Sentences opening with these lean on the sentence before them; alone in a quiz they confuse.
+CONTEXT_OPENERS = {
+    "en": {"this", "these", "that", "those", "it", "its", "they", "their", "he", "she", "such", "both", "however", "also"},
+    "fr": {"elle", "elles", "il", "ils", "ce", "cet", "cette", "ces", "cela", "ceci", "leur", "leurs", "celle", "celui"},
+    "ar": {"هذا", "هذه", "ذلك", "تلك", "هو", "هي", "هم"},
+    "sw": {"hii", "hizi", "hilo", "hiyo", "huo", "yeye", "wao"},
+    "es": {"este", "esta", "estos", "estas", "eso", "esa", "ella", "ellos", "ellas", "él"},
+    "pt": {"este", "esta", "estes", "estas", "isso", "essa", "esse", "ela", "ele", "eles", "elas"},
+}
 _STOP = {lang: set(words.split()) for lang, words in STOP_WORDS.items()}
 
 
@@ -47,3 +56,9 @@ def strip_bold(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(WORD.findall(text))
+
+
+def stands_alone(sentence: str, language: str) -> bool:
+    """False for a sentence that opens with a word pointing back at the previous one."""
+    first = words(sentence)[:1]
+    return not first or first[0] not in CONTEXT_OPENERS.get(base_language(language), set()) | CONTEXT_OPENERS["en"]

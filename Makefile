@@ -1,0 +1,28 @@
+# The two commands: `make demo` builds the sample courses offline, `make test` runs the tests.
+# Both create .venv and install the project (and its test extras) from pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/courseware validate course_specs/
+	$(BIN)/courseware build course_specs/ --provider offline
+	@echo
+	@echo "Done. Read the reviewed markdown in output/blended-teaching/content/ and output/evaluation-formative/content/"
+	@echo "(one folder per lesson: lesson.md, quiz.md, slides.md; course.md is the overview)."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .courseware output/*/dist

@@ -1,0 +1,50 @@
+"""Shared fixtures: run the CLI in-process like a user would, on copies of the sample courses."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from courseware.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SPECS = REPO / "course_specs"
+SAMPLE = "blended-teaching"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> Result:
+    """Invoke `courseware ARGS`; any exception other than a clean exit is a bug and fails the test."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A copy of course_specs/ in a temporary working folder; output goes to ./output there."""
+    shutil.copytree(SPECS, tmp_path / "course_specs")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file below `folder` with its bytes and mtime (ns)."""
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
