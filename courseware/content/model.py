@@ -18,8 +18,8 @@ BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v\u2028\u2029\u0085]+")
 
 
 def fold_whitespace(text: str) -> str:
-    """Runs of breaking white space to one space, trimmed at both ends."""
-    return BREAKING_SPACE.sub(" ", text).strip(" ")
+    """Runs of breaking white space to one space; any white space trimmed at both ends."""
+    return BREAKING_SPACE.sub(" ", text).strip()
 BLANK = "____"
 
 
@@ -92,15 +92,40 @@ class Article(_Model):
         if not self.intro and not self.sections:
             raise ValueError("an article needs at least one paragraph")
         count = len(self.references)
+        order: list[int] = []
         for paragraph in self.paragraphs():
             for cite in paragraph.cites:
                 if cite > count:
                     raise ValueError(f"paragraph cites [^{cite}] but only {count} reference(s) are defined")
+                if cite not in order:
+                    order.append(cite)
+        if order != list(range(1, count + 1)):
+            raise ValueError("every reference must be cited, numbered in the order of first citation")
         return self
 
     def paragraphs(self) -> list[Paragraph]:
         """Every paragraph, intro first, in reading order."""
         return [*self.intro, *(p for s in self.sections for p in s.paragraphs)]
+
+
+def numbered(title: str, intro: list[Paragraph], sections: list[Section], references: list[Reference]) -> Article:
+    """An Article whose references are renumbered by first citation; uncited ones are dropped."""
+    order: list[int] = []
+    for paragraph in [*intro, *(p for s in sections for p in s.paragraphs)]:
+        for cite in paragraph.cites:
+            if cite not in order:
+                order.append(cite)
+    new = {old: n for n, old in enumerate(order, start=1)}
+
+    def remap(paragraphs: list[Paragraph]) -> list[Paragraph]:
+        return [Paragraph(text=p.text, cites=[new[c] for c in p.cites]) for p in paragraphs]
+
+    return Article(
+        title=title,
+        intro=remap(intro),
+        sections=[Section(heading=s.heading, paragraphs=remap(s.paragraphs)) for s in sections],
+        references=[references[old - 1] for old in order],
+    )
 
 
 QuizKind = Literal["multiple_choice", "true_false", "cloze"]

@@ -115,5 +115,5 @@ def _footnotes(tokens: list[Token], first_line: int) -> list[Block]:
             end = _closing(tokens, j)
             line = first_line + (tokens[j + 1].map[0] if tokens[j + 1].map else 0)
             label = str(token.meta.get("label", ""))
-            found.append(Block("footnote", line, _inline(tokens[j + 1 : end]), label=label))
+            found.append(Block("footnote", line, unescape_line(_inline(tokens[j + 1 : end])), label=label))
     return found

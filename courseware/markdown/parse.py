@@ -13,7 +13,7 @@ from courseware.errors import ContentError, Problem
 from courseware.markdown.blocks import Block, read_blocks, unescape_line
 from courseware.markdown.write import KIND_SLUGS
 
-TRAILING_CITES = re.compile(r"((?:\[\^[^\]\s]+\])+)$")
+TRAILING_CITES = re.compile(r"((?:\[\^[^\]\[\s^]+\])+)$")
 QUESTION_HEADING = re.compile(r"^Q\d+\s+·\s+(?P<kind>[a-z-]+)\s+·\s+(?P<objective>\S+)$")
 OPTION = re.compile(r"^\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
 KINDS_BY_SLUG = {slug: kind for kind, slug in KIND_SLUGS.items()}

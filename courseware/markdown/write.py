@@ -17,7 +17,10 @@ def heading(level: int, text: str) -> str:
 
 
 def _paragraph(paragraph: Paragraph) -> str:
-    return escape_line(paragraph.text) + "".join(f"[^{n}]" for n in paragraph.cites)
+    text = escape_line(paragraph.text)
+    if paragraph.cites and text.endswith(("\\", "^", "!", "[", "]")):
+        text += " "  # these right before [^1] would escape it or make it an inline note, image or link
+    return text + "".join(f"[^{n}]" for n in paragraph.cites)
 
 
 def _join(parts: list[str]) -> str:
@@ -32,7 +35,7 @@ def article_markdown(article: Article) -> str:
         parts.append(heading(2, section.heading))
         parts += [_paragraph(p) for p in section.paragraphs]
     for n, ref in enumerate(article.references, start=1):
-        parts.append(f"[^{n}]: {ref.source}" + (f" § {ref.section}" if ref.section else ""))
+        parts.append(f"[^{n}]: " + escape_line(ref.source + (f" § {ref.section}" if ref.section else "")))
     return _join(parts)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseware.content.model import Article, Paragraph, Section
+from courseware.content.model import Article, Paragraph, Section, numbered
 from courseware.errors import GenerationError
 from courseware.generate.offline.corpus import Citations, Corpus
 
@@ -36,7 +36,8 @@ def lesson_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Arti
         passage = corpus.passages[intro_ranked[0][1]]
         intro_cite = citations.cite(passage)
         intro = [Paragraph(text=passage.text, cites=[intro_cite])]
-    return _renumbered(Article(title=lesson["title"], intro=intro, sections=sections, references=citations.references))
+    # The intro is chosen last but read first: number references in reading order.
+    return numbered(lesson["title"], intro, sections, citations.references)
 
 
 def overview_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Article:
@@ -59,22 +60,4 @@ def overview_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Ar
         used.add(ranked[0][1])
         passage = corpus.passages[ranked[0][1]]
         sections.append(Section(heading=module["title"], paragraphs=[Paragraph(text=passage.text, cites=[citations.cite(passage)])]))
-    return _renumbered(Article(title=course["title"], intro=intro, sections=sections, references=citations.references))
-
-
-def _renumbered(article: Article) -> Article:
-    """Number references in reading order (the intro is chosen last but read first)."""
-    order: list[int] = []
-    for paragraph in article.paragraphs():
-        order += [c for c in paragraph.cites if c not in order]
-    new_number = {old: new for new, old in enumerate(order, start=1)}
-
-    def remap(paragraphs: list[Paragraph]) -> list[Paragraph]:
-        return [Paragraph(text=p.text, cites=[new_number[c] for c in p.cites]) for p in paragraphs]
-
-    return Article(
-        title=article.title,
-        intro=remap(article.intro),
-        sections=[Section(heading=s.heading, paragraphs=remap(s.paragraphs)) for s in article.sections],
-        references=[article.references[old - 1] for old in order],
-    )
+    return numbered(course["title"], intro, sections, citations.references)
