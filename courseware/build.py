@@ -7,7 +7,8 @@ from pathlib import Path
 
 from courseware.content.files import ContentFile, parse_content, read_content_file, render_file
 from courseware.course import read_course
-from courseware.errors import BuildRefused, CoursewareError
+from courseware.content.model import Article, Quiz, SlideDeck
+from courseware.errors import BuildRefused, CoursewareError, GenerationError
 from courseware.generate.provider import Provider, ProviderContext, make_provider
 from courseware.plan import CONFLICT, NEW, STALE, Task, plan, status
 from courseware.sources import read_sources, sources_digest
@@ -86,7 +87,7 @@ def build(spec_path: Path, options: Options) -> Report:
         if task not in chosen and task.id in planned.files:
             parse_content(task, planned.files[task.id])
 
-    generated = {task.id: planned.provider.generate(task) for task in chosen}
+    generated = {task.id: _generate(planned, task) for task in chosen}
     writer = Writer(planned.content_dir)
     for task in chosen:
         text = render_file(task, generated[task.id], planned.provider.name, planned.provider.model)
@@ -115,6 +116,17 @@ def _render(planned: Planned, options: Options, report: Report) -> None:
     formats = list(options.formats or planned.loaded.spec.outputs)
     dist = Writer(planned.content_dir.parent / "dist")
     report.rendered, report.unavailable = render(course, formats, dist)
+
+
+def _generate(planned: Planned, task: Task) -> Article | Quiz | SlideDeck:
+    """Run the provider on one task; its error names the task and, where it can, the spec line."""
+    try:
+        return planned.provider.generate(task)
+    except GenerationError as exc:
+        if exc.where is None:
+            raise GenerationError(f"{task.id}: {exc}") from None
+        loc = planned.loaded.lesson_loc(task.lesson_id) + exc.where if task.lesson_id else exc.where
+        raise GenerationError(problems=[planned.loaded.problem(loc, f"{task.id}: {exc}")]) from None
 
 
 def _should_generate(task: Task, state: str, options: Options) -> bool:

@@ -43,7 +43,15 @@ class ContentError(CoursewareError):
 
 
 class GenerationError(CoursewareError):
-    """A provider could not produce valid content for a task."""
+    """A provider could not produce valid content for a task.
+
+    `where` is the key path of the spec value to fix, relative to the task's lesson (or to the
+    spec for the course overview); the build turns it into a file, line and column.
+    """
+
+    def __init__(self, message: str = "", problems: list[Problem] | None = None, where: list[str | int] | None = None):
+        super().__init__(message, problems)
+        self.where = where
 
 
 class BuildRefused(CoursewareError):

@@ -52,10 +52,15 @@ def register(name: str) -> Callable[[Callable[[ProviderContext], Provider]], Cal
     return add
 
 
-def make_provider(name: str, context: ProviderContext) -> Provider:
-    """The provider called `name`; a clear error lists the available ones."""
+def available_providers() -> list[str]:
+    """Names of every registered provider, sorted."""
     import courseware.generate.offline  # noqa: F401  (registers itself)
 
-    if name not in PROVIDERS:
-        raise CoursewareError(f"unknown provider '{name}'; available: {', '.join(sorted(PROVIDERS))}")
+    return sorted(PROVIDERS)
+
+
+def make_provider(name: str, context: ProviderContext) -> Provider:
+    """The provider called `name`; a clear error lists the available ones."""
+    if name not in available_providers():
+        raise CoursewareError(f"unknown provider '{name}'; available: {', '.join(available_providers())}")
     return PROVIDERS[name](context)

@@ -12,7 +12,16 @@ Located = tuple[list[str | int], str]
 
 def cross_check(spec: Spec, root: Path) -> list[Located]:
     """Every cross-reference problem of `spec`, as (key path, message) pairs."""
-    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root)]
+    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_provider(spec)]
+
+
+def _provider(spec: Spec) -> list[Located]:
+    from courseware.generate.provider import available_providers
+
+    names = available_providers()
+    if spec.llm.provider not in names:
+        return [(["llm", "provider"], f"unknown provider '{spec.llm.provider}'; available: {', '.join(names)}")]
+    return []
 
 
 def _unique_ids(spec: Spec) -> list[Located]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -25,10 +25,23 @@ class LoadedSpec:
 
     spec: Spec
     path: Path
+    node: yaml.Node = field(compare=False, repr=False)
 
     @property
     def root(self) -> Path:
         return self.path.parent
+
+    def problem(self, loc: list[str | int], message: str) -> Problem:
+        """A Problem located at the spec value `loc` points to."""
+        return _at(str(self.path), node_for(self.node, loc), loc, message)
+
+    def lesson_loc(self, lesson_id: str) -> list[str | int]:
+        """The key path of a lesson, e.g. ['modules', 1, 'lessons', 0]."""
+        for m, module in enumerate(self.spec.modules):
+            for n, lesson in enumerate(module.lessons):
+                if lesson.id == lesson_id:
+                    return ["modules", m, "lessons", n]
+        raise KeyError(lesson_id)
 
 
 def load_spec(path: Path) -> LoadedSpec:
@@ -63,7 +76,7 @@ def load_spec(path: Path) -> LoadedSpec:
     problems += [_at(name, node_for(root, loc), loc, message) for loc, message in cross_check(spec, path.parent)]
     if problems:
         raise SpecError(problems=_sorted(problems))
-    return LoadedSpec(spec=spec, path=path)
+    return LoadedSpec(spec=spec, path=path, node=root)
 
 
 def _read_text(path: Path) -> str:

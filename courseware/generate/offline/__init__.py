@@ -30,4 +30,4 @@ class OfflineProvider(Provider):
         return Corpus(self.context.sources, self.context.spec.course.language)
 
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:
-        return BUILDERS[task.kind](self.corpus, task.id, task.inputs)
+        return BUILDERS[task.kind](self.corpus, task.inputs)

@@ -8,20 +8,22 @@ from courseware.content.model import Article, Paragraph, Section, numbered
 from courseware.errors import GenerationError
 from courseware.generate.offline.corpus import Citations, Corpus
 
+NO_MATCH = "no source passage matches the key point '{point}'; add a source that covers it or reword the key point"
 SECOND_PARAGRAPH_RATIO = 0.6  # a second paragraph must score this share of the best one
 LONG_LESSON_MINUTES = 45
 
 
-def lesson_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Article:
+def lesson_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
     """One section per key point, built from the best-matching passages not used yet."""
     lesson = inputs["lesson"]
     citations, used = Citations(), set()
     per_point = 2 if lesson["duration"] >= LONG_LESSON_MINUTES else 1
     sections = []
-    for point in lesson["key_points"]:
-        ranked = corpus.ranked((point, 1.0), (lesson["title"], 0.3), skip=used)
+    for k, point in enumerate(lesson["key_points"]):
+        query = ((point, 1.0), (lesson["title"], 0.3))
+        ranked = corpus.ranked(*query, skip=used) or corpus.ranked(*query)[:1]  # reuse only if nothing else matches
         if not ranked:
-            raise GenerationError(f"{task_id}: no source passage matches the key point '{point}'; add a source that covers it or reword the key point")
+            raise GenerationError(NO_MATCH.format(point=point), where=["key_points", k])
         chosen = [ranked[0]] + [r for r in ranked[1:per_point] if r[0] >= SECOND_PARAGRAPH_RATIO * ranked[0][0]]
         paragraphs = []
         for _, i in chosen:
@@ -40,7 +42,7 @@ def lesson_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Arti
     return numbered(lesson["title"], intro, sections, citations.references)
 
 
-def overview_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Article:
+def overview_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
     """The course introduction and a paragraph per module."""
     course = inputs["course"]
     citations, used = Citations(), set()
@@ -52,11 +54,12 @@ def overview_article(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Ar
         used.add(ranked[0][1])
         intro.append(Paragraph(text=passage.text, cites=[citations.cite(passage)]))
     sections = []
-    for module in inputs["modules"]:
+    for m, module in enumerate(inputs["modules"]):
         lessons = " ".join(lesson["title"] for lesson in module["lessons"])
-        ranked = corpus.ranked((module["title"], 1.0), (module["summary"], 0.7), (lessons, 0.5), skip=used)
+        query = ((module["title"], 1.0), (module["summary"], 0.7), (lessons, 0.5))
+        ranked = corpus.ranked(*query, skip=used) or corpus.ranked(*query)[:1]
         if not ranked:
-            raise GenerationError(f"{task_id}: no source passage matches module '{module['title']}'; add a source that covers it")
+            raise GenerationError(f"no source passage matches module '{module['title']}' or its lessons; add a source that covers it", where=["modules", m, "title"])
         used.add(ranked[0][1])
         passage = corpus.passages[ranked[0][1]]
         sections.append(Section(heading=module["title"], paragraphs=[Paragraph(text=passage.text, cites=[citations.cite(passage)])]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,23 +32,38 @@ class Candidate:
     passage: Passage
 
 
-def lesson_quiz(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> Quiz:
+def lesson_quiz(corpus: Corpus, inputs: dict[str, Any]) -> Quiz:
     """`questions` items cycling through `kinds`, each on its own term where the sources allow."""
     lesson, settings = inputs["lesson"], inputs["quiz"]
     words = phrases(inputs["course"]["language"])
     candidates = _candidates(corpus, lesson)
     if not candidates:
-        raise GenerationError(f"{task_id}: no source sentence near this lesson uses a key term; mark key terms in **bold** in the sources")
-    chosen = _choose(candidates, settings["questions"])
+        raise GenerationError("no source sentence near this lesson uses a key term; mark key terms in **bold** in the sources", where=["key_points"])
     objectives = [o["id"] for o in lesson["objectives"]] or ["-"]
+    chosen: list[Candidate] = []
     items = []
-    for n, candidate in enumerate(chosen):
+    # Answer positions: a permutation seeded from the lesson, cycled, so one quiz uses every slot.
+    slots = list(range(1 + DISTRACTORS))
+    random.Random(_seed(inputs["course"]["id"], lesson["id"])).shuffle(slots)
+    for n in range(settings["questions"]):
         kind = settings["kinds"][n % len(settings["kinds"])]
-        rng = random.Random(hashlib.sha256(f"{inputs['course']['id']}/{lesson['id']}/{n}/{candidate.term.key}".encode()).hexdigest())
-        make = {"multiple_choice": _multiple_choice, "true_false": _true_false, "cloze": _cloze}[kind]
-        kind, prompt, options = make(candidate, corpus.terms, rng, words)
+        for candidate in _fresh(candidates, chosen):
+            rng = random.Random(_seed(inputs["course"]["id"], lesson["id"], str(n), candidate.term.key))
+            made = MAKERS[kind](candidate, corpus.terms, rng, words)
+            if made is not None:
+                break
+        else:
+            break  # the sources near this lesson allow no more fair items
+        chosen.append(candidate)
+        prompt, options = made
+        if kind == "multiple_choice":
+            answer = next(o for o in options if o.correct)
+            options = [o for o in options if not o.correct]
+            options.insert(slots[sum(i.kind == kind for i in items) % len(slots)], answer)
         feedback = f"{words['source_says']} {words['open_quote']}{candidate.sentence}{words['close_quote']} ({candidate.passage.source} § {candidate.passage.section})"
         items.append(QuizItem(kind=kind, objective=objectives[n % len(objectives)], prompt=prompt, options=options, feedback=feedback))
+    if not items:
+        raise GenerationError("the key terms near this lesson are too few for a fair question; mark more key terms in **bold** in the sources", where=["key_points"])
     return Quiz(title=lesson["title"], items=items)
 
 
@@ -65,19 +81,17 @@ def _candidates(corpus: Corpus, lesson: dict[str, Any]) -> list[Candidate]:
     return found
 
 
-def _choose(candidates: list[Candidate], count: int) -> list[Candidate]:
-    """Prefer a new term and a new sentence for every item; reuse terms only when needed."""
-    chosen: list[Candidate] = []
-    for allow_repeat_term in (False, True):
-        for candidate in candidates:
-            if len(chosen) == count:
-                return chosen
-            if any(c.sentence == candidate.sentence for c in chosen):
-                continue
-            if not allow_repeat_term and any(c.term.key == candidate.term.key for c in chosen):
-                continue
-            chosen.append(candidate)
-    return chosen
+def _seed(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode("utf-8")).hexdigest()
+
+
+def _fresh(candidates: list[Candidate], chosen: list[Candidate]) -> Iterator[Candidate]:
+    """Candidates on a sentence not used yet: those on a new term first, then the rest."""
+    sentences_used = {c.sentence for c in chosen}
+    terms_used = {c.term.key for c in chosen}
+    unused = [c for c in candidates if c.sentence not in sentences_used]
+    yield from (c for c in unused if c.term.key not in terms_used)
+    yield from (c for c in unused if c.term.key in terms_used)
 
 
 def _distractors(candidate: Candidate, terms: list[Term], rng: random.Random, count: int) -> list[str]:
@@ -88,7 +102,7 @@ def _distractors(candidate: Candidate, terms: list[Term], rng: random.Random, co
         if t.key != answer.key and t.key not in answer.key and answer.key not in t.key and not t.count_in(candidate.sentence)
     ]
     pool.sort(key=lambda t: (abs(len(t.text) - len(answer.text)), t.key))
-    picked = rng.sample(pool[: max(count * 3, count)], min(count, len(pool)))
+    picked = rng.sample(pool[: count * 3], min(count, len(pool)))
     if picked and all(len(t.text) < len(answer.text) for t in picked):
         longer = [t for t in pool if len(t.text) >= len(answer.text) and t not in picked]
         if longer:  # the right answer must not be the one longest option
@@ -96,16 +110,16 @@ def _distractors(candidate: Candidate, terms: list[Term], rng: random.Random, co
     return [t.text for t in picked]
 
 
-Made = tuple[str, str, list[Option]]
+Made = tuple[str, list[Option]] | None
 
 
 def _multiple_choice(candidate: Candidate, terms: list[Term], rng: random.Random, words: dict[str, str]) -> Made:
     wrong = _distractors(candidate, terms, rng, DISTRACTORS)
-    if not wrong:
-        return _cloze(candidate, terms, rng, words)
+    if len(wrong) < DISTRACTORS or all(len(w) < len(candidate.term.text) for w in wrong):
+        return None  # too few terms, or the answer would give itself away as the longest option
     options = [Option(text=candidate.term.text, correct=True)] + [Option(text=t, correct=False) for t in wrong]
-    rng.shuffle(options)
-    return "multiple_choice", f"{words['which_term']} {candidate.term.blank_out(candidate.sentence, BLANK)}", options
+    rng.shuffle(options)  # distractor order; the caller places the answer
+    return f"{words['which_term']} {candidate.term.blank_out(candidate.sentence, BLANK)}", options
 
 
 def _true_false(candidate: Candidate, terms: list[Term], rng: random.Random, words: dict[str, str]) -> Made:
@@ -120,8 +134,11 @@ def _true_false(candidate: Candidate, terms: list[Term], rng: random.Random, wor
         else:
             statement_is_true = True
     options = [Option(text=words["true"], correct=statement_is_true), Option(text=words["false"], correct=not statement_is_true)]
-    return "true_false", f"{words['true_or_false']} {statement}", options
+    return f"{words['true_or_false']} {statement}", options
 
 
 def _cloze(candidate: Candidate, terms: list[Term], rng: random.Random, words: dict[str, str]) -> Made:
-    return "cloze", f"{words['fill_blank']} {candidate.term.blank_out(candidate.sentence, BLANK)}", [Option(text=candidate.term.text, correct=True)]
+    return f"{words['fill_blank']} {candidate.term.blank_out(candidate.sentence, BLANK)}", [Option(text=candidate.term.text, correct=True)]
+
+
+MAKERS = {"multiple_choice": _multiple_choice, "true_false": _true_false, "cloze": _cloze}

@@ -6,6 +6,7 @@ from typing import Any
 
 from courseware.content.model import Slide, SlideDeck
 from courseware.errors import GenerationError
+from courseware.generate.offline.articles import NO_MATCH
 from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.offline.text import sentences, terms, word_count
@@ -13,14 +14,14 @@ from courseware.generate.offline.text import sentences, terms, word_count
 BULLETS, MAX_BULLET_WORDS = 3, 30
 
 
-def lesson_slides(corpus: Corpus, task_id: str, inputs: dict[str, Any]) -> SlideDeck:
+def lesson_slides(corpus: Corpus, inputs: dict[str, Any]) -> SlideDeck:
     """At most `max` slides, one per key point in spec order."""
     lesson, words = inputs["lesson"], phrases(inputs["course"]["language"])
     slides = []
-    for point in lesson["key_points"][: inputs["slides"]["max"]]:
+    for k, point in enumerate(lesson["key_points"][: inputs["slides"]["max"]]):
         ranked = corpus.ranked((point, 1.0), (lesson["title"], 0.3))
         if not ranked:
-            raise GenerationError(f"{task_id}: no source passage matches the key point '{point}'; add a source that covers it or reword the key point")
+            raise GenerationError(NO_MATCH.format(point=point), where=["key_points", k])
         top = [corpus.passages[i] for _, i in ranked[:2]]
         wanted = set(terms(point, corpus.language))
         pool = [s for p in top for s in sentences(p.text) if word_count(s) <= MAX_BULLET_WORDS]

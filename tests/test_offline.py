@@ -1,0 +1,143 @@
+"""The offline provider: honest, cited, Unicode-aware content from the spec's sources alone."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from courseware.build import Options, plan_course
+from courseware.content.model import BLANK, Article, Quiz, SlideDeck
+from courseware.generate.offline.text import sentences, stands_alone, words
+from courseware.sources import read_sources
+
+from conftest import SPECS
+
+ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
+COURSES = [SPECS / "blended-teaching.yaml", SPECS / "evaluation-formative.yaml", ARABIC]
+PLACEHOLDERS = re.compile(r"lorem|ipsum|\bTODO\b|\bTBD\b|placeholder|\bxxx\b", re.IGNORECASE)
+
+
+def generate_all(spec: Path, tmp_path: Path) -> tuple[object, dict]:
+    planned = plan_course(spec, Options(output=tmp_path))
+    return planned, {task.id: planned.provider.generate(task) for task in planned.tasks}
+
+
+@pytest.fixture(scope="module", params=COURSES, ids=lambda p: p.stem)
+def course(request, tmp_path_factory):
+    return generate_all(request.param, tmp_path_factory.mktemp("out"))
+
+
+def test_every_paragraph_is_quoted_from_the_section_it_cites(course):
+    planned, content = course
+    passages = {(p.source, p.section, p.text) for doc in read_sources(planned.loaded.spec.sources, planned.loaded.root) for p in doc.passages()}
+    articles = [c for c in content.values() if isinstance(c, Article)]
+    assert len(articles) == 1 + len(planned.loaded.spec.lessons())
+    for article in articles:
+        for paragraph in article.paragraphs():
+            assert len(paragraph.cites) == 1
+            ref = article.references[paragraph.cites[0] - 1]
+            assert (ref.source, ref.section, paragraph.text) in passages
+
+
+def test_lessons_have_a_section_per_key_point(course):
+    planned, content = course
+    for lesson in planned.loaded.spec.lessons():
+        article = content[f"{lesson.id}/lesson"]
+        assert [s.heading for s in article.sections] == list(lesson.key_points)
+        assert article.intro, "each lesson opens with an introductory passage"
+
+
+def test_quiz_items_are_well_formed(course):
+    planned, content = course
+    for lesson in planned.loaded.spec.lessons():
+        quiz: Quiz = content[f"{lesson.id}/quiz"]
+        assert len(quiz.items) == lesson.quiz.questions
+        for n, item in enumerate(quiz.items):
+            assert item.kind == lesson.quiz.kinds[n % len(lesson.quiz.kinds)]
+            assert item.objective in lesson.objectives
+            texts = [o.text.casefold() for o in item.options]
+            assert len(set(texts)) == len(texts)
+            if item.kind == "multiple_choice":
+                assert len(item.options) == 4 and sum(o.correct for o in item.options) == 1
+                assert BLANK in item.prompt and item.answer.text.casefold() not in item.prompt.casefold()
+                longest = max(len(o.text) for o in item.options)
+                assert not (len(item.answer.text) == longest and [len(o.text) for o in item.options].count(longest) == 1)
+                assert not any(p in " ".join(texts) for p in ("all of the above", "none of the above"))
+            if item.kind == "cloze":
+                assert item.prompt.count(BLANK) == 1 and all(o.correct for o in item.options)
+            assert item.answer.text  # feedback quotes the source sentence
+            assert planned.loaded.spec.sources[0].split("/")[0] in item.feedback
+
+
+def test_quiz_sentences_stand_alone(course):
+    planned, content = course
+    for quiz in (c for c in content.values() if isinstance(c, Quiz)):
+        for item in quiz.items:
+            quoted = re.search(r"[“«]\s?(.*?)\s?[”»]", item.feedback).group(1)
+            assert stands_alone(quoted, planned.loaded.spec.course.language)
+
+
+def test_correct_answers_are_spread_over_positions(tmp_path):
+    _, content = generate_all(SPECS / "blended-teaching.yaml", tmp_path)
+    course_wide: Counter[int] = Counter()
+    for quiz in (c for c in content.values() if isinstance(c, Quiz)):
+        slots = [[o.correct for o in item.options].index(True) for item in quiz.items if item.kind == "multiple_choice"]
+        assert len(set(slots[:4])) == len(slots[:4]), "one quiz uses a new slot for each of its first four items"
+        course_wide.update(slots)
+    assert len(course_wide) == 4 and max(course_wide.values()) <= sum(course_wide.values()) / 2, course_wide
+
+
+def test_slides_follow_key_points_with_notes(course):
+    planned, content = course
+    for lesson in planned.loaded.spec.lessons():
+        deck: SlideDeck = content[f"{lesson.id}/slides"]
+        assert [s.title for s in deck.slides] == list(lesson.key_points)[: lesson.slides.max]
+        for slide in deck.slides:
+            assert 1 <= len(slide.bullets) <= 3 and slide.notes and " § " in slide.notes
+
+
+def test_no_placeholder_text_anywhere(course):
+    _, content = course
+    for item in content.values():
+        assert not PLACEHOLDERS.search(item.model_dump_json())
+
+
+def test_french_and_arabic_use_their_own_words(tmp_path):
+    _, french = generate_all(SPECS / "evaluation-formative.yaml", tmp_path / "fr")
+    _, arabic = generate_all(ARABIC, tmp_path / "ar")
+    fr_prompts = [i.prompt for q in french.values() if isinstance(q, Quiz) for i in q.items]
+    ar_prompts = [i.prompt for q in arabic.values() if isinstance(q, Quiz) for i in q.items]
+    assert any(p.startswith("Quel terme complète la phrase ?") for p in fr_prompts)
+    assert any(p.startswith("Vrai ou faux ?") for p in fr_prompts)
+    assert any(p.startswith("ما المصطلح الذي يكمل الجملة؟") for p in ar_prompts)
+    assert all(re.search(r"[\u0600-\u06ff]", p) for p in ar_prompts)
+
+
+def test_arabic_course_builds_and_reads_back(cli, tmp_path):
+    result = cli("build", ARABIC, "--output", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "# التعلم المدمج والفصل المقلوب" in (tmp_path / "taallum-mudmaj/content/m1-l1/lesson.md").read_text("utf-8")
+    assert cli("render", ARABIC, "--output", tmp_path).exit_code == 0
+
+
+def test_unicode_words_and_sentences():
+    assert words("L’évaluation formative, c’est **utile**.") == ["l’évaluation", "formative", "c’est", "utile"]
+    assert words("التعلم المدمج") == ["التعلم", "المدمج"]
+    assert sentences("Première phrase ici. Deuxième phrase ? Oui؟ نعم") == ["Première phrase ici.", "Deuxième phrase ?", "Oui؟", "نعم"]
+
+
+def test_key_point_with_no_matching_source_is_a_clear_error(cli, tmp_path):
+    (tmp_path / "notes.md").write_text("# Notes\n\n## Plants\n\nPlants turn light into chemical energy in **chloroplasts** through photosynthesis.\n")
+    (tmp_path / "c.yaml").write_text(
+        "course: {id: c, title: Plants, language: en, audience: a}\n"
+        "objectives: [{id: O1, text: Explain}]\n"
+        "modules: [{id: m, title: Plants, lessons: [{id: l1, title: Zebra, objectives: [O1], key_points: [quantum chromodynamics]}]}]\n"
+        "sources: [notes.md]\n"
+    )
+    result = cli("build", tmp_path / "c.yaml", "--output", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path / 'c.yaml'}:3:84: modules[0].lessons[0].key_points[0]: l1/lesson: no source passage matches the key point 'quantum chromodynamics'; add a source that covers it or reword the key point\n"
+    assert not (tmp_path / "out").exists()
