@@ -38,7 +38,12 @@ class _Reader:
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(s) for s in err["loc"])
-            message = str(err.get("ctx", {}).get("error", err["msg"])) if err["type"] == "value_error" else err["msg"].lower()
+            if err["type"] == "value_error":
+                message = str(err["ctx"]["error"])
+            elif err["type"] == "too_short":
+                message = f"needs at least {err['ctx']['min_length']} entry"
+            else:
+                message = err["msg"][0].lower() + err["msg"][1:]
             raise self.fail(line, f"{where + ': ' if where else ''}{message}") from None
 
     def title(self) -> tuple[str, list[Block]]:

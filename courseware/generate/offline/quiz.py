@@ -45,9 +45,11 @@ def lesson_quiz(corpus: Corpus, inputs: dict[str, Any]) -> Quiz:
     # Answer positions: a permutation seeded from the lesson, cycled, so one quiz uses every slot.
     slots = list(range(1 + DISTRACTORS))
     random.Random(_seed(inputs["course"]["id"], lesson["id"])).shuffle(slots)
+    kinds = settings["kinds"]
     for n in range(settings["questions"]):
-        kind = settings["kinds"][n % len(settings["kinds"])]
-        for candidate in _fresh(candidates, chosen):
+        # The spec's kind for this slot first; if the sources allow no fair item of it, the others.
+        attempts = ((kind, c) for kind in kinds[n % len(kinds):] + kinds[: n % len(kinds)] for c in _fresh(candidates, chosen))
+        for kind, candidate in attempts:
             rng = random.Random(_seed(inputs["course"]["id"], lesson["id"], str(n), candidate.term.key))
             made = MAKERS[kind](candidate, corpus.terms, rng, words)
             if made is not None:
