@@ -191,3 +191,17 @@ def test_plan_lists_tasks_with_keys(cli, project):
 def test_unknown_provider_is_a_clear_error(cli, project):
     result = cli("build", SPEC, "--provider", "magic")
     assert (result.exit_code, result.stderr) == (1, "unknown provider 'magic'; available: offline\n")
+
+
+def test_committed_sample_content_is_current(cli, project):
+    """The repository's committed content matches its specs and this generator (what CI's frozen job checks)."""
+    import shutil
+
+    from conftest import REPO
+
+    for course in ("blended-teaching", "evaluation-formative"):
+        shutil.copytree(REPO / "output" / course / "content", Path("output") / course / "content")
+    result = cli("build", "course_specs/", "--frozen")
+    assert result.exit_code == 0, result.stderr
+    assert "blended-teaching: 25 tasks (25 current); generated 0, wrote 0 file(s)" in result.stdout
+    assert "evaluation-formative: 10 tasks (10 current); generated 0, wrote 0 file(s)" in result.stdout
