@@ -36,6 +36,7 @@ class Planned:
     tasks: list[Task]
     statuses: dict[str, str]
     files: dict[str, ContentFile]
+    orphans: list[str]
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Report:
     course_id: str
     content_dir: Path
     statuses: dict[str, str]
+    orphans: list[str] = field(default_factory=list)
     generated: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
@@ -64,14 +66,16 @@ def plan_course(spec_path: Path, options: Options) -> Planned:
         if file is not None:
             files[task.id] = file
     statuses = {t.id: status(t, files[t.id].recorded if t.id in files else None) for t in tasks}
-    return Planned(loaded, provider, content_dir, tasks, statuses, files)
+    lesson_ids = {lesson.id for lesson in spec.lessons()}
+    orphans = sorted(p.name for p in content_dir.iterdir() if p.is_dir() and p.name not in lesson_ids) if content_dir.is_dir() else []
+    return Planned(loaded, provider, content_dir, tasks, statuses, files, orphans)
 
 
 def build(spec_path: Path, options: Options) -> Report:
     """Generate what is new or stale, keep hand edits, write the markdown, then render."""
     planned = plan_course(spec_path, options)
     check_selectors(planned.tasks, options.regenerate)
-    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses)
+    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
     chosen = [t for t in planned.tasks if _should_generate(t, planned.statuses[t.id], options)]
     report.conflicts = [t.id for t in planned.tasks if planned.statuses[t.id] == CONFLICT and t not in chosen]
 
@@ -104,7 +108,7 @@ def build(spec_path: Path, options: Options) -> Report:
 def render_course(spec_path: Path, options: Options) -> Report:
     """Re-render from the reviewed markdown alone: no provider call."""
     planned = plan_course(spec_path, options)
-    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses)
+    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
     _render(planned, options, report)
     return report
 

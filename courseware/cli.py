@@ -134,6 +134,12 @@ def plan(
     console.print(table)
     counts = Counter(r["status"] for r in rows)
     console.print(f"{len(rows)} tasks: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())), markup=False)
+    _print_orphans(console, planned.content_dir, planned.orphans)
+
+
+def _print_orphans(console, content_dir: Path, orphans: list[str]) -> None:
+    for name in orphans:
+        console.print(f"{content_dir / name}: no lesson '{name}' in the spec any more; delete the folder or restore the lesson", markup=False)
 
 
 @app.command()
@@ -200,6 +206,7 @@ def _each_spec(specs: list[Path], run, options) -> None:
         counts = Counter(report.statuses.values())
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
+        _print_orphans(console, report.content_dir, report.orphans)
         for task_id in report.conflicts:
             failed = True
             print(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. Merge by hand, or rerun with --regenerate {task_id} (or --force) to replace it", file=sys.stderr)

@@ -205,3 +205,13 @@ def test_committed_sample_content_is_current(cli, project):
     assert result.exit_code == 0, result.stderr
     assert "blended-teaching: 25 tasks (25 current); generated 0, wrote 0 file(s)" in result.stdout
     assert "evaluation-formative: 10 tasks (10 current); generated 0, wrote 0 file(s)" in result.stdout
+
+
+def test_content_of_a_removed_lesson_is_reported_not_deleted(cli, project):
+    assert cli("build", SPEC).exit_code == 0
+    (CONTENT / "m0-old").mkdir()
+    (CONTENT / "m0-old" / "lesson.md").write_text("kept\n")
+    note = f"{CONTENT / 'm0-old'}: no lesson 'm0-old' in the spec any more; delete the folder or restore the lesson"
+    assert note in cli("plan", SPEC).stdout.splitlines()
+    assert note in cli("build", SPEC).stdout.splitlines()
+    assert (CONTENT / "m0-old" / "lesson.md").read_text() == "kept\n"
