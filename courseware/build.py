@@ -10,6 +10,9 @@ from courseware.course import read_course
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import BuildRefused, CoursewareError, GenerationError
 from courseware.generate.provider import Provider, ProviderContext, make_provider
+from courseware.generate.runner import Progress, run_tasks
+from courseware.generate.settings import LLMConfig, resolve
+from courseware.generate.stats import Stats
 from courseware.plan import CONFLICT, NEW, STALE, Task, plan, status
 from courseware.sources import read_sources, sources_digest
 from courseware.spec.load import LoadedSpec, load_spec
@@ -19,11 +22,11 @@ from courseware.writer import Writer
 @dataclass(frozen=True)
 class Options:
     output: Path = Path("output")
-    provider: str | None = None
     frozen: bool = False
     force: bool = False
     regenerate: tuple[str, ...] = ()
     formats: tuple[str, ...] | None = None
+    llm: dict = field(default_factory=dict)  # LLM settings given on the command line
 
 
 @dataclass
@@ -31,7 +34,9 @@ class Planned:
     """A course's tasks with their status and the files already there."""
 
     loaded: LoadedSpec
+    config: LLMConfig
     provider: Provider
+    stats: Stats
     content_dir: Path
     tasks: list[Task]
     statuses: dict[str, str]
@@ -50,6 +55,8 @@ class Report:
     written: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     unavailable: list[str] = field(default_factory=list)
+    failures: dict[str, CoursewareError] = field(default_factory=dict)
+    usage: str = ""  # the calls/tokens/cost summary, for providers that call a model
 
 
 def plan_course(spec_path: Path, options: Options) -> Planned:
@@ -57,9 +64,11 @@ def plan_course(spec_path: Path, options: Options) -> Planned:
     loaded = load_spec(spec_path)
     spec = loaded.spec
     sources = read_sources(spec.sources, loaded.root)
-    provider = make_provider(options.provider or spec.llm.provider, ProviderContext(spec, sources))
+    config = resolve(spec.llm, loaded.root, options.llm)
+    stats = Stats()
+    provider = make_provider(config.provider, ProviderContext(spec, sources, config, stats))
     content_dir = options.output / spec.course.id / "content"
-    tasks = plan(spec, sources_digest(sources), provider.identity())
+    tasks = plan(spec, sources_digest(sources), provider.identity)
     files = {}
     for task in tasks:
         file = read_content_file(content_dir / task.path, str(content_dir / task.path))
@@ -68,7 +77,7 @@ def plan_course(spec_path: Path, options: Options) -> Planned:
     statuses = {t.id: status(t, files[t.id].recorded if t.id in files else None) for t in tasks}
     lesson_ids = {lesson.id for lesson in spec.lessons()}
     orphans = sorted(p.name for p in content_dir.iterdir() if p.is_dir() and p.name not in lesson_ids) if content_dir.is_dir() else []
-    return Planned(loaded, provider, content_dir, tasks, statuses, files, orphans)
+    return Planned(loaded, config, provider, stats, content_dir, tasks, statuses, files, orphans)
 
 
 def build(spec_path: Path, options: Options) -> Report:
@@ -91,16 +100,22 @@ def build(spec_path: Path, options: Options) -> Report:
         if task not in chosen and task.id in planned.files:
             parse_content(task, planned.files[task.id])
 
-    generated = {task.id: _generate(planned, task) for task in chosen}
+    if chosen:
+        planned.provider.prepare()
+    progress = Progress(planned.stats, enabled=planned.provider.calls_model)
+    generated, report.failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress)
     writer = Writer(planned.content_dir)
-    for task in chosen:
-        text = render_file(task, generated[task.id], planned.provider.name, planned.provider.model)
-        if writer.write_text(task.path, text):
-            report.written.append(task.path)
-    report.generated = list(generated)
+    for task in chosen:  # what finished is written even when other tasks failed; a rerun does the rest
+        if task.id in generated:
+            text = render_file(task, generated[task.id], planned.provider.name, planned.provider.model)
+            if writer.write_text(task.path, text):
+                report.written.append(task.path)
+    report.generated = [t.id for t in chosen if t.id in generated]
+    if planned.provider.calls_model:
+        report.usage = planned.stats.summary(planned.config.model, planned.config.prices)
 
-    if report.conflicts:
-        return report  # the kept conflicting files are not rendered over; the CLI exits non-zero
+    if report.conflicts or report.failures:
+        return report  # not rendered over: the CLI exits non-zero
     _render(planned, options, report)
     return report
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 app = typer.Typer(
-    help="Turn a YAML course spec into reviewed markdown courseware.\n\nExit codes: 0 success; 1 invalid input, or a build refused (conflict with a hand edit, stale content under --frozen); 2 wrong command-line usage.",
+    help="Turn a YAML course spec into reviewed markdown courseware.\n\nExit codes: 0 success; 1 invalid input, or a build refused (conflict with a hand edit, stale content under --frozen, unapproved prompt); 2 wrong command-line usage; 3 some generation tasks failed (what finished is kept; rerun to do the rest).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -19,7 +19,10 @@ app = typer.Typer(
 SpecsArg = Annotated[list[Path], typer.Argument(help="Spec files, or folders of *.yaml specs.", show_default=False)]
 SpecArg = Annotated[Path, typer.Argument(help="The course spec (YAML).", show_default=False)]
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Folder that holds <course-id>/content and <course-id>/dist.")]
-ProviderOpt = Annotated[Optional[str], typer.Option("--provider", help="Provider to use instead of the spec's llm.provider (e.g. offline).")]
+ProviderOpt = Annotated[Optional[str], typer.Option("--provider", help="Provider instead of the spec's llm.provider: offline or openai. Env: COURSEWARE_PROVIDER.")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Model name (openai provider). Env: COURSEWARE_MODEL.")]
+BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint. Env: COURSEWARE_BASE_URL or OPENAI_BASE_URL.")]
+PromptsOpt = Annotated[Optional[Path], typer.Option("--prompts", help="Folder of prompt templates with its own prompts.lock. Env: COURSEWARE_PROMPTS.")]
 
 
 def _spec_files(paths: list[Path]) -> list[Path]:
@@ -100,6 +103,9 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     output: OutputOpt = Path("output"),
     provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    prompts: PromptsOpt = None,
 ) -> None:
     """List the generation tasks with content key and status, calling no model.
 
@@ -111,7 +117,7 @@ def plan(
     from courseware.errors import CoursewareError
 
     try:
-        planned = plan_course(spec, Options(output=output, provider=provider))
+        planned = plan_course(spec, Options(output=output, llm={"provider": provider, "model": model, "base_url": base_url, "prompts": prompts}))
     except CoursewareError as exc:
         _fail(exc.lines())
     rows = [
@@ -121,7 +127,8 @@ def plan(
     if as_json:
         import json
 
-        print(json.dumps({"course": planned.loaded.spec.course.id, "provider": planned.provider.identity(), "tasks": rows}, indent=2, ensure_ascii=False))
+        identity = {"provider": planned.provider.name, "model": planned.provider.model}
+        print(json.dumps({"course": planned.loaded.spec.course.id, "provider": identity, "tasks": rows}, indent=2, ensure_ascii=False))
         return
     from collections import Counter
 
@@ -147,6 +154,11 @@ def build(
     specs: SpecsArg,
     output: OutputOpt = Path("output"),
     provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    prompts: PromptsOpt = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=256, help="Model calls in flight at once (default 4). Env: COURSEWARE_JOBS.")] = None,
+    cache: Annotated[Optional[Path], typer.Option("--cache", help="Response cache folder (default .courseware/cache). Env: COURSEWARE_CACHE.")] = None,
     frozen: Annotated[bool, typer.Option("--frozen", help="Call no model; fail listing the tasks that would be generated (for CI).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Regenerate conflicting files, overwriting their hand edits.")] = False,
     regenerate: Annotated[Optional[list[str]], typer.Option("--regenerate", help="Regenerate a task or a lesson (e.g. m1-l2 or m1-l2/quiz) even if current or edited.")] = None,
@@ -154,11 +166,12 @@ def build(
 ) -> None:
     """Generate what is new or stale, keep hand edits, write reviewed markdown, render.
 
-    Example: courseware build course_specs/ --provider offline
+    Example: courseware build course_specs/ --provider openai --model gpt-4o-mini
     """
     from courseware.build import Options, build as run_build
 
-    _each_spec(specs, run_build, Options(output=output, provider=provider, frozen=frozen, force=force, regenerate=tuple(regenerate or ()), formats=_formats(formats)))
+    llm = {"provider": provider, "model": model, "base_url": base_url, "prompts": prompts, "concurrency": jobs, "cache_dir": cache}
+    _each_spec(specs, run_build, Options(output=output, frozen=frozen, force=force, regenerate=tuple(regenerate or ()), formats=_formats(formats), llm=llm))
 
 
 @app.command()
@@ -193,13 +206,13 @@ def _each_spec(specs: list[Path], run, options) -> None:
 
     from courseware.errors import CoursewareError
 
-    failed = False
+    failed = 0
     console = _console()
     for path in _spec_files(specs):
         try:
             report = run(path, options)
         except CoursewareError as exc:
-            failed = True
+            failed = max(failed, exc.exit_code)
             for line in exc.lines():
                 print(line, file=sys.stderr)
             continue
@@ -207,8 +220,16 @@ def _each_spec(specs: list[Path], run, options) -> None:
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
         _print_orphans(console, report.content_dir, report.orphans)
+        if report.usage:
+            console.print(f"{report.course_id}: {report.usage}", markup=False)
+        for task_id, error in report.failures.items():
+            failed = 3
+            for line in error.lines():
+                print(line if line.startswith(task_id) or ": " + task_id in line else f"{task_id}: {line}", file=sys.stderr)
+        if report.failures:
+            print(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest", file=sys.stderr)
         for task_id in report.conflicts:
-            failed = True
+            failed = max(failed, 1)
             print(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. Merge by hand, or rerun with --regenerate {task_id} (or --force) to replace it", file=sys.stderr)
         if report.rendered or report.unavailable:
             line = f"{report.course_id}: rendered {', '.join(report.rendered) or 'nothing'}"
@@ -216,7 +237,69 @@ def _each_spec(specs: list[Path], run, options) -> None:
                 line += f"; not available in this version: {', '.join(report.unavailable)}"
             console.print(line, markup=False)
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(failed)
+
+
+prompts_app = typer.Typer(help="Review prompt templates: check them against prompts.lock, approve them.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+
+
+def _prompt_set(spec: Path | None, folder: Path | None):
+    """The prompts folder a build would use: --prompts, else the environment, the spec, the built-in one."""
+    from courseware.generate.prompts import PromptSet
+    from courseware.generate.settings import resolve
+    from courseware.spec.load import load_spec
+    from courseware.spec.model import LLMSettings
+
+    settings, root = (LLMSettings(), Path(".")) if spec is None else ((loaded := load_spec(spec)).spec.llm, loaded.root)
+    return PromptSet(resolve(settings, root, {"prompts": folder}).prompts)
+
+
+@prompts_app.command("check")
+def prompts_check(
+    spec: Annotated[Optional[Path], typer.Argument(help="A spec whose llm.prompts folder to check (default: the built-in prompts).", show_default=False)] = None,
+    folder: PromptsOpt = None,
+) -> None:
+    """Exit 1 listing every template changed since it was approved.
+
+    Example: courseware prompts check course_specs/blended-teaching.yaml
+    """
+    from courseware.errors import CoursewareError
+
+    try:
+        prompt_set = _prompt_set(spec, folder)
+        problems = prompt_set.unapproved()
+        prompt_set.compile_all()  # a template that does not compile or uses undeclared variables fails the check
+    except CoursewareError as exc:
+        _fail(exc.lines())
+    if problems:
+        _fail(problems)
+    print(f"{prompt_set.folder}: every prompt template is approved")
+
+
+@prompts_app.command("approve")
+def prompts_approve(
+    spec: Annotated[Optional[Path], typer.Argument(help="A spec whose llm.prompts folder to approve (default: the built-in prompts).", show_default=False)] = None,
+    folder: PromptsOpt = None,
+) -> None:
+    """Record the current templates as reviewed and approved in prompts.lock.
+
+    Example: courseware prompts approve --prompts my_prompts/
+    """
+    from courseware.errors import CoursewareError
+    from courseware.generate.prompts import LOCK
+    from courseware.writer import Writer
+
+    try:
+        prompt_set = _prompt_set(spec, folder)
+        prompt_set.compile_all()
+        changed = prompt_set.unapproved()
+        Writer(prompt_set.folder).write_text(LOCK, prompt_set.lock_text())
+    except CoursewareError as exc:
+        _fail(exc.lines())
+    for line in changed:
+        print(f"approved: {line.split(': ', 1)[0]}")
+    print(f"{prompt_set.folder / LOCK}: {len(changed)} change(s) approved")
 
 
 def main() -> None:

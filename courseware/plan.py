@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,14 +47,14 @@ class Recorded:
     edited: bool
 
 
-def content_key(kind: str, inputs: dict[str, Any], provider: dict[str, Any]) -> str:
+def content_key(kind: str, inputs: dict[str, Any], provider: Callable[[str], dict[str, Any]]) -> str:
     """The hash of everything that decides a task's output."""
-    payload = {"format": FORMAT_VERSION, "kind": kind, "inputs": inputs, "provider": provider}
+    payload = {"format": FORMAT_VERSION, "kind": kind, "inputs": inputs, "provider": provider(kind)}
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def plan(spec: Spec, sources: dict[str, str], provider: dict[str, Any]) -> list[Task]:
+def plan(spec: Spec, sources: dict[str, str], provider: Callable[[str], dict[str, Any]]) -> list[Task]:
     """Every task of the course in a stable order: the overview, then per lesson its text, quiz, slides."""
     course = spec.course.model_dump(include={"id", "title", "language", "audience", "level"})
     objectives = {o.id: o.model_dump() for o in spec.objectives}
@@ -89,7 +90,7 @@ def _lesson_facts(lesson: Lesson, objectives: dict[str, dict]) -> dict[str, Any]
     }
 
 
-def _task(kind: str, lesson_id: str | None, path: str, inputs: dict[str, Any], provider: dict[str, Any]) -> Task:
+def _task(kind: str, lesson_id: str | None, path: str, inputs: dict[str, Any], provider: Callable[[str], dict[str, Any]]) -> Task:
     task_id = f"{lesson_id}/{kind}" if lesson_id else "course/overview"
     return Task(task_id, kind, lesson_id, path, inputs, content_key(kind, inputs, provider))
 

@@ -190,7 +190,7 @@ def test_plan_lists_tasks_with_keys(cli, project):
 
 def test_unknown_provider_is_a_clear_error(cli, project):
     result = cli("build", SPEC, "--provider", "magic")
-    assert (result.exit_code, result.stderr) == (1, "unknown provider 'magic'; available: offline\n")
+    assert (result.exit_code, result.stderr) == (1, "unknown provider 'magic'; available: offline, openai\n")
 
 
 def test_committed_sample_content_is_current(cli, project):

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from courseware.errors import CoursewareError
+from courseware.errors import CoursewareError, GenerationError
 
 if TYPE_CHECKING:
     from courseware.content.model import Article, Quiz, SlideDeck
+    from courseware.generate.settings import LLMConfig
+    from courseware.generate.stats import Stats
     from courseware.plan import Task
     from courseware.sources import SourceDocument
     from courseware.spec.model import Spec
@@ -18,10 +20,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ProviderContext:
-    """What a provider may read besides the task: the spec and its source documents."""
+    """What a provider may read besides the task: the spec, its sources, the resolved settings."""
 
     spec: Spec
     sources: list[SourceDocument]
+    config: LLMConfig
+    stats: Stats
+
+
+class FatalProviderError(GenerationError):
+    """The provider cannot serve any task (bad key, unknown model, no quota): stop the build."""
 
 
 class Provider(ABC):
@@ -29,10 +37,14 @@ class Provider(ABC):
 
     name: str = ""
     model: str = ""
+    calls_model = False  # True when generate() makes network calls worth a progress display
 
-    def identity(self) -> dict:
-        """Everything about this provider that decides its output; part of every content key."""
+    def identity(self, kind: str) -> dict:
+        """Everything about this provider that decides a `kind` task's output; part of its content key."""
         return {"provider": self.name, "model": self.model}
+
+    def prepare(self) -> None:
+        """Get ready to generate (checks that need I/O); called once before the first task."""
 
     @abstractmethod
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:
@@ -55,6 +67,7 @@ def register(name: str) -> Callable[[Callable[[ProviderContext], Provider]], Cal
 def available_providers() -> list[str]:
     """Names of every registered provider, sorted."""
     import courseware.generate.offline  # noqa: F401  (registers itself)
+    import courseware.generate.openai_provider  # noqa: F401  (registers itself)
 
     return sorted(PROVIDERS)
 

@@ -93,6 +93,17 @@ class Credential(_Strict):
     criteria: Text
 
 
+class Prices(_Strict):
+    """US dollars per million tokens, for the build's cost estimate."""
+
+    input: Annotated[float, Field(ge=0)]
+    cached_input: Annotated[float, Field(ge=0)] | None = None
+    output: Annotated[float, Field(ge=0)]
+
+
+STRUCTURED_OUTPUT = ("json_schema", "json_object", "none")
+
+
 class LLMSettings(_Strict):
     provider: Text = "offline"
     model: Text | None = None
@@ -101,6 +112,10 @@ class LLMSettings(_Strict):
     seed: StrictInt | None = None
     max_tokens: Annotated[StrictInt, Field(ge=1)] | None = None
     timeout: Annotated[float, Field(gt=0)] | None = None
+    concurrency: Annotated[StrictInt, Field(ge=1, le=256)] | None = None
+    structured_output: Literal[STRUCTURED_OUTPUT] | None = None  # type: ignore[valid-type]
+    prompts: Text | None = None
+    prices: Prices | None = None
 
 
 class Spec(_Strict):

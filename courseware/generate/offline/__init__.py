@@ -29,5 +29,8 @@ class OfflineProvider(Provider):
     def corpus(self) -> Corpus:
         return Corpus(self.context.sources, self.context.spec.course.language)
 
+    def prepare(self) -> None:
+        self.corpus  # build the index once, before tasks run in parallel
+
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:
         return BUILDERS[task.kind](self.corpus, task.inputs)

@@ -1,0 +1,198 @@
+"""The output contracts with a model: pydantic models, the JSON schema derived from them, the
+checks code makes on an answer, and the conversion of an answer into content.
+
+A failed check raises AnswerError, whose text goes back to the model as a re-ask.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import random
+import re
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from courseware.content.model import BLANK, Article, Option, Paragraph, Quiz, QuizItem, Reference, Section, Slide, SlideDeck, numbered
+
+
+class AnswerError(ValueError):
+    """An answer that parsed but breaks the contract; its message is the re-ask."""
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CitedParagraph(_Answer):
+    text: str
+    sources: list[int]
+
+
+class AnswerSection(_Answer):
+    heading: str
+    paragraphs: list[CitedParagraph]
+
+
+class ArticleAnswer(_Answer):
+    title: str
+    introduction: list[CitedParagraph]
+    sections: list[AnswerSection]
+
+
+class QuizItemAnswer(_Answer):
+    kind: Literal["multiple_choice", "true_false", "cloze"]
+    objective: str
+    prompt: str
+    correct_answer: str
+    distractors: list[str]
+    feedback: str
+
+
+class QuizAnswer(_Answer):
+    items: list[QuizItemAnswer]
+
+
+class SlideAnswer(_Answer):
+    title: str
+    bullets: list[str]
+    notes: str
+
+
+class SlidesAnswer(_Answer):
+    slides: list[SlideAnswer]
+
+
+CONTRACTS: dict[str, type[_Answer]] = {"overview": ArticleAnswer, "lesson": ArticleAnswer, "quiz": QuizAnswer, "slides": SlidesAnswer}
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The strict JSON schema for a task kind, derived from its contract model."""
+    schema = copy.deepcopy(CONTRACTS[kind].model_json_schema())
+    _strict(schema)
+    return schema
+
+
+def _strict(node: Any) -> None:
+    """Every object closed and every property required, as strict structured outputs demand."""
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" in node:
+            node["additionalProperties"] = False
+            node["required"] = list(node["properties"])
+        if isinstance(node.get("title"), str):  # a schema's own title, not a property called title
+            del node["title"]
+        for value in node.values():
+            _strict(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strict(value)
+
+
+def parse(kind: str, text: str) -> _Answer:
+    """Validate an answer's JSON text against its contract; AnswerError says what is wrong."""
+    cleaned = _unfence(text)
+    try:
+        return CONTRACTS[kind].model_validate_json(cleaned)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}" for e in exc.errors()[:8])
+        raise AnswerError(f"the answer does not match the JSON schema: {problems}") from None
+
+
+def _unfence(text: str) -> str:
+    match = re.fullmatch(r"\s*```(?:json)?\s*\n(.*)\n\s*```\s*", text, re.DOTALL)
+    return match.group(1) if match else text
+
+
+def to_article(answer: ArticleAnswer, passages: list[dict], expected_sections: list[str] | None) -> Article:
+    """An Article whose references are the cited passages; checks headings and citations."""
+    if expected_sections is not None and len(answer.sections) != len(expected_sections):
+        raise AnswerError(f"write exactly {len(expected_sections)} sections, one per key point in order; the answer has {len(answer.sections)}")
+    references = [Reference(source=p["source"], section=p["section"]) for p in passages]
+
+    def paragraphs(items: list[CitedParagraph]) -> list[Paragraph]:
+        out = []
+        for item in items:
+            bad = [n for n in item.sources if not 1 <= n <= len(passages)]
+            if bad:
+                raise AnswerError(f"source numbers {bad} do not exist; cite passages 1 to {len(passages)}")
+            out.append(Paragraph(text=item.text, cites=list(dict.fromkeys(item.sources))))
+        return out
+
+    sections = [Section(heading=s.heading, paragraphs=paragraphs(s.paragraphs)) for s in answer.sections]
+    return _valid(lambda: numbered(answer.title, paragraphs(answer.introduction), sections, references))
+
+
+BANNED_OPTIONS = re.compile(
+    r"\b(all|none|both|neither) of the (above|options|answers)\b|toutes les réponses|aucune des réponses|todas las anteriores|ninguna de las anteriores|todas as anteriores|nenhuma das anteriores",
+    re.IGNORECASE,
+)
+
+
+def _normal(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+
+def to_quiz(answer: QuizAnswer, title: str, lesson_id: str, objectives: list[str], questions: int, kinds: list[str], labels: tuple[str, str]) -> Quiz:
+    """Check every item and place each right answer by a shuffle seeded from the item."""
+    if len(answer.items) != questions:
+        raise AnswerError(f"return exactly {questions} quiz items; the answer has {len(answer.items)}")
+    items = []
+    for n, item in enumerate(answer.items, start=1):
+        where = f"item {n}"
+        if item.kind not in kinds:
+            raise AnswerError(f"{where}: kind {item.kind!r} was not asked for; use {', '.join(kinds)}")
+        if item.objective not in objectives:
+            raise AnswerError(f"{where}: objective {item.objective!r} is not one of this lesson's objectives ({', '.join(objectives)})")
+        items.append(_item(item, where, lesson_id, n, labels))
+    return _valid(lambda: Quiz(title=title, items=items))
+
+
+def _item(item: QuizItemAnswer, where: str, lesson_id: str, n: int, labels: tuple[str, str]) -> QuizItem:
+    right = item.correct_answer.strip()
+    if not right:
+        raise AnswerError(f"{where}: correct_answer is empty")
+    if item.kind == "true_false":
+        if _normal(right) not in ("true", "false"):
+            raise AnswerError(f"{where}: a true_false item's correct_answer is exactly 'true' or 'false'")
+        is_true = _normal(right) == "true"
+        options = [Option(text=labels[0], correct=is_true), Option(text=labels[1], correct=not is_true)]
+    elif item.kind == "cloze":
+        if item.prompt.count(BLANK) != 1:
+            raise AnswerError(f"{where}: a cloze prompt has exactly one blank written {BLANK}")
+        options = [Option(text=right, correct=True)]
+    else:
+        wrong = [d.strip() for d in item.distractors if d.strip()]
+        texts = [right, *wrong]
+        if len(wrong) < 2:
+            raise AnswerError(f"{where}: a multiple_choice item needs at least 2 distractors")
+        if len({_normal(t) for t in texts}) != len(texts):
+            raise AnswerError(f"{where}: the options must all differ (after ignoring case and punctuation)")
+        if any(BANNED_OPTIONS.search(t) for t in texts):
+            raise AnswerError(f"{where}: no 'all of the above' or 'none of the above' options")
+        if all(len(right) > len(w) for w in wrong):
+            raise AnswerError(f"{where}: the correct answer must not be the one longest option; make a distractor as long")
+        # Models favour some answer positions; the position comes from a shuffle seeded by the item.
+        seed = hashlib.sha256(f"{lesson_id}/{n}/{right}".encode()).hexdigest()
+        random.Random(seed).shuffle(texts)
+        options = [Option(text=t, correct=t == right) for t in texts]
+    return _valid(lambda: QuizItem(kind=item.kind, objective=item.objective, prompt=item.prompt, options=options, feedback=item.feedback), where)
+
+
+def to_slides(answer: SlidesAnswer, title: str, most: int) -> SlideDeck:
+    """A slide deck of at most `most` slides."""
+    if not 1 <= len(answer.slides) <= most:
+        raise AnswerError(f"return between 1 and {most} slides; the answer has {len(answer.slides)}")
+    return _valid(lambda: SlideDeck(title=title, slides=[Slide(title=s.title, bullets=s.bullets, notes=s.notes or None) for s in answer.slides]))
+
+
+def _valid(make, where: str = ""):
+    try:
+        return make()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
+        place = ".".join(str(p) for p in err["loc"])
+        raise AnswerError(f"{where + ': ' if where else ''}{place + ': ' if place else ''}{message}") from None

@@ -1,0 +1,82 @@
+"""Run a build's tasks: a bounded number in flight, each result kept as soon as it is done."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from courseware.errors import CoursewareError
+from courseware.generate.provider import FatalProviderError
+from courseware.generate.stats import Stats
+from courseware.plan import Task
+
+
+def run_tasks(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress: Progress) -> tuple[dict[str, Any], dict[str, CoursewareError]]:
+    """Generate every task with at most `jobs` in flight; a fatal provider error stops the rest."""
+    results: dict[str, Any] = {}
+    failures: dict[str, CoursewareError] = {}
+    progress.start(len(tasks))
+    pending = list(reversed(tasks))
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        running: dict[Future, Task] = {}
+        stop = False
+        while pending or running:
+            while pending and not stop and len(running) < jobs:
+                task = pending.pop()
+                running[pool.submit(generate, task)] = task
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = running.pop(future)
+                try:
+                    results[task.id] = future.result()
+                except FatalProviderError as exc:
+                    failures[task.id] = exc
+                    stop = True
+                except CoursewareError as exc:
+                    failures[task.id] = exc
+                progress.advance(task, task.id not in failures)
+    progress.finish()
+    return results, failures
+
+
+class Progress:
+    """Tasks done and left, tokens and failures: a live bar on a terminal, plain lines elsewhere."""
+
+    def __init__(self, stats: Stats, enabled: bool):
+        self.stats = stats
+        self.enabled = enabled
+        self.done = 0
+        self.total = 0
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if not self.enabled or not total:
+            return
+        if sys.stdout.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+            self.bar = Bar(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), transient=True)
+            self.bar.start()
+            self.bar_task = self.bar.add_task("generate", total=total, detail="")
+
+    def advance(self, task: Task, ok: bool) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        stats = self.stats
+        detail = f"tokens {stats.prompt_tokens + stats.completion_tokens}, failures {stats.failures + (0 if ok else 1)}"
+        if self.bar is not None:
+            self.bar.update(self.bar_task, advance=1, detail=detail)
+        else:
+            print(f"[{self.done}/{self.total}] {task.id} {'done' if ok else 'FAILED'} ({detail})", flush=True)
+        if not ok:
+            stats.add(failures=1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,83 @@
+"""LLM settings resolved in one place: CLI flag > environment > spec `llm:` > default."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from courseware.errors import CoursewareError
+from courseware.spec.model import STRUCTURED_OUTPUT, LLMSettings, Prices
+
+REPO_PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
+
+# Environment variables for each setting; the SDK's own OPENAI_BASE_URL counts too.
+ENVIRONMENT = {
+    "provider": ("COURSEWARE_PROVIDER",),
+    "model": ("COURSEWARE_MODEL",),
+    "base_url": ("COURSEWARE_BASE_URL", "OPENAI_BASE_URL"),
+    "temperature": ("COURSEWARE_TEMPERATURE",),
+    "seed": ("COURSEWARE_SEED",),
+    "max_tokens": ("COURSEWARE_MAX_TOKENS",),
+    "timeout": ("COURSEWARE_TIMEOUT",),
+    "concurrency": ("COURSEWARE_JOBS",),
+    "structured_output": ("COURSEWARE_STRUCTURED_OUTPUT",),
+    "prompts": ("COURSEWARE_PROMPTS",),
+}
+DEFAULTS = {"provider": "offline", "timeout": 120.0, "concurrency": 4, "structured_output": "json_schema", "retries": 6}
+CASTS = {"temperature": float, "seed": int, "max_tokens": int, "timeout": float, "concurrency": int}
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    provider: str
+    model: str | None
+    base_url: str | None
+    temperature: float | None
+    seed: int | None
+    max_tokens: int | None
+    timeout: float
+    concurrency: int
+    structured_output: str
+    prompts: Path
+    prices: Prices | None
+    retries: int
+    cache_dir: Path
+
+    def parameters(self) -> dict:
+        """The model parameters that decide an answer (part of every content key)."""
+        return {"temperature": self.temperature, "seed": self.seed, "max_tokens": self.max_tokens}
+
+
+def resolve(spec: LLMSettings, spec_root: Path, flags: Mapping[str, object], env: Mapping[str, str] | None = None, cache_dir: Path = Path(".courseware/cache")) -> LLMConfig:
+    """Each setting from the first place that has it: flags, environment, spec, default."""
+    env = os.environ if env is None else env
+    chosen: dict[str, object] = {}
+    for name in (f.name for f in fields(LLMConfig)):
+        if flags.get(name) is not None:
+            chosen[name] = flags[name]
+            continue
+        from_env = next((env[var] for var in ENVIRONMENT.get(name, ()) if env.get(var)), None)
+        if from_env is not None:
+            chosen[name] = _cast(name, from_env, ENVIRONMENT[name][0])
+        elif getattr(spec, name, None) is not None:
+            value = getattr(spec, name)
+            chosen[name] = spec_root / value if name == "prompts" else value
+        else:
+            chosen[name] = DEFAULTS.get(name)
+    chosen["prompts"] = Path(chosen["prompts"]) if chosen["prompts"] else REPO_PROMPTS
+    chosen["cache_dir"] = Path(flags.get("cache_dir") or env.get("COURSEWARE_CACHE") or cache_dir)
+    if chosen["structured_output"] not in STRUCTURED_OUTPUT:
+        raise CoursewareError(f"structured_output {chosen['structured_output']!r}: use one of {', '.join(STRUCTURED_OUTPUT)}")
+    return LLMConfig(**chosen)  # type: ignore[arg-type]
+
+
+def _cast(name: str, value: str, variable: str) -> object:
+    cast = CASTS.get(name)
+    if cast is None:
+        return value
+    try:
+        return cast(value)
+    except ValueError:
+        raise CoursewareError(f"{variable}={value!r}: expected {'a whole number' if cast is int else 'a number'}") from None

@@ -1,0 +1,653 @@
+"""A fake OpenAI-compatible HTTP server for tests and benchmarks.
+
+HTTP mocking libraries patch a transport inside the process and cannot see the
+client the official `openai` SDK builds for itself, so this is a real server on
+127.0.0.1 (standard library only) that a real SDK client talks to over real HTTP:
+
+    with FakeOpenAI(latency=0.05) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
+        client.chat.completions.create(model="fake-model", messages=[...])
+        assert server.completed == 1
+
+`POST /v1/chat/completions` answers with a JSON instance of the schema the
+request asks for, derived deterministically from the model, the first system
+message and the first user message (so a re-ask conversation gets the same
+answer). The schema comes from `response_format` (json_schema mode) or from the
+last message with a ```json fenced block after the words "JSON schema"
+(json_object mode answers bare JSON, no response_format answers in a fence).
+
+Faults are injected per request, first from `script` (a deque consumed one per
+request, None = answer normally), then with probability `fault_rate`, decided
+by hashing (seed, request number). See FAULTS for the kinds.
+
+Counters (`calls`, `completed`, `tokens`, `requests`, `headers`,
+`in_flight_max`) are updated under a lock. `GET /v1/models` lists the model,
+`GET /_stats` returns the counters as JSON.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import math
+import re
+import select
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+CHAT_PATH = "/v1/chat/completions"
+BLANK = "____"
+REFUSAL = "I can't help with that request."
+DEFAULT_SCHEMA = {"type": "object", "properties": {"text": {"type": "string"}}}
+"""Answered when a request carries no schema at all."""
+
+ARRAY_LENGTH = 3
+MAX_DEPTH = 32
+OBJECTIVES_LINE = re.compile(r"^\s*Objective ids:\s*(.*?)\s*$", re.MULTILINE)
+
+FAULTS = (
+    "429", "500", "503", "slow", "drop", "malformed", "length", "refusal",
+    "invalid", "empty", "401", "404", "quota", "400",
+)  # fmt: skip
+"""Every fault name `script` and `fault_kinds` accept."""
+
+
+def _error(message: str, type_: str, code: str | None = None, param: str | None = None) -> dict:
+    """An OpenAI-style error body."""
+    return {"error": {"message": message, "type": type_, "param": param, "code": code}}
+
+
+STATIC_ERRORS: dict[str, tuple[int, dict]] = {
+    "429": (429, _error("Rate limit reached for requests", "requests", "rate_limit_exceeded")),
+    "500": (500, _error("The server had an error while processing your request.", "server_error")),
+    "503": (503, _error("The engine is currently overloaded, please try again later.", "server_error")),
+    "401": (
+        401,
+        _error(
+            "Incorrect API key provided: sk-****. You can find your API key at "
+            "https://platform.openai.com/account/api-keys.",
+            "invalid_request_error",
+            "invalid_api_key",
+        ),
+    ),
+    "quota": (
+        429,
+        _error(
+            "You exceeded your current quota, please check your plan and billing details.",
+            "insufficient_quota",
+            "insufficient_quota",
+        ),
+    ),
+    "400": (
+        400,
+        _error("Invalid schema for response_format", "invalid_request_error", param="response_format"),
+    ),
+}
+"""Faults answered with a fixed status and error body (404 depends on the request's model)."""
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _text(content: Any) -> str:
+    """The text of a message's content: a string, or a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def _first(messages: list[dict], roles: tuple[str, ...]) -> str:
+    """The text of the first message with one of `roles`, or ""."""
+    for message in messages:
+        if message.get("role") in roles:
+            return _text(message.get("content"))
+    return ""
+
+
+def _system(messages: list[dict]) -> str:
+    return _first(messages, ("system", "developer"))
+
+
+def _user(messages: list[dict]) -> str:
+    return _first(messages, ("user",))
+
+
+def request_seed(body: dict, model: str) -> str:
+    """sha256 of model + first system message + FIRST user message (later turns are ignored)."""
+    messages = body.get("messages") or []
+    return _sha(model + _system(messages) + _user(messages))
+
+
+def objective_ids(messages: list[dict]) -> list[str]:
+    """The ids on an `Objective ids: LO1, LO2` line of the first user message."""
+    found = OBJECTIVES_LINE.search(_user(messages))
+    if not found:
+        return []
+    return [part.strip() for part in found.group(1).split(",") if part.strip()]
+
+
+def _fenced_schema(text: str) -> dict | None:
+    """The ```json block that follows the words "JSON schema" in `text`, parsed."""
+    at = text.lower().find("json schema")
+    start = text.find("```json\n", at) if at >= 0 else -1
+    if start < 0:
+        return None
+    start += len("```json\n")
+    end = text.find("\n```", start)
+    if end < 0:
+        return None
+    try:
+        schema = json.loads(text[start:end])
+    except ValueError:
+        return None
+    return schema if isinstance(schema, dict) else None
+
+
+def find_schema(body: dict) -> tuple[dict, str]:
+    """(schema, mode) where mode is "json_schema", "json_object" or "fenced" (no response_format)."""
+    response_format = body.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        return response_format.get("json_schema", {}).get("schema") or DEFAULT_SCHEMA, "json_schema"
+    mode = "json_object" if response_format.get("type") == "json_object" else "fenced"
+    for message in reversed(body.get("messages") or []):
+        schema = _fenced_schema(_text(message.get("content")))
+        if schema is not None:
+            return schema, mode
+    return DEFAULT_SCHEMA, mode
+
+
+# --------------------------------------------------------------------------- instances
+
+
+def fake_text(seed: str, path: str) -> str:
+    """A distinct string per (seed, path), always the same length."""
+    return f"Fake text {_sha(seed + path)[:12]}"
+
+
+def with_blank(text: str) -> str:
+    """`text` with a cloze blank in the middle."""
+    middle = len(text) // 2
+    return f"{text[:middle]} {BLANK} {text[middle:]}"
+
+
+def _type(schema: dict) -> str:
+    """The schema's (first non-null) type, inferred when absent."""
+    declared = schema.get("type")
+    if isinstance(declared, list):
+        declared = next((t for t in declared if t != "null"), "null")
+    if declared:
+        return declared
+    if "properties" in schema:
+        return "object"
+    return "array" if "items" in schema else "string"
+
+
+def _non_null(branches: list[dict]) -> dict:
+    return next((b for b in branches if b.get("type") != "null"), branches[0])
+
+
+def _clamp(value: float, schema: dict) -> float:
+    maximum = schema.get("maximum")
+    return min(value, maximum) if maximum is not None else value
+
+
+class InstanceMaker:
+    """Builds a deterministic JSON instance of a JSON schema (see the module docstring)."""
+
+    def __init__(self, root: dict, seed: str, objectives: list[str]):
+        self.root = root
+        self.seed = seed
+        self.objectives = objectives
+
+    def make(self, schema: dict, path: str = "$", index: int = 0, name: str | None = None, depth: int = 0) -> Any:
+        """An instance of `schema` at JSON `path`; `index` is the enclosing array item's index."""
+        schema = self._resolve(schema)
+        if depth > MAX_DEPTH:
+            return None
+        if "const" in schema:
+            return schema["const"]
+        if schema.get("enum"):
+            return self._enum(schema["enum"], name, index)
+        branches = schema.get("anyOf") or schema.get("oneOf") or schema.get("allOf")
+        if branches:
+            return self.make(_non_null(branches), path, index, name, depth + 1)
+        kind = _type(schema)
+        if kind == "object":
+            return self._object(schema, path, index, depth)
+        if kind == "array":
+            return self._array(schema, path, depth)
+        if kind == "string":
+            return self._string(path, index, name)
+        return self._scalar(kind, schema)
+
+    def _resolve(self, schema: dict) -> dict:
+        """Follow `$ref`s to `#/$defs/...` (or `#/definitions/...`), keeping sibling keywords."""
+        for _ in range(MAX_DEPTH):
+            ref = schema.get("$ref")
+            if not isinstance(ref, str) or not ref.startswith("#/"):
+                return schema
+            target: Any = self.root
+            for part in ref[2:].split("/"):
+                target = target[part]
+            schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+        return schema
+
+    @staticmethod
+    def _enum(values: list, name: str | None, index: int) -> Any:
+        """`kind` cycles through the enum by item index (so a quiz has every kind); others take the first."""
+        return values[index % len(values)] if name == "kind" else values[0]
+
+    def _object(self, schema: dict, path: str, index: int, depth: int) -> dict:
+        result = {
+            key: self.make(sub, f"{path}.{key}", index, key, depth + 1)
+            for key, sub in (schema.get("properties") or {}).items()
+        }
+        if result.get("kind") == "cloze" and isinstance(result.get("prompt"), str):
+            result["prompt"] = with_blank(result["prompt"])
+        return result
+
+    def _array(self, schema: dict, path: str, depth: int) -> list:
+        items = self._resolve(schema.get("items") or {})
+        return [self.make(items, f"{path}[{i}]", i, None, depth + 1) for i in range(self._length(schema, items))]
+
+    def _length(self, schema: dict, items: dict) -> int:
+        """3 items clipped to [minItems, maxItems]; arrays of integers (citations) get one."""
+        low = schema.get("minItems") or 0
+        high = schema.get("maxItems")
+        wanted = 1 if _type(items) == "integer" else ARRAY_LENGTH
+        return max(low, min(wanted, high if high is not None else wanted))
+
+    def _string(self, path: str, index: int, name: str | None) -> str:
+        if name == "objective" and self.objectives:
+            return self.objectives[index % len(self.objectives)]
+        return fake_text(self.seed, path)
+
+    @staticmethod
+    def _scalar(kind: str, schema: dict) -> Any:
+        if kind == "integer":
+            low = schema.get("minimum")
+            if low is None and schema.get("exclusiveMinimum") is not None:
+                low = math.floor(schema["exclusiveMinimum"]) + 1
+            return int(_clamp(low if low is not None else 1, schema))
+        if kind == "number":
+            low = schema.get("minimum")
+            return _clamp(low if low is not None else 0.5, schema)
+        if kind == "boolean":
+            return True
+        return None
+
+
+def answer_content(body: dict, model: str) -> str:
+    """The normal answer's message content for a chat request body."""
+    schema, mode = find_schema(body)
+    messages = body.get("messages") or []
+    maker = InstanceMaker(schema, request_seed(body, model), objective_ids(messages))
+    text = json.dumps(maker.make(schema), ensure_ascii=False)
+    return f"```json\n{text}\n```" if mode == "fenced" else text
+
+
+def _tokens(text: str) -> int:
+    return math.ceil(len(text) / 4)
+
+
+def _message(fault: str | None, content: str) -> tuple[dict, str]:
+    """(assistant message, finish_reason) of an answer, shaped by an answer-level fault."""
+    if fault == "length":
+        return {"role": "assistant", "content": content[: len(content) // 2], "refusal": None}, "length"
+    if fault == "refusal":
+        return {"role": "assistant", "content": None, "refusal": REFUSAL}, "stop"
+    text = {"invalid": "{}", "empty": ""}.get(fault or "", content)
+    return {"role": "assistant", "content": text, "refusal": None}, "stop"
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def _unit(text: str) -> float:
+    """A deterministic number in [0, 1) from a hash of `text`."""
+    return int(_sha(text)[:16], 16) / 16**16
+
+
+def pick_fault(seed: int, number: int, rate: float, kinds: tuple[str, ...]) -> str | None:
+    """The fault (or None) for request `number`, decided by hashing (seed, number)."""
+    if rate <= 0 or not kinds or _unit(f"{seed}:{number}:fault") >= rate:
+        return None
+    return kinds[int(_unit(f"{seed}:{number}:kind") * len(kinds))]
+
+
+# --------------------------------------------------------------------------- server
+
+
+class FakeOpenAI:
+    """The fake server: construct, `start()` (or use as a context manager), point a client at `base_url`."""
+
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        model: str = "fake-model",
+        slow_seconds: float = 3.0,
+        retry_after: str | None = "0",
+        fault_rate: float = 0.0,
+        fault_kinds: tuple[str, ...] = ("429", "500", "503", "drop", "slow"),
+        seed: int = 0,
+    ):
+        unknown = set(fault_kinds) - set(FAULTS)
+        if unknown:
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULTS}")
+        self.latency = latency
+        self.model = model
+        self.slow_seconds = slow_seconds
+        self.retry_after = retry_after
+        self.fault_rate = fault_rate
+        self.fault_kinds = tuple(fault_kinds)
+        self.seed = seed
+        self.script: collections.deque[str | None] = collections.deque()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._in_flight = 0
+        self._cached_systems: set[str] = set()
+        self.reset_counters()
+
+    # lifecycle
+
+    def start(self) -> FakeOpenAI:
+        """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
+        if self._server is None:
+            self._stopping.clear()
+            self._server = _Server(self)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections, interrupt slow faults and join every server thread."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.close_connections()
+        server.server_close()  # joins the handler threads
+        thread.join()
+        self._server = self._thread = None
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:<port>/v1`, once started."""
+        if self._server is None:
+            raise RuntimeError("FakeOpenAI is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    # counters
+
+    def reset_counters(self) -> None:
+        """Zero the counters and forget recorded requests (request numbers restart; the prompt cache stays)."""
+        with self._lock:
+            self.calls = 0
+            self.completed = 0
+            self.tokens: dict[str, int] = {"prompt": 0, "completion": 0, "cached": 0}
+            self.requests: list[dict] = []
+            self.headers: list[dict[str, str]] = []
+            self.in_flight_max = self._in_flight
+
+    def stats(self) -> dict:
+        """The `/_stats` body."""
+        with self._lock:
+            return {"calls": self.calls, "completed": self.completed, "tokens": dict(self.tokens)}
+
+    def models(self) -> dict:
+        """The `/v1/models` body."""
+        return {"object": "list", "data": [{"id": self.model, "object": "model", "created": 0, "owned_by": "fake"}]}
+
+    # chat requests (called by the handler)
+
+    def _begin_chat(self, body: dict, headers: dict[str, str]) -> tuple[int, str | None]:
+        """Record a chat request; return its number and its fault (script first, then fault_rate)."""
+        with self._lock:
+            number = self.calls
+            self.calls += 1
+            self.requests.append(body)
+            self.headers.append(headers)
+            self._in_flight += 1
+            self.in_flight_max = max(self.in_flight_max, self._in_flight)
+            if self.script:
+                return number, self.script.popleft()
+        return number, pick_fault(self.seed, number, self.fault_rate, self.fault_kinds)
+
+    def _end_chat(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _pause(self, seconds: float) -> bool:
+        """Sleep `seconds` unless the server stops first; True when it did not stop."""
+        return not self._stopping.wait(seconds)
+
+    def _answer(self, body: dict, number: int, fault: str | None) -> dict:
+        """A chat.completion for `body`; counts it as completed and tallies its usage."""
+        model = body.get("model") or self.model
+        message, finish_reason = _message(fault, answer_content(body, model))
+        messages = body.get("messages") or []
+        system = _system(messages)
+        with self._lock:
+            cached = _tokens(system) if system in self._cached_systems else 0
+            usage = {
+                "prompt_tokens": _tokens(json.dumps(messages, ensure_ascii=False)),
+                "completion_tokens": _tokens(message["content"] or message["refusal"] or ""),
+                "prompt_tokens_details": {"cached_tokens": cached},
+            }
+            usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+            self._tally(usage, system)
+        return {
+            "id": f"chatcmpl-fake-{number:06d}",
+            "object": "chat.completion",
+            "created": 0,
+            "model": model,
+            "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+            "usage": usage,
+        }
+
+    def _tally(self, usage: dict, system: str) -> None:
+        """Count a sent answer (caller holds the lock). `tokens` is replaced, so a read is a snapshot."""
+        self.completed += 1
+        self.tokens = {
+            "prompt": self.tokens["prompt"] + usage["prompt_tokens"],
+            "completion": self.tokens["completion"] + usage["completion_tokens"],
+            "cached": self.tokens["cached"] + usage["prompt_tokens_details"]["cached_tokens"],
+        }
+        if system:
+            self._cached_systems.add(system)
+
+
+class _Server(ThreadingHTTPServer):
+    """A threaded HTTP server that tracks its open connections so `stop()` can close idle keep-alives."""
+
+    daemon_threads = True
+    block_on_close = True
+
+    def __init__(self, fake: FakeOpenAI):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.fake = fake
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self._closing = False
+
+    def track(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.add(connection)
+            if self._closing:
+                _shutdown(connection)
+
+    def untrack(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            self._closing = True
+            for connection in self._connections:
+                _shutdown(connection)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hanging up (timeouts, drops, stop()) are expected; report anything else."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
+def _shutdown(connection: socket.socket) -> None:
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """HTTP plumbing: routes requests and writes responses; the state lives in FakeOpenAI."""
+
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes: without this, Nagle + delayed ACK add ~40 ms a response.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.track(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.untrack(self.connection)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: tests and benchmarks do not want an access log on stderr."""
+
+    # routing
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/v1/models":
+            self._send_json(200, self.server.fake.models())
+        elif path == "/_stats":
+            self._send_json(200, self.server.fake.stats())
+        else:
+            self._not_found()
+
+    def do_POST(self) -> None:
+        raw = self._read_body()
+        if self.path.split("?", 1)[0] != CHAT_PATH:
+            self._not_found()
+            return
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = None
+        self._chat(body if isinstance(body, dict) else None)
+
+    def _not_found(self) -> None:
+        message = f"Invalid URL ({self.command} {self.path})"
+        self._send_json(404, _error(message, "invalid_request_error"))
+
+    # chat
+
+    def _chat(self, body: dict | None) -> None:
+        fake = self.server.fake
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        number, fault = fake._begin_chat(body if body is not None else {}, headers)
+        try:
+            if fake.latency:
+                time.sleep(fake.latency)
+            if body is None:
+                self._send_json(400, _error("We could not parse the JSON body of your request.", "invalid_request_error"))
+            else:
+                self._respond(fake, body, number, fault)
+        except Exception as exc:  # a bug in the fake: say so instead of dropping the connection
+            self._send_json(500, _error(f"fake server error: {exc!r}", "fake_server_bug"))
+            raise
+        finally:
+            fake._end_chat()
+
+    def _respond(self, fake: FakeOpenAI, body: dict, number: int, fault: str | None) -> None:
+        if fault in STATIC_ERRORS:
+            status, error = STATIC_ERRORS[fault]
+            retry = {"Retry-After": fake.retry_after} if fault == "429" and fake.retry_after is not None else {}
+            self._send_json(status, error, retry)
+        elif fault == "404":
+            model = body.get("model") or fake.model
+            message = f"The model `{model}` does not exist or you do not have access to it."
+            self._send_json(404, _error(message, "invalid_request_error", "model_not_found"))
+        elif fault == "drop":
+            self._drop()
+        elif fault == "malformed":
+            self._send(200, b'{"id": "broken"')
+        elif fault == "slow":
+            if fake._pause(fake.slow_seconds):
+                self._send_answer(fake, body, number, None)
+            else:
+                self._drop()
+        elif fault in (None, "length", "refusal", "invalid", "empty"):
+            self._send_answer(fake, body, number, fault)
+        else:
+            self._send_json(500, _error(f"fake server: unknown fault {fault!r}; known: {FAULTS}", "fake_server_bug"))
+
+    def _send_answer(self, fake: FakeOpenAI, body: dict, number: int, fault: str | None) -> None:
+        """Answer, unless the client already hung up (a timed-out client receives nothing, so nothing is counted)."""
+        if self._client_gone():
+            self.close_connection = True
+            return
+        self._send_json(200, fake._answer(body, number, fault))
+
+    # I/O
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _client_gone(self) -> bool:
+        """True when the peer has closed its side of the connection."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
+    def _drop(self) -> None:
+        """Close the connection without a response."""
+        self.close_connection = True
+        _shutdown(self.connection)
+
+    def _send_json(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), headers)
+
+    def _send(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True
