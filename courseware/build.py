@@ -103,7 +103,8 @@ def build(spec_path: Path, options: Options) -> Report:
     if chosen:
         planned.provider.prepare()
     progress = Progress(planned.stats, enabled=planned.provider.calls_model)
-    generated, report.failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress)
+    generated, failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress)
+    report.failures = {t.id: failures[t.id] for t in chosen if t.id in failures}  # task order, not finishing order
     writer = Writer(planned.content_dir)
     for task in chosen:  # what finished is written even when other tasks failed; a rerun does the rest
         if task.id in generated:

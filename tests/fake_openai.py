@@ -47,6 +47,8 @@ DEFAULT_SCHEMA = {"type": "object", "properties": {"text": {"type": "string"}}}
 """Answered when a request carries no schema at all."""
 
 ARRAY_LENGTH = 3
+POLL_INTERVAL = 0.01
+"""How often the serve loop checks for stop(): the longest stop() waits for it."""
 MAX_DEPTH = 32
 OBJECTIVES_LINE = re.compile(r"^\s*Objective ids:\s*(.*?)\s*$", re.MULTILINE)
 
@@ -370,7 +372,7 @@ class FakeOpenAI:
             self._stopping.clear()
             self._server = _Server(self)
             self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
+                target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name="fake-openai", daemon=True
             )
             self._thread.start()
         return self
