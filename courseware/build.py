@@ -57,6 +57,7 @@ class Report:
     unavailable: list[str] = field(default_factory=list)
     failures: dict[str, CoursewareError] = field(default_factory=dict)
     usage: str = ""  # the calls/tokens/cost summary, for providers that call a model
+    read: int = 0  # content files read back for rendering
 
 
 def plan_course(spec_path: Path, options: Options) -> Planned:
@@ -117,24 +118,27 @@ def build(spec_path: Path, options: Options) -> Report:
 
     if report.conflicts or report.failures:
         return report  # not rendered over: the CLI exits non-zero
-    _render(planned, options, report)
+    _render(planned.loaded, planned.tasks, planned.content_dir, options, report)
     return report
 
 
 def render_course(spec_path: Path, options: Options) -> Report:
-    """Re-render from the reviewed markdown alone: no provider call."""
-    planned = plan_course(spec_path, options)
-    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
-    _render(planned, options, report)
+    """Re-render from the reviewed markdown alone: no provider, no model, no content key."""
+    loaded = load_spec(spec_path)
+    content_dir = options.output / loaded.spec.course.id / "content"
+    tasks = plan(loaded.spec, {}, lambda kind: {})  # only the file of each task matters here
+    report = Report(loaded.spec.course.id, content_dir, {})
+    _render(loaded, tasks, content_dir, options, report)
     return report
 
 
-def _render(planned: Planned, options: Options, report: Report) -> None:
+def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report) -> None:
     from courseware.render import render
 
-    course = read_course(planned.loaded, planned.tasks, planned.content_dir)
-    formats = list(options.formats or planned.loaded.spec.outputs)
-    dist = Writer(planned.content_dir.parent / "dist")
+    course = read_course(loaded, tasks, content_dir)
+    report.read = len(tasks)
+    formats = list(options.formats or loaded.spec.outputs)
+    dist = Writer(content_dir.parent / "dist")
     report.rendered, report.unavailable = render(course, formats, dist)
 
 
@@ -143,10 +147,11 @@ def _generate(planned: Planned, task: Task) -> Article | Quiz | SlideDeck:
     try:
         return planned.provider.generate(task)
     except GenerationError as exc:
+        kind = type(exc)  # a fatal provider error stays fatal
         if exc.where is None:
-            raise GenerationError(f"{task.id}: {exc}") from None
+            raise kind(f"{task.id}: {exc}") from None
         loc = planned.loaded.lesson_loc(task.lesson_id) + exc.where if task.lesson_id else exc.where
-        raise GenerationError(problems=[planned.loaded.problem(loc, f"{task.id}: {exc}")]) from None
+        raise kind(problems=[planned.loaded.problem(loc, f"{task.id}: {exc}")]) from None
 
 
 def _should_generate(task: Task, state: str, options: Options) -> bool:

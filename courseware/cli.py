@@ -216,9 +216,12 @@ def _each_spec(specs: list[Path], run, options) -> None:
             for line in exc.lines():
                 print(line, file=sys.stderr)
             continue
-        counts = Counter(report.statuses.values())
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
+        if report.statuses:
+            counts = Counter(report.statuses.values())
+            summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
+        else:
+            console.print(f"{report.course_id}: read {report.read} content files in {report.content_dir}", markup=False)
         _print_orphans(console, report.content_dir, report.orphans)
         if report.usage:
             console.print(f"{report.course_id}: {report.usage}", markup=False)

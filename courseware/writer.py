@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path, PurePosixPath
 
 from courseware.errors import CoursewareError
@@ -16,6 +17,7 @@ class Writer:
         self.root = root
         self.written: set[str] = set()
         self.changed: list[str] = []
+        self.lock = threading.Lock()
 
     def target(self, relative: str) -> Path:
         """The path for `relative`, refusing absolute paths, '..' and links that lead out of the root."""
@@ -34,14 +36,17 @@ class Writer:
 
     def write_bytes(self, relative: str, data: bytes) -> bool:
         """Write `data` atomically; True when the file changed."""
-        if relative in self.written:
-            raise CoursewareError(f"{relative}: written twice in one run; two outputs claim the same file")
-        self.written.add(relative)
+        with self.lock:
+            if relative in self.written:
+                raise CoursewareError(f"{relative}: written twice in one run; two outputs claim the same file")
+            self.written.add(relative)
         path = self.target(relative)
         try:
             if path.is_file() and path.read_bytes() == data:
                 return False
             path.parent.mkdir(parents=True, exist_ok=True)
+            for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # from a run killed mid-write
+                leftover.unlink(missing_ok=True)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as stream:

@@ -16,12 +16,22 @@ answer). The schema comes from `response_format` (json_schema mode) or from the
 last message with a ```json fenced block after the words "JSON schema"
 (json_object mode answers bare JSON, no response_format answers in a fence).
 
+Instances: objects list every property, arrays have 3 items (1 for arrays of
+integers), enums take their first value except a property named `kind`, which
+cycles by item index; plain strings are `Fake text <12 hex>`, all distinct and
+of one length. Prompt conventions: `objective` is taken from an
+`Objective ids: LO1, LO2` line of the first user message, a cloze item's
+`prompt` gets a ` ____ ` blank, and a true_false item's `correct_answer` is
+"true".
+
 Faults are injected per request, first from `script` (a deque consumed one per
 request, None = answer normally), then with probability `fault_rate`, decided
 by hashing (seed, request number). See FAULTS for the kinds.
 
-Counters (`calls`, `completed`, `tokens`, `requests`, `headers`,
-`in_flight_max`) are updated under a lock. `GET /v1/models` lists the model,
+Counters (`calls`, `completed`, `tokens`, `requests`, `headers` with
+lower-cased names, `in_flight_max`) are updated under a lock; a response is
+counted before it is written, so a client that has it sees it counted. An
+answer echoes the request's model; "developer" messages count as system ones. `GET /v1/models` lists the model,
 `GET /_stats` returns the counters as JSON.
 """
 
@@ -32,7 +42,6 @@ import hashlib
 import json
 import math
 import re
-import select
 import socket
 import sys
 import threading
@@ -199,6 +208,15 @@ def _non_null(branches: list[dict]) -> dict:
     return next((b for b in branches if b.get("type") != "null"), branches[0])
 
 
+def _quiz_conventions(item: dict) -> dict:
+    """A cloze item's prompt gets a blank; a true_false item's correct_answer is "true"."""
+    if item.get("kind") == "cloze" and isinstance(item.get("prompt"), str):
+        item["prompt"] = with_blank(item["prompt"])
+    if item.get("kind") == "true_false" and isinstance(item.get("correct_answer"), str):
+        item["correct_answer"] = "true"
+    return item
+
+
 def _clamp(value: float, schema: dict) -> float:
     maximum = schema.get("maximum")
     return min(value, maximum) if maximum is not None else value
@@ -255,9 +273,7 @@ class InstanceMaker:
             key: self.make(sub, f"{path}.{key}", index, key, depth + 1)
             for key, sub in (schema.get("properties") or {}).items()
         }
-        if result.get("kind") == "cloze" and isinstance(result.get("prompt"), str):
-            result["prompt"] = with_blank(result["prompt"])
-        return result
+        return _quiz_conventions(result)
 
     def _array(self, schema: dict, path: str, depth: int) -> list:
         items = self._resolve(schema.get("items") or {})
@@ -372,7 +388,10 @@ class FakeOpenAI:
             self._stopping.clear()
             self._server = _Server(self)
             self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name="fake-openai", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": POLL_INTERVAL},
+                name="fake-openai",
+                daemon=True,
             )
             self._thread.start()
         return self
@@ -577,18 +596,27 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         headers = {key.lower(): value for key, value in self.headers.items()}
         number, fault = fake._begin_chat(body if body is not None else {}, headers)
+        self._in_chat = True
         try:
             if fake.latency:
                 time.sleep(fake.latency)
             if body is None:
-                self._send_json(400, _error("We could not parse the JSON body of your request.", "invalid_request_error"))
+                message = "We could not parse the JSON body of your request."
+                self._send_json(400, _error(message, "invalid_request_error"))
             else:
                 self._respond(fake, body, number, fault)
         except Exception as exc:  # a bug in the fake: say so instead of dropping the connection
             self._send_json(500, _error(f"fake server error: {exc!r}", "fake_server_bug"))
             raise
         finally:
-            fake._end_chat()
+            self._leave_chat()
+
+    def _leave_chat(self) -> None:
+        """The request stops counting as in flight, once, before its response goes out (so a client
+        that has its response never sees its own earlier request still in flight)."""
+        if getattr(self, "_in_chat", False):
+            self._in_chat = False
+            self.server.fake._end_chat()
 
     def _respond(self, fake: FakeOpenAI, body: dict, number: int, fault: str | None) -> None:
         if fault in STATIC_ERRORS:
@@ -627,15 +655,20 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _client_gone(self) -> bool:
-        """True when the peer has closed its side of the connection."""
+        """True when the peer has closed its side of the connection (a non-blocking peek reads EOF)."""
+        self.connection.settimeout(0.0)
         try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            return False
         except OSError:
             return True
+        finally:
+            self.connection.settimeout(None)
 
     def _drop(self) -> None:
         """Close the connection without a response."""
+        self._leave_chat()
         self.close_connection = True
         _shutdown(self.connection)
 
@@ -643,6 +676,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), headers)
 
     def _send(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+        self._leave_chat()
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -162,7 +162,7 @@ def test_render_needs_no_provider_and_reads_hand_edits(cli, project):
     assert cli("build", SPEC).exit_code == 0
     result = cli("render", SPEC, "--formats", "markdown,html")
     assert result.exit_code == 0
-    assert result.stdout == f"{SAMPLE}: 25 tasks (25 current); generated 0, wrote 0 file(s) in {CONTENT}\n{SAMPLE}: rendered markdown; not available in this version: html\n"
+    assert result.stdout == f"{SAMPLE}: read 25 content files in {CONTENT}\n{SAMPLE}: rendered markdown; not available in this version: html\n"
 
 
 def test_render_before_build_says_what_to_do(cli, project):

@@ -27,6 +27,7 @@ class QuizItem(BaseModel):
     kind: Literal["multiple_choice", "true_false", "cloze"]
     objective: str
     prompt: str
+    correct_answer: str
     options: list[Option] = Field(min_length=1)
     citations: list[int]
     hint: str | None
@@ -53,7 +54,8 @@ def messages(user: str = USER, system: str = SYSTEM) -> list[dict]:
 
 
 def strict_format(model: type[BaseModel] = Quiz) -> dict:
-    return {"type": "json_schema", "json_schema": {"name": model.__name__, "schema": model.model_json_schema(), "strict": True}}
+    schema = model.model_json_schema()
+    return {"type": "json_schema", "json_schema": {"name": model.__name__, "schema": schema, "strict": True}}
 
 
 def fenced_schema(model: type[BaseModel] = Quiz) -> str:
@@ -72,6 +74,10 @@ def ask(client: openai.OpenAI, msgs: list[dict] | None = None, **kwargs: Any):
 
 def content(client: openai.OpenAI, msgs: list[dict] | None = None, **kwargs: Any) -> str:
     return ask(client, msgs, **kwargs).choices[0].message.content
+
+
+def cached(response: Any) -> int:
+    return response.usage.prompt_tokens_details.cached_tokens
 
 
 def get(server: FakeOpenAI, path: str) -> tuple[int, dict]:
@@ -101,6 +107,13 @@ def catch(function: Any, *args: Any) -> Exception | None:
     except Exception as error:
         return error
     return None
+
+
+def wait_for(condition: Any, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.005)
 
 
 @pytest.fixture
@@ -183,6 +196,13 @@ def test_cloze_prompt_has_a_blank(client):
         blanks = 1 if item.kind == "cloze" else 0
         assert item.prompt.count(" ____ ") == blanks
         assert item.prompt.count("_") == 4 * blanks
+
+
+def test_true_false_answer_is_true(client):
+    quiz = Quiz.model_validate_json(content(client))
+    answers = {item.kind: item.correct_answer for item in quiz.items}
+    assert answers["true_false"] == "true"
+    assert answers["multiple_choice"].startswith("Fake text ")
 
 
 def test_json_object_mode_reads_the_schema_from_the_messages(client):
@@ -401,9 +421,9 @@ def test_cached_tokens_for_a_repeated_system_prompt(server, client):
     server.script.append("500")
     with pytest.raises(openai.InternalServerError):
         ask(client)  # not answered, so it does not warm the cache
-    assert ask(client).usage.prompt_tokens_details.cached_tokens == 0
-    assert ask(client, messages("Another question")).usage.prompt_tokens_details.cached_tokens == math.ceil(len(SYSTEM) / 4)
-    assert ask(client, messages(system="New system")).usage.prompt_tokens_details.cached_tokens == 0
+    assert cached(ask(client)) == 0
+    assert cached(ask(client, messages("Another question"))) == math.ceil(len(SYSTEM) / 4)
+    assert cached(ask(client, messages(system="New system"))) == 0
     assert server.tokens["cached"] == math.ceil(len(SYSTEM) / 4)
 
 
@@ -413,6 +433,12 @@ def test_reset_counters(server, client):
     assert (server.calls, server.completed, server.requests, server.headers) == (0, 0, [], [])
     assert server.tokens == {"prompt": 0, "completion": 0, "cached": 0}
     assert server.in_flight_max == 0
+
+
+def test_sequential_requests_are_never_in_flight_together(server, client):
+    for _ in range(5):
+        ask(client)
+    assert server.in_flight_max == 1
 
 
 def test_concurrent_requests_overlap():
@@ -457,8 +483,7 @@ def test_stop_closes_connections_and_joins_threads():
     errors: list[Exception] = []
     pending = threading.Thread(target=lambda: errors.append(catch(ask, client)))
     pending.start()
-    while server.calls < 2:
-        time.sleep(0.01)
+    wait_for(lambda: server.calls == 2)
     started = time.monotonic()
     server.stop()
     assert time.monotonic() - started < 1.0

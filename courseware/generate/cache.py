@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 from courseware.writer import Writer
@@ -14,7 +13,6 @@ class ResponseCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.lock = threading.Lock()
 
     def get(self, key: str) -> dict | None:
         path = self.folder / key[:2] / f"{key}.json"
@@ -28,5 +26,5 @@ class ResponseCache:
 
     def put(self, key: str, answer: str, usage: dict[str, int]) -> None:
         entry = {"key": key, "answer": answer, "usage": usage}
-        with self.lock:  # one Writer per entry: a rerun may rewrite an entry found corrupt
-            Writer(self.folder).write_text(f"{key[:2]}/{key}.json", json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+        # A Writer per entry: a rerun may rewrite an entry it found corrupt.
+        Writer(self.folder).write_text(f"{key[:2]}/{key}.json", json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")

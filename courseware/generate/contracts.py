@@ -68,11 +68,30 @@ class SlidesAnswer(_Answer):
 CONTRACTS: dict[str, type[_Answer]] = {"overview": ArticleAnswer, "lesson": ArticleAnswer, "quiz": QuizAnswer, "slides": SlidesAnswer}
 
 
-def json_schema(kind: str) -> dict[str, Any]:
-    """The strict JSON schema for a task kind, derived from its contract model."""
+def json_schema(kind: str, sizes: dict[str, tuple[int, int]] | None = None) -> dict[str, Any]:
+    """The strict JSON schema for a task kind, derived from its contract model.
+
+    `sizes` bounds the top-level lists of one task (e.g. {"items": (5, 5)} for a 5-question quiz).
+    """
     schema = copy.deepcopy(CONTRACTS[kind].model_json_schema())
     _strict(schema)
+    for name, (least, most) in (sizes or {}).items():
+        schema["properties"][name].update(minItems=least, maxItems=most)
     return schema
+
+
+def sizes(kind: str, inputs: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """The list sizes a task asks for: one section per module or key point, N questions, at most M slides."""
+    if kind == "overview":
+        count = len(inputs["modules"])
+        return {"introduction": (1, 2), "sections": (count, count)}
+    if kind == "lesson":
+        count = len(inputs["lesson"]["key_points"])
+        return {"introduction": (1, 2), "sections": (count, count)}
+    if kind == "quiz":
+        count = inputs["quiz"]["questions"]
+        return {"items": (count, count)}
+    return {"slides": (1, inputs["slides"]["max"])}
 
 
 def _strict(node: Any) -> None:
@@ -90,14 +109,21 @@ def _strict(node: Any) -> None:
             _strict(value)
 
 
-def parse(kind: str, text: str) -> _Answer:
-    """Validate an answer's JSON text against its contract; AnswerError says what is wrong."""
+def parse(kind: str, text: str, bounds: dict[str, tuple[int, int]] | None = None) -> _Answer:
+    """Validate an answer's JSON text against its contract and list sizes, whatever the server
+    claims to enforce; AnswerError says what is wrong."""
     cleaned = _unfence(text)
     try:
-        return CONTRACTS[kind].model_validate_json(cleaned)
+        answer = CONTRACTS[kind].model_validate_json(cleaned)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}" for e in exc.errors()[:8])
         raise AnswerError(f"the answer does not match the JSON schema: {problems}") from None
+    for name, (least, most) in (bounds or {}).items():
+        count = len(getattr(answer, name))
+        if not least <= count <= most:
+            wanted = f"exactly {least}" if least == most else f"{least} to {most}"
+            raise AnswerError(f"'{name}' must have {wanted} entries; the answer has {count}")
+    return answer
 
 
 def _unfence(text: str) -> str:
@@ -105,10 +131,8 @@ def _unfence(text: str) -> str:
     return match.group(1) if match else text
 
 
-def to_article(answer: ArticleAnswer, passages: list[dict], expected_sections: list[str] | None) -> Article:
-    """An Article whose references are the cited passages; checks headings and citations."""
-    if expected_sections is not None and len(answer.sections) != len(expected_sections):
-        raise AnswerError(f"write exactly {len(expected_sections)} sections, one per key point in order; the answer has {len(answer.sections)}")
+def to_article(answer: ArticleAnswer, passages: list[dict]) -> Article:
+    """An Article whose references are the cited passages; checks the citation numbers."""
     references = [Reference(source=p["source"], section=p["section"]) for p in passages]
 
     def paragraphs(items: list[CitedParagraph]) -> list[Paragraph]:
@@ -135,10 +159,8 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
 
 
-def to_quiz(answer: QuizAnswer, title: str, lesson_id: str, objectives: list[str], questions: int, kinds: list[str], labels: tuple[str, str]) -> Quiz:
+def to_quiz(answer: QuizAnswer, title: str, lesson_id: str, objectives: list[str], kinds: list[str], labels: tuple[str, str]) -> Quiz:
     """Check every item and place each right answer by a shuffle seeded from the item."""
-    if len(answer.items) != questions:
-        raise AnswerError(f"return exactly {questions} quiz items; the answer has {len(answer.items)}")
     items = []
     for n, item in enumerate(answer.items, start=1):
         where = f"item {n}"
@@ -181,10 +203,8 @@ def _item(item: QuizItemAnswer, where: str, lesson_id: str, n: int, labels: tupl
     return _valid(lambda: QuizItem(kind=item.kind, objective=item.objective, prompt=item.prompt, options=options, feedback=item.feedback), where)
 
 
-def to_slides(answer: SlidesAnswer, title: str, most: int) -> SlideDeck:
-    """A slide deck of at most `most` slides."""
-    if not 1 <= len(answer.slides) <= most:
-        raise AnswerError(f"return between 1 and {most} slides; the answer has {len(answer.slides)}")
+def to_slides(answer: SlidesAnswer, title: str) -> SlideDeck:
+    """A slide deck with the lesson's title."""
     return _valid(lambda: SlideDeck(title=title, slides=[Slide(title=s.title, bullets=s.bullets, notes=s.notes or None) for s in answer.slides]))
 
 

@@ -160,7 +160,7 @@ class OpenAIProvider(Provider):
 
         request: dict[str, Any] = {"model": self.model, "messages": messages}
         request.update({k: v for k, v in self.config.parameters().items() if v is not None})
-        response_format = self._response_format(task.kind)
+        response_format = self._response_format(task)
         if response_format is not None:
             request["response_format"] = response_format
         for attempt in range(self.config.retries + 1):
@@ -198,19 +198,22 @@ class OpenAIProvider(Provider):
             time.sleep(min(RETRY_CAP_SECONDS, backoff if wait is None else wait))
         raise GenerationError(f"no answer from {self.base_url} after {self.config.retries} retries (rate limits, server errors or timeouts); try again later")
 
-    def _response_format(self, kind: str) -> dict | None:
+    def _schema(self, task: Task) -> dict:
+        return contracts.json_schema(task.kind, contracts.sizes(task.kind, task.inputs))
+
+    def _response_format(self, task: Task) -> dict | None:
         mode = self.config.structured_output
         if mode == "json_schema":
-            return {"type": "json_schema", "json_schema": {"name": kind, "schema": contracts.json_schema(kind), "strict": True}}
+            return {"type": "json_schema", "json_schema": {"name": task.kind, "schema": self._schema(task), "strict": True}}
         return {"type": "json_object"} if mode == "json_object" else None
 
-    def _schema_text(self, kind: str) -> str:
+    def _schema_text(self, task: Task) -> str:
         if self.config.structured_output == "json_schema":
             return "Answer with the JSON object the request's schema describes."
-        return "Answer with one JSON object matching this JSON schema:\n```json\n" + json.dumps(contracts.json_schema(kind), indent=1) + "\n```"
+        return "Answer with one JSON object matching this JSON schema:\n```json\n" + json.dumps(self._schema(task), indent=1) + "\n```"
 
     def _user_prompt(self, task: Task, passages: list[dict]) -> str:
-        inputs, schema = task.inputs, self._schema_text(task.kind)
+        inputs, schema = task.inputs, self._schema_text(task)
         if task.kind == "overview":
             variables = {"course": inputs["course"], "modules": inputs["modules"], "passages": passages, "schema": schema}
         else:
@@ -239,19 +242,16 @@ class OpenAIProvider(Provider):
         ]
 
     def _convert(self, task: Task, text: str, passages: list[dict]) -> Article | Quiz | SlideDeck:
-        answer = contracts.parse(task.kind, text)
         inputs = task.inputs
-        if task.kind == "overview":
-            return contracts.to_article(answer, passages, [m["title"] for m in inputs["modules"]])  # type: ignore[arg-type]
+        answer = contracts.parse(task.kind, text, contracts.sizes(task.kind, inputs))
+        if task.kind in ("overview", "lesson"):
+            return contracts.to_article(answer, passages)  # type: ignore[arg-type]
         lesson = inputs["lesson"]
-        if task.kind == "lesson":
-            return contracts.to_article(answer, passages, lesson["key_points"])  # type: ignore[arg-type]
         if task.kind == "quiz":
             words = phrases(inputs["course"]["language"])
             objectives = [o["id"] for o in lesson["objectives"]]
-            quiz = inputs["quiz"]
-            return contracts.to_quiz(answer, lesson["title"], lesson["id"], objectives, quiz["questions"], quiz["kinds"], (words["true"], words["false"]))  # type: ignore[arg-type]
-        return contracts.to_slides(answer, lesson["title"], inputs["slides"]["max"])  # type: ignore[arg-type]
+            return contracts.to_quiz(answer, lesson["title"], lesson["id"], objectives, inputs["quiz"]["kinds"], (words["true"], words["false"]))  # type: ignore[arg-type]
+        return contracts.to_slides(answer, lesson["title"])  # type: ignore[arg-type]
 
     def _clean(self, text: str) -> str:
         """Never let the API key reach a message."""

@@ -1,0 +1,299 @@
+"""The openai provider against a real OpenAI-compatible server on 127.0.0.1 (tests/fake_openai.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE, snapshot
+from fake_openai import FakeOpenAI
+
+SPEC = f"course_specs/{SAMPLE}.yaml"
+CONTENT = Path("output") / SAMPLE / "content"
+KEY = "sk-test-Very-Secret-Key-0123456789"
+TASKS = 25
+
+
+@pytest.fixture
+def server():
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def llm_env(monkeypatch, server):
+    """A user's environment for a model build: the API key and fast retries, nothing else."""
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("COURSEWARE_RETRY_BASE", "0.01")
+    for name in ("OPENAI_BASE_URL", "COURSEWARE_MODEL", "COURSEWARE_BASE_URL", "COURSEWARE_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    return server
+
+
+def build(cli, server, *extra: str):
+    return cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, *extra)
+
+
+def test_full_build_writes_valid_content_and_counts_tokens(cli, project, llm_env):
+    server = llm_env
+    result = build(cli, server)
+    assert result.exit_code == 0, result.stderr
+    assert server.calls == TASKS and server.completed == TASKS
+    progress = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(progress) == 25 and progress[-1].startswith("[25/25] ")  # plain lines when output is not a terminal
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("[")]
+    assert lines[0] == f"{SAMPLE}: 25 tasks (25 new); generated 25, wrote 25 file(s) in {CONTENT}"
+    tokens = server.tokens
+    assert lines[1] == (
+        f"{SAMPLE}: calls 25, retries 0, re-asks 0, cache hits 0, failures 0; tokens: prompt {tokens['prompt']} "
+        f"(cached {tokens['cached']}), completion {tokens['completion']}; estimated cost unknown (set llm.prices)"
+    )
+    assert tokens["cached"] > 0  # the course context is a shared prefix
+    quiz = (CONTENT / "m1-l1" / "quiz.md").read_text("utf-8")
+    assert "provider: openai\nmodel: fake-model\n" in quiz
+    assert cli("render", SPEC).exit_code == 0  # no provider needed to read it back
+
+
+def test_requests_use_strict_schema_and_a_shared_course_prefix(cli, project, llm_env):
+    server = llm_env
+    assert build(cli, server).exit_code == 0
+    systems = {r["messages"][0]["content"] for r in server.requests}
+    assert len(systems) == 1 and "Foundations of Blended Teaching" in systems.pop()
+    quiz = next(r for r in server.requests if r["response_format"]["json_schema"]["name"] == "quiz")
+    schema = quiz["response_format"]["json_schema"]
+    assert schema["strict"] is True and schema["schema"]["additionalProperties"] is False
+    assert schema["schema"]["properties"]["items"]["minItems"] == 5
+    assert all(h.get("authorization") == f"Bearer {KEY}" for h in server.headers)
+
+
+def test_rebuild_and_committed_content_make_no_call(cli, project, llm_env):
+    server = llm_env
+    assert build(cli, server).exit_code == 0
+    before = snapshot(CONTENT)
+    server.reset_counters()
+    result = build(cli, server)
+    assert result.exit_code == 0 and server.calls == 0
+    assert snapshot(CONTENT) == before
+    shutil.rmtree(".courseware")  # a fresh clone has the committed content and no cache
+    assert build(cli, server).exit_code == 0 and server.calls == 0
+
+
+def test_deleted_content_comes_back_from_the_cache(cli, project, llm_env):
+    server = llm_env
+    assert build(cli, server).exit_code == 0
+    before = {k: v[0] for k, v in snapshot(CONTENT).items()}
+    shutil.rmtree(CONTENT)
+    server.reset_counters()
+    result = build(cli, server)
+    assert result.exit_code == 0 and server.calls == 0
+    assert "cache hits 25" in result.stdout
+    assert {k: v[0] for k, v in snapshot(CONTENT).items()} == before
+
+
+def test_editing_one_lesson_calls_only_for_that_lesson(cli, project, llm_env):
+    from test_build import edit_key_point
+
+    server = llm_env
+    assert build(cli, server).exit_code == 0
+    server.reset_counters()
+    edit_key_point("m2-l3", "peer feedback works best with a clear rubric")
+    result = build(cli, server)
+    assert result.exit_code == 0, result.stderr
+    assert server.calls == 3
+    asked = sorted(r["response_format"]["json_schema"]["name"] for r in server.requests)
+    assert asked == ["lesson", "quiz", "slides"]
+    assert all("m2-l3" in r["messages"][1]["content"] for r in server.requests)
+
+
+def test_transient_faults_are_retried_and_change_nothing(cli, project, llm_env, monkeypatch):
+    server = llm_env
+    assert build(cli, server, "--output", "clean", "--cache", "cache-clean").exit_code == 0
+    server.reset_counters()
+    # Every kind of transient fault at least once, then one request in five at random.
+    server.script.extend(["429", "500", "503", "drop", "slow", "429", "drop"])
+    server.fault_rate, server.fault_kinds, server.slow_seconds, server.seed = 0.2, ("429", "500", "503", "drop", "slow"), 3, 7
+    monkeypatch.setenv("COURSEWARE_TIMEOUT", "1")
+    result = build(cli, server, "--output", "faulty", "--cache", "cache-faulty")
+    assert result.exit_code == 0, result.stderr
+    retries = server.calls - TASKS
+    assert server.completed == TASKS and retries / server.calls >= 0.2
+    assert f"calls {server.calls}, retries {retries}," in result.stdout
+    read = lambda folder: {k: v[0] for k, v in snapshot(Path(folder)).items()}  # noqa: E731
+    assert read("faulty") == read("clean")
+
+
+def test_invalid_answer_is_re_asked_and_counted(cli, project, llm_env):
+    server = llm_env
+    server.script.extend(["invalid"])
+    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert server.calls == TASKS + 1
+    assert "re-asks 1," in result.stdout
+    tokens = server.tokens
+    assert f"tokens: prompt {tokens['prompt']} (cached {tokens['cached']}), completion {tokens['completion']}" in result.stdout
+    reask = server.requests[1]
+    assert reask["messages"][2] == {"role": "assistant", "content": "{}"}
+    assert reask["messages"][3]["content"].startswith("Your answer was not valid: the answer does not match the JSON schema")
+
+
+@pytest.mark.parametrize(("fault", "message"), [
+    ("length", "course/overview: the answer was cut off at the token limit (the server's default); raise llm.max_tokens"),
+    ("refusal", "course/overview: the model refused: I can't help with that request."),
+    ("empty", "course/overview: the model returned an empty answer"),
+])
+def test_unusable_answers_fail_their_task_only(cli, project, llm_env, fault, message):
+    server = llm_env
+    server.script.extend([fault])
+    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [message, f"{SAMPLE}: 1 task(s) failed; what finished is saved, rerun to do the rest"]
+    assert not (CONTENT / "course.md").exists() and (CONTENT / "m1-l1" / "lesson.md").exists()
+    server.reset_counters()
+    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url)
+    assert result.exit_code == 0 and server.calls == 1  # the rerun does only what is left
+
+
+def test_still_invalid_after_two_re_asks_is_an_error(cli, project, llm_env):
+    server = llm_env
+    server.script.extend(["invalid", "invalid", "invalid"])
+    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0].startswith("course/overview: the answer is still invalid after 2 re-asks: the answer does not match the JSON schema")
+
+
+@pytest.mark.parametrize(("fault", "expected"), [
+    ("401", "the server at {url} refused the API key (401); set OPENAI_API_KEY to a valid key"),
+    ("404", "model 'fake-model' not found at {url} (404); check --model or llm.model ({url}/models lists them)"),
+    ("quota", "the account at {url} has no quota left (insufficient_quota); check its plan and billing"),
+])
+def test_permanent_errors_fail_fast_with_what_to_do(cli, project, llm_env, fault, expected):
+    server = llm_env
+    server.script.extend([fault] * 50)
+    result = build(cli, server, "--jobs", "2")
+    assert result.exit_code == 3
+    assert expected.format(url=server.base_url) in result.stderr
+    assert server.calls <= 2  # no retries, and the build stopped starting new tasks
+    assert KEY not in result.stdout + result.stderr
+
+
+def test_unapproved_prompt_stops_the_build_before_any_call(cli, project, llm_env):
+    server = llm_env
+    shutil.copytree(REPO / "prompts", "my-prompts")
+    lesson = Path("my-prompts/lesson.j2")
+    lesson.write_text(lesson.read_text() + "Keep it short.\n")
+    result = build(cli, server, "--prompts", "my-prompts")
+    assert result.exit_code == 1
+    assert result.stderr == "my-prompts/lesson.j2:1:1: changed since it was approved; review the change, then run 'courseware prompts approve'\n"
+    assert server.calls == 0 and not Path("output").exists()
+    check = cli("prompts", "check", "--prompts", "my-prompts")
+    assert (check.exit_code, check.stderr) == (1, "my-prompts/lesson.j2: changed since it was approved; review the change, then run 'courseware prompts approve'\n")
+    approve = cli("prompts", "approve", "--prompts", "my-prompts")
+    assert approve.stdout == "approved: my-prompts/lesson.j2\nmy-prompts/prompts.lock: 1 change(s) approved\n"
+    assert cli("prompts", "check", "--prompts", "my-prompts").exit_code == 0
+    assert build(cli, server, "--prompts", "my-prompts").exit_code == 0
+
+
+def test_the_shipped_prompts_are_approved(cli):
+    result = cli("prompts", "check")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_template_with_undeclared_variable_is_refused(cli, tmp_path):
+    shutil.copytree(REPO / "prompts", tmp_path / "p")
+    (tmp_path / "p" / "quiz.j2").write_text("Write about {{ secret }}.\n")
+    result = cli("prompts", "check", "--prompts", tmp_path / "p")
+    assert (result.exit_code, result.stderr) == (1, f"{tmp_path / 'p' / 'quiz.j2'}:1:1: uses undeclared variable(s) secret; declare them in prompts.yaml or remove them\n")
+
+
+def test_api_key_reaches_no_file_and_no_log(cli, project, llm_env):
+    server = llm_env
+    server.script.extend(["401"])
+    cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
+    result = build(cli, server)
+    assert result.exit_code == 0
+    assert KEY not in result.stdout + result.stderr
+    for folder in (Path("output"), Path(".courseware")):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert KEY.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize("mode", ["json_object", "none"])
+def test_servers_without_json_schema(cli, project, llm_env, monkeypatch, mode):
+    server = llm_env
+    monkeypatch.setenv("COURSEWARE_STRUCTURED_OUTPUT", mode)
+    result = build(cli, server)
+    assert result.exit_code == 0, result.stderr
+    first = server.requests[0]
+    assert first.get("response_format") == ({"type": "json_object"} if mode == "json_object" else None)
+    assert "JSON schema" in first["messages"][1]["content"]
+
+
+def test_bounded_concurrency(cli, project, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with FakeOpenAI(latency=0.2) as server:
+        result = build(cli, server, "--jobs", "3")
+        assert result.exit_code == 0
+        assert server.in_flight_max == 3
+
+
+def test_model_and_key_from_the_environment_only(cli, project, llm_env, monkeypatch):
+    server = llm_env
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model")
+    assert result.exit_code == 0, result.stderr
+    assert server.calls == TASKS
+
+
+def test_missing_key_and_missing_model_are_clear(cli, project, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("COURSEWARE_MODEL", raising=False)
+    result = cli("build", SPEC, "--provider", "openai", "--model", "gpt-4o-mini", "--base-url", "https://api.example.invalid/v1")
+    assert (result.exit_code, result.stderr) == (1, "no API key for https://api.example.invalid/v1: set the OPENAI_API_KEY environment variable (or build with --provider offline)\n")
+    result = cli("build", SPEC, "--provider", "openai")
+    assert (result.exit_code, result.stderr) == (1, "the openai provider needs a model: pass --model NAME, set COURSEWARE_MODEL, or set llm.model in the spec\n")
+
+
+def test_killed_build_resumes_without_repeating_finished_calls(project, llm_env, tmp_path):
+    slow = FakeOpenAI(latency=0.15).start()
+    try:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "OPENAI_API_KEY": KEY}
+        command = [sys.executable, "-m", "courseware", "build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", slow.base_url, "--jobs", "2"]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while slow.completed < 10 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        cached = len(list(Path(".courseware/cache").rglob("*.json")))
+        assert 8 <= cached < TASKS
+        slow.reset_counters()
+        rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert rerun.returncode == 0, rerun.stderr
+        assert slow.calls == TASKS - cached  # no finished call is made again
+        assert not [p for p in Path(".").rglob("*.tmp")]
+        for path in CONTENT.rglob("*.md"):
+            assert path.read_text("utf-8").startswith("---\ntask: ")
+    finally:
+        slow.stop()
+
+
+def test_settings_precedence(tmp_path):
+    from courseware.generate.settings import resolve
+    from courseware.spec.model import LLMSettings
+
+    spec = LLMSettings(provider="openai", model="spec-model", temperature=0.1, base_url="http://spec/v1", concurrency=2)
+    env = {"COURSEWARE_MODEL": "env-model", "OPENAI_BASE_URL": "http://env/v1"}
+    config = resolve(spec, tmp_path, {"model": "flag-model"}, env)
+    assert (config.model, config.base_url, config.temperature, config.concurrency, config.timeout) == ("flag-model", "http://env/v1", 0.1, 2, 120.0)
+    assert resolve(spec, tmp_path, {}, env).model == "env-model"
+    assert resolve(spec, tmp_path, {}, {}).model == "spec-model"
+    assert resolve(LLMSettings(), tmp_path, {}, {}).provider == "offline"
