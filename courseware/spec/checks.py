@@ -12,16 +12,19 @@ Located = tuple[list[str | int], str]
 
 def cross_check(spec: Spec, root: Path) -> list[Located]:
     """Every cross-reference problem of `spec`, as (key path, message) pairs."""
-    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_provider(spec)]
+    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root)]
 
 
-def _provider(spec: Spec) -> list[Located]:
+def _llm(spec: Spec, root: Path) -> list[Located]:
     from courseware.generate.provider import available_providers
 
+    problems: list[Located] = []
     names = available_providers()
     if spec.llm.provider not in names:
-        return [(["llm", "provider"], f"unknown provider '{spec.llm.provider}'; available: {', '.join(names)}")]
-    return []
+        problems.append((["llm", "provider"], f"unknown provider '{spec.llm.provider}'; available: {', '.join(names)}"))
+    if spec.llm.prompts is not None and not (root / spec.llm.prompts / "prompts.yaml").is_file():
+        problems.append((["llm", "prompts"], f"no prompts.yaml in '{spec.llm.prompts}'; copy the prompts/ folder there, or remove the key to use the built-in prompts"))
+    return problems
 
 
 def _unique_ids(spec: Spec) -> list[Located]:
