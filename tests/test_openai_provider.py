@@ -118,7 +118,7 @@ def test_transient_faults_are_retried_and_change_nothing(cli, project, llm_env, 
     assert build(cli, server, "--output", "clean", "--cache", "cache-clean").exit_code == 0
     server.reset_counters()
     # Every kind of transient fault at least once, then one request in five at random.
-    server.script.extend(["429", "500", "503", "drop", "slow", "429", "drop"])
+    server.script.extend(["429", "500", "503", "drop", "slow", "malformed", "429", "drop"])
     server.fault_rate, server.fault_kinds, server.slow_seconds, server.seed = 0.2, ("429", "500", "503", "drop", "slow"), 3, 7
     monkeypatch.setenv("COURSEWARE_TIMEOUT", "1")
     result = build(cli, server, "--output", "faulty", "--cache", "cache-faulty")

@@ -167,9 +167,9 @@ class OpenAIProvider(Provider):
             self.stats.add(calls=1)
             try:
                 response = self.client.chat.completions.create(**request)
-                if not getattr(response, "choices", None):
-                    raise openai.APIResponseValidationError(response=None, body=None, message="no choices")  # type: ignore[arg-type]
-                return response
+                if getattr(response, "choices", None):
+                    return response
+                wait = None  # a reply without choices is a broken answer from a struggling server: retry
             except openai.RateLimitError as exc:
                 if _code(exc) == "insufficient_quota":
                     raise FatalProviderError(f"the account at {self.base_url} has no quota left (insufficient_quota); check its plan and billing") from None
