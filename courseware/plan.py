@@ -73,7 +73,7 @@ def plan(spec: Spec, sources: dict[str, str], provider: Callable[[str], dict[str
         per_kind = {
             "lesson": {"lesson": {**facts, "duration": lesson.duration}},
             "quiz": {"lesson": facts, "quiz": lesson.quiz.model_dump(include={"questions", "kinds"})},
-            "slides": {"lesson": facts, "slides": lesson.slides.model_dump()},
+            "slides": {"lesson": facts, "slides": lesson.slides.model_dump(include={"max"})},
         }
         for kind, specific in per_kind.items():
             inputs = {"course": course, **specific, "sources": sources}

@@ -22,6 +22,8 @@ def _llm(spec: Spec, root: Path) -> list[Located]:
     names = available_providers()
     if spec.llm.provider not in names:
         problems.append((["llm", "provider"], f"unknown provider '{spec.llm.provider}'; available: {', '.join(names)}"))
+    if spec.templates is not None and not (root / spec.templates).is_dir():
+        problems.append((["templates"], f"no folder '{spec.templates}'; create it with the templates you want to override (see templates/README.md)"))
     if spec.llm.prompts is not None and not (root / spec.llm.prompts / "prompts.yaml").is_file():
         problems.append((["llm", "prompts"], f"no prompts.yaml in '{spec.llm.prompts}'; copy the prompts/ folder there, or remove the key to use the built-in prompts"))
     return problems

@@ -68,6 +68,7 @@ class QuizSettings(_Strict):
 
 class SlideSettings(_Strict):
     max: Annotated[StrictInt, Field(ge=1, le=100)] = 8
+    quiz: bool = True  # add the lesson's quiz questions to its slides (answers in the notes)
 
 
 class Lesson(_Strict):
@@ -126,6 +127,7 @@ class Spec(_Strict):
     credential: Credential | None = None
     llm: LLMSettings = LLMSettings()
     outputs: list[Literal[OUTPUTS]] = ["markdown"]  # type: ignore[valid-type]
+    templates: Text | None = None  # a folder of the user's own templates, relative to the spec
 
     def lessons(self) -> list[Lesson]:
         """Every lesson of the course, in spec order."""

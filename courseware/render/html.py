@@ -1,0 +1,137 @@
+"""The HTML course site: a home page, a page per lesson (text, slide outline, quiz), sources and
+credential pages. Static, offline, no external request; every model or hand-written text sanitized."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cached_property
+
+from markupsafe import Markup
+
+from courseware.content.model import Article, Quiz, Reference
+from courseware.course import Course, LessonContent
+from courseware.render import register
+from courseware.render.sanitize import inline, plain
+from courseware.render.strings import strings
+from courseware.render.templates import find, folders
+from courseware.sources import read_sources
+from courseware.writer import Writer
+
+ASSETS = ("style.css", "quiz.js")
+
+
+@register("html")
+def render_html(course: Course, writer: Writer) -> None:
+    """Write dist/html/: index.html, <lesson-id>.html, sources.html, credential.html, assets/."""
+    site = Site(course)
+    for name in ASSETS:
+        writer.write_bytes(f"html/assets/{name}", find(course, f"html/{name}").read_bytes())
+    writer.write_text("html/index.html", site.page("index.html", page_title=site.spec.course.title))
+    for n, lesson in enumerate(course.lessons):
+        writer.write_text(f"html/{lesson.lesson.id}.html", site.lesson_page(n))
+    writer.write_text("html/sources.html", site.page("sources.html", page_title=site.words["sources"], sources=site.sources))
+    if site.spec.credential:
+        writer.write_text("html/credential.html", site.page("credential.html", page_title=site.spec.credential.name))
+
+
+class Site:
+    """The view of a Course that the HTML templates read (documented in templates/README.md)."""
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.spec = course.loaded.spec
+        self.words = strings(self.spec.course.language)
+
+    @cached_property
+    def env(self):
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+        loader = FileSystemLoader([str(folder / "html") for folder in folders(self.course)])
+        return Environment(loader=loader, autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+    @cached_property
+    def anchors(self) -> dict[tuple[str, str], str]:
+        """Each (source path, section) with its anchor on the sources page."""
+        return {(s["path"], sec["title"]): sec["id"] for s in self.sources for sec in s["sections"]} | {(s["path"], ""): s["id"] for s in self.sources}
+
+    @cached_property
+    def sources(self) -> list[dict]:
+        found = []
+        for n, doc in enumerate(read_sources(self.spec.sources, self.course.loaded.root), start=1):
+            sections: dict[str, list] = {}
+            for passage in doc.passages():
+                sections.setdefault(passage.section, []).append(inline(passage.text))
+            found.append({
+                "id": f"source-{n}",
+                "path": doc.path,
+                "sections": [{"id": f"source-{n}-{k}", "title": title, "paragraphs": paragraphs} for k, (title, paragraphs) in enumerate(sections.items(), start=1)],
+            })
+        return found
+
+    def page(self, template: str, **context) -> str:
+        """Render one page with the shared context."""
+        common = {
+            "course": self.spec.course, "spec": self.spec, "words": self.words, "lang": self.spec.course.language, "dir": self.course.direction,
+            "modules": self.spec.modules, "overview": self.article(self.course.overview), "has_credential": self.spec.credential is not None,
+        }
+        return self.env.get_template(template).render(**common, **context)
+
+    def lesson_page(self, n: int) -> str:
+        item: LessonContent = self.course.lessons[n]
+        lessons = self.course.lessons
+        objectives = [o for o in self.spec.objectives if o.id in item.lesson.objectives]
+        return self.page(
+            "lesson.html",
+            page_title=item.lesson.title,
+            module=item.module,
+            lesson=item.lesson,
+            objectives=objectives,
+            text=self.article(item.text),
+            slides=[{"title": inline(s.title), "bullets": [inline(b) for b in s.bullets], "notes": inline(s.notes) if s.notes else None} for s in item.slides.slides],
+            quiz=self.quiz(item.quiz, item.lesson.id),
+            quiz_key=self.quiz_key(item.quiz, item.lesson.quiz.pass_score),
+            pass_percent=round(item.lesson.quiz.pass_score * 100),
+            previous=lessons[n - 1].lesson if n > 0 else None,
+            next=lessons[n + 1].lesson if n + 1 < len(lessons) else None,
+        )
+
+    def article(self, article: Article) -> dict:
+        """Sanitized paragraphs with citation links; references pointing at the sources page."""
+        def paragraphs(items):
+            cite = Markup('<sup class="cite"><a href="#ref-{0}">{0}</a></sup>')
+            return [Markup("{}{}").format(inline(p.text), Markup("").join(cite.format(c) for c in p.cites)) for p in items]
+
+        return {
+            "title": inline(article.title),
+            "intro": paragraphs(article.intro),
+            "sections": [{"heading": inline(s.heading), "id": f"section-{k}", "paragraphs": paragraphs(s.paragraphs)} for k, s in enumerate(article.sections, start=1)],
+            "references": [{"n": n, "text": self._reference(ref), "href": "sources.html#" + self.anchors.get((ref.source, ref.section), self.anchors.get((ref.source, ""), ""))} for n, ref in enumerate(article.references, start=1)],
+        }
+
+    def _reference(self, ref: Reference) -> str:
+        return f"{ref.source} § {plain(ref.section)}" if ref.section else ref.source
+
+    def quiz(self, quiz: Quiz, lesson_id: str) -> list[dict]:
+        return [
+            {
+                "n": n, "kind": item.kind, "prompt": inline(item.prompt), "feedback": inline(item.feedback),
+                "options": [inline(o.text) for o in item.options] if item.kind != "cloze" else [],
+                "name": f"{_slug(lesson_id)}-q{n}",
+            }
+            for n, item in enumerate(quiz.items, start=1)
+        ]
+
+    def quiz_key(self, quiz: Quiz, pass_score: float) -> Markup:
+        """The answer key for quiz.js, as JSON safe inside a <script type="application/json">."""
+        items = [
+            {"kind": i.kind, "accepted": [plain(o.text) for o in i.options]} if i.kind == "cloze" else {"kind": i.kind, "correct": [k for k, o in enumerate(i.options) if o.correct]}
+            for i in quiz.items
+        ]
+        labels = {k: self.words[k] for k in ("correct", "incorrect", "score", "passed", "not_passed", "unanswered", "retry", "check")}
+        data = json.dumps({"pass": pass_score, "items": items, "labels": labels}, ensure_ascii=False, sort_keys=True)
+        return Markup(data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
