@@ -1,5 +1,6 @@
 # The two commands: `make demo` builds the sample courses offline, `make test` runs the tests.
-# Both create .venv and install the project (and its test extras) from pyproject.toml.
+# Both create .venv and install the project (and its test extras) from pyproject.toml; `make test`
+# also installs the real clients the tests use (Chromium, LibreOffice, axe-core) when missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,6 +23,7 @@ demo: $(STAMP)
 	@echo "(one folder per lesson: lesson.md, quiz.md, slides.md; course.md is the overview)."
 
 test: $(STAMP)
+	scripts/install-test-tools.sh
 	$(BIN)/python -m pytest
 
 clean:

@@ -10,6 +10,16 @@ from pathlib import Path, PurePosixPath
 from courseware.errors import CoursewareError
 
 
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+# mkstemp makes files private (0600); output files get the usual permissions instead.
+FILE_MODE = _file_mode()
+
+
 class Writer:
     """Writes files below `root`; an unchanged file is left alone (same bytes, same mtime)."""
 
@@ -49,6 +59,7 @@ class Writer:
                 leftover.unlink(missing_ok=True)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
+                os.chmod(temp, FILE_MODE)
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(data)
                     stream.flush()

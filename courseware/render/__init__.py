@@ -30,6 +30,7 @@ def _markdown(course: Course, writer: Writer) -> None:
 def render(course: Course, formats: list[str], writer: Writer) -> tuple[list[str], list[str]]:
     """Render each available format; returns (rendered, not available in this version)."""
     import courseware.render.html  # noqa: F401  (each renderer registers itself)
+    import courseware.render.pptx  # noqa: F401
 
     done, missing = [], []
     for name in formats:

@@ -1,0 +1,199 @@
+"""Editable PowerPoint decks: one per module and one for the whole course, built with python-pptx
+from templates/pptx/template.pptx. Layouts are found by name; text is fitted by rule; the language
+is set on every run and right-to-left paragraphs are marked; rebuilds are byte-identical."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from datetime import datetime, timezone
+from typing import Any
+
+from courseware.course import Course, LessonContent
+from courseware.errors import CoursewareError
+from courseware.render import register
+from courseware.render.fit import Box, pages, points, title_size
+from courseware.render.sanitize import plain
+from courseware.render.strings import strings
+from courseware.render.templates import find
+from courseware.writer import Writer
+
+LAYOUTS = ("Title Slide", "Title and Content", "Section Header")
+TITLE_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)
+BODY_SIZES = (24.0, 20.0, 18.0, 16.0)
+# Zip entries get this time; SOURCE_DATE_EPOCH sets the document dates (default: 2000-01-01).
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@register("pptx")
+def render_pptx(course: Course, writer: Writer) -> None:
+    """Write dist/<course>.pptx and dist/<course>-<module>.pptx."""
+    spec = course.loaded.spec
+    template = find(course, "pptx/template.pptx")
+    writer.write_bytes(f"{spec.course.id}.pptx", Deck(course, template, spec.course.title, course.lessons, sections=True).build())
+    for module in spec.modules:
+        lessons = [item for item in course.lessons if item.module.id == module.id]
+        writer.write_bytes(f"{spec.course.id}-{module.id}.pptx", Deck(course, template, module.title, lessons, sections=False).build())
+
+
+class Deck:
+    """One presentation: a title slide, an objectives slide, then each lesson's slides and quiz."""
+
+    def __init__(self, course: Course, template, title: str, lessons: list[LessonContent], sections: bool):
+        from pptx import Presentation
+
+        self.course, self.title, self.lessons, self.sections = course, title, lessons, sections
+        self.spec = course.loaded.spec
+        self.language = self.spec.course.language
+        self.rtl = course.direction == "rtl"
+        self.words = strings(self.language)
+        self.prs = Presentation(str(template))
+        _fast_partnames(self.prs)
+        names = {layout.name: layout for layout in self.prs.slide_layouts}
+        missing = [name for name in LAYOUTS if name not in names]
+        if missing:
+            raise CoursewareError(f"{template}: the template has no slide layout named {', '.join(repr(m) for m in missing)}; add it in PowerPoint (View > Slide Master) or use templates/pptx/template.pptx")
+        self.layouts = names
+
+    def build(self) -> bytes:
+        """The deck as deterministic .pptx bytes."""
+        spec = self.spec
+        self.title_slide(self.title, spec.course.audience if self.sections else spec.course.title)
+        objective_ids = {o for item in self.lessons for o in item.lesson.objectives}
+        objectives = [f"{o.id}: {o.text}" for o in spec.objectives if o.id in objective_ids]
+        self.content_slide(self.words["objectives"], objectives, None)
+        module_id = None
+        for item in self.lessons:
+            if self.sections and item.module.id != module_id:
+                module_id = item.module.id
+                self.section_slide(item.module.title, item.module.summary)
+            self.section_slide(plain(item.slides.title), f"{self.words['lesson']} · {item.lesson.duration} {self.words['minutes']}")
+            for slide in item.slides.slides:
+                self.content_slide(plain(slide.title), [plain(b) for b in slide.bullets], plain(slide.notes) if slide.notes else plain(slide.title))
+            if item.lesson.slides.quiz:
+                for n, question in enumerate(item.quiz.items, start=1):
+                    letters = "ABCDEFGHIJ"
+                    options = [f"{letters[k]}. {plain(o.text)}" for k, o in enumerate(question.options)] if question.kind != "cloze" else []
+                    answer = ", ".join(plain(o.text) for o in question.options if o.correct)
+                    notes = f"{self.words['correct']}: {answer}. {plain(question.feedback)}"
+                    self.content_slide(f"{self.words['question']} {n}", [plain(question.prompt), *options], notes)
+        self._properties()
+        return _deterministic(self.prs)
+
+    # Slides -----------------------------------------------------------------------------------
+
+    def title_slide(self, title: str, subtitle: str) -> None:
+        slide = self.prs.slides.add_slide(self.layouts["Title Slide"])
+        self._title(slide, title)
+        self._body(slide, [subtitle], title_style=True)
+
+    def section_slide(self, title: str, subtitle: str) -> None:
+        slide = self.prs.slides.add_slide(self.layouts["Section Header"])
+        self._title(slide, title)
+        if subtitle:
+            self._body(slide, [subtitle], title_style=True)
+        else:
+            self._drop_empty(slide)
+
+    def content_slide(self, title: str, bullets: list[str], notes: str | None) -> None:
+        layout = self.layouts["Title and Content"]
+        body = next(p for p in layout.placeholders if p.placeholder_format.idx == 1)
+        box = Box(points(body.width) - 14.4, points(body.height) - 7.2)  # less the default insets
+        chunks = pages(bullets, box, BODY_SIZES)
+        for k, (chunk, size) in enumerate(chunks, start=1):
+            slide = self.prs.slides.add_slide(layout)
+            self._title(slide, title if len(chunks) == 1 else f"{title} ({k}/{len(chunks)})")
+            self._body(slide, chunk, size=size)
+            if notes:
+                self._set_text(slide.notes_slide.notes_text_frame, [notes], None)
+
+    # Text -------------------------------------------------------------------------------------
+
+    def _title(self, slide: Any, text: str) -> None:
+        shape = slide.shapes.title
+        box = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)
+        self._set_text(shape.text_frame, [text], title_size(text, box, TITLE_SIZES))
+
+    def _body(self, slide: Any, paragraphs: list[str], size: float | None = None, title_style: bool = False) -> None:
+        shape = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
+        if shape is None:
+            return
+        if title_style:
+            box = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)
+            size = title_size(" ".join(paragraphs), box, BODY_SIZES)
+        self._set_text(shape.text_frame, paragraphs, size)
+
+    def _drop_empty(self, slide: Any) -> None:
+        for shape in list(slide.placeholders):
+            if shape.placeholder_format.idx == 1:
+                shape._element.getparent().remove(shape._element)
+
+    def _set_text(self, frame: Any, paragraphs: list[str], size: float | None) -> None:
+        from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+        from pptx.util import Pt
+
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        frame.clear()
+        for k, text in enumerate(paragraphs):
+            paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+            run = paragraph.add_run()
+            run.text = text
+            if size is not None:
+                run.font.size = Pt(size)
+            run._r.get_or_add_rPr().set("lang", self.language)
+            if self.rtl:
+                paragraph._p.get_or_add_pPr().set("rtl", "1")
+                paragraph.alignment = PP_ALIGN.RIGHT
+
+    def _properties(self) -> None:
+        props = self.prs.core_properties
+        props.title = self.title
+        props.author = ", ".join(self.spec.course.authors) or "courseware"
+        props.subject = self.spec.course.title
+        props.language = self.language
+        props.last_modified_by = "courseware"
+        props.revision = 1
+        when = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "946684800")), tz=timezone.utc).replace(tzinfo=None)
+        props.created = props.modified = when
+        props.last_printed = when
+
+
+def _fast_partnames(prs: Any) -> None:
+    """Give this deck's package a next_partname that counts instead of walking every part.
+
+    python-pptx's own walks the whole package for each new notes page, which makes a deck's build
+    time grow with the square of its size. Parts are only added while a deck is built, so a
+    counter per name pattern, started from one walk, gives the same names.
+    """
+    package = prs.part.package
+    walk = package.next_partname
+    counters: dict[str, int] = {}
+
+    def next_partname(tmpl: str):
+        from pptx.opc.packuri import PackURI
+
+        if tmpl in counters:
+            counters[tmpl] += 1
+        else:
+            prefix, suffix = tmpl.split("%d")
+            first = str(walk(tmpl))
+            counters[tmpl] = int(first[len(prefix) : len(first) - len(suffix)])
+        return PackURI(tmpl % counters[tmpl])
+
+    package.next_partname = next_partname
+
+
+def _deterministic(prs: Any) -> bytes:
+    """Save, then rewrite the zip with fixed entry times (entry order kept: [Content_Types].xml first)."""
+    raw = io.BytesIO()
+    prs.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the real clients the tests check outputs with, when they are missing:
+# Chromium (headless browser), LibreOffice Impress (opens PPTX), poppler (PDF page counts),
+# fonts with Arabic and Latin glyphs, and the npm packages in tests/js (axe-core).
+# Called by `make test`; safe to run again (it installs only what is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
+command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing test tools: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -e tests/js/node_modules/.package-lock.json ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+fi
