@@ -61,8 +61,8 @@ class Deck:
         spec = self.spec
         self.title_slide(self.title, spec.course.audience if self.sections else spec.course.title)
         objective_ids = {o for item in self.lessons for o in item.lesson.objectives}
-        objectives = [f"{o.id}: {o.text}" for o in spec.objectives if o.id in objective_ids]
-        self.content_slide(self.words["objectives"], objectives, None)
+        chosen = [o for o in spec.objectives if o.id in objective_ids]
+        self.content_slide(self.words["objectives"], [f"{o.id}: {o.text}" for o in chosen], "; ".join(f"{o.id} ({o.bloom}): {o.text}" for o in chosen))
         module_id = None
         for item in self.lessons:
             if self.sections and item.module.id != module_id:

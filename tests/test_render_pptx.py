@@ -1,0 +1,150 @@
+"""The PPTX decks, reopened with python-pptx and converted by LibreOffice."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from conftest import SPECS, run_cli
+from courseware.markdown.frontmatter import split
+from courseware.markdown.parse import parse_quiz, parse_slides
+from courseware.render.fit import BULLET_INDENT_PT, Box, fits, height, pages, points
+from courseware.render.sanitize import plain
+
+ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("decks")
+    shutil.copytree(SPECS, root / "course_specs")
+    shutil.copytree(ARABIC.parent, root / "arabic")
+    for spec in ("course_specs/blended-teaching.yaml", "arabic/course.yaml"):
+        result = run_cli("build", root / spec, "--output", root / "output", "--formats", "markdown,pptx")
+        assert result.exit_code == 0, result.stderr
+    return root / "output"
+
+
+def read(path: Path, parse):
+    front, body, first = split(path.read_text("utf-8"), str(path))
+    return parse(body, str(path), first)
+
+
+def texts(shape) -> list[str]:
+    return [p.text for p in shape.text_frame.paragraphs if p.text]
+
+
+def test_one_deck_per_module_and_one_for_the_course(decks):
+    assert sorted(p.name for p in (decks / "blended-teaching/dist").glob("*.pptx")) == [
+        "blended-teaching-m1.pptx", "blended-teaching-m2.pptx", "blended-teaching-m3.pptx", "blended-teaching.pptx",
+    ]
+
+
+def test_deck_matches_the_markdown(decks):
+    content = decks / "blended-teaching/content"
+    prs = Presentation(str(decks / "blended-teaching/dist/blended-teaching-m1.pptx"))
+    slides = list(prs.slides)
+    assert slides[0].shapes.title.text == "Foundations of Blended Design"  # the module's title
+    assert slides[1].shapes.title.text == "Learning objectives"
+    assert prs.core_properties.title == slides[0].shapes.title.text and prs.core_properties.language == "en"
+    position = 2
+    for lesson_id in ("m1-l1", "m1-l2", "m1-l3"):
+        deck = read(content / lesson_id / "slides.md", parse_slides)
+        quiz = read(content / lesson_id / "quiz.md", parse_quiz)
+        assert slides[position].shapes.title.text == plain(deck.title)  # the lesson's section slide
+        position += 1
+        for outline in deck.slides:
+            slide = slides[position]
+            assert slide.shapes.title.text == plain(outline.title)
+            body = next(s for s in slide.placeholders if s.placeholder_format.idx == 1)
+            assert texts(body) == [plain(b) for b in outline.bullets]
+            assert slide.notes_slide.notes_text_frame.text == plain(outline.notes)
+            position += 1
+        for n, item in enumerate(quiz.items, start=1):
+            slide = slides[position]
+            assert slide.shapes.title.text == f"Question {n}"
+            answer = ", ".join(plain(o.text) for o in item.options if o.correct)
+            assert slide.notes_slide.notes_text_frame.text.startswith(f"Correct: {answer}. ")
+            position += 1
+    assert position == len(slides)
+
+
+def test_every_content_slide_has_notes_and_fits(decks):
+    for path in (decks / "blended-teaching/dist").glob("*.pptx"):
+        prs = Presentation(str(path))
+        for k, slide in enumerate(prs.slides):
+            for shape in slide.placeholders:
+                if not shape.has_text_frame or not shape.text_frame.text:
+                    continue
+                paragraphs = [p.text for p in shape.text_frame.paragraphs]
+                size = shape.text_frame.paragraphs[0].runs[0].font.size.pt
+                box = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)
+                indent = BULLET_INDENT_PT if shape.placeholder_format.idx == 1 and slide.slide_layout.name == "Title and Content" else 0
+                assert height(paragraphs, box, size, indent) <= box.height, (path.name, k, paragraphs)
+            if slide.slide_layout.name == "Title and Content" and k > 1:
+                assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text, (path.name, k)
+
+
+def test_language_and_right_to_left_runs(decks):
+    prs = Presentation(str(decks / "taallum-mudmaj/dist/taallum-mudmaj.pptx"))
+    runs = [r for slide in prs.slides for shape in slide.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs for r in p.runs]
+    assert runs and all(r._r.find(f"{A}rPr").get("lang") == "ar" for r in runs)
+    paragraphs = [p for slide in prs.slides for shape in slide.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs if p.runs]
+    assert all(p._p.find(f"{A}pPr").get("rtl") == "1" for p in paragraphs)
+
+
+def test_rebuild_is_byte_identical(decks, tmp_path):
+    spec = decks.parent / "course_specs/blended-teaching.yaml"
+    assert run_cli("render", spec, "--output", decks, "--formats", "pptx").exit_code == 0
+    first = {p.name: p.read_bytes() for p in (decks / "blended-teaching/dist").glob("*.pptx")}
+    time.sleep(1.1)  # a zip or document date taken from the clock would now differ
+    shutil.rmtree(decks / "blended-teaching/dist")
+    assert run_cli("render", spec, "--output", decks, "--formats", "pptx").exit_code == 0
+    assert {p.name: p.read_bytes() for p in (decks / "blended-teaching/dist").glob("*.pptx")} == first
+
+
+def test_libreoffice_converts_every_deck_with_a_page_per_slide(decks, tmp_path):
+    files = sorted((decks / "blended-teaching/dist").glob("*.pptx")) + sorted((decks / "taallum-mudmaj/dist").glob("*.pptx"))
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for deck in files:
+        pdf = tmp_path / (deck.stem + ".pdf")
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages_line = next(line for line in info.splitlines() if line.startswith("Pages:"))
+        assert int(pages_line.split()[1]) == len(Presentation(str(deck)).slides), deck.name
+
+
+def test_missing_layout_is_a_clear_error(decks, tmp_path):
+    shutil.copytree(decks.parent / "course_specs", tmp_path / "course_specs")
+    template = Presentation(str(Path(__file__).parent.parent / "templates/pptx/template.pptx"))
+    for layout in template.slide_layouts:
+        if layout.name == "Section Header":
+            layout._element.cSld.set("name", "Divider")
+    (tmp_path / "course_specs/my-look/pptx").mkdir(parents=True)
+    template.save(str(tmp_path / "course_specs/my-look/pptx/template.pptx"))
+    spec = tmp_path / "course_specs/blended-teaching.yaml"
+    spec.write_text(spec.read_text("utf-8") + "templates: my-look\n", "utf-8")
+    shutil.copytree(decks / "blended-teaching/content", tmp_path / "output/blended-teaching/content")
+    result = run_cli("render", spec, "--output", tmp_path / "output", "--formats", "pptx")
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path}/course_specs/my-look/pptx/template.pptx: the template has no slide layout named 'Section Header'; add it in PowerPoint (View > Slide Master) or use templates/pptx/template.pptx\n"
+
+
+def test_long_outlines_are_split_by_rule():
+    box = Box(width=700, height=300)
+    bullets = [f"Bullet {n} " + "word " * 30 for n in range(12)]
+    chunks = pages(bullets, box, (24.0, 20.0, 18.0, 16.0))
+    assert len(chunks) > 1 and [b for chunk, _ in chunks for b in chunk] == bullets
+    assert all(fits(chunk, box, size, BULLET_INDENT_PT) for chunk, size in chunks)
+    assert pages(["short", "points"], box, (24.0, 20.0)) == [(["short", "points"], 24.0)]
+    giant = ["word " * 2000]
+    assert all(fits(chunk, box, size, BULLET_INDENT_PT) for chunk, size in pages(giant, box, (24.0, 16.0)))
