@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import time
@@ -148,3 +149,18 @@ def test_long_outlines_are_split_by_rule():
     assert pages(["short", "points"], box, (24.0, 20.0)) == [(["short", "points"], 24.0)]
     giant = ["word " * 2000]
     assert all(fits(chunk, box, size, BULLET_INDENT_PT) for chunk, size in pages(giant, box, (24.0, 16.0)))
+
+
+def test_linear_part_naming_gives_the_same_deck_as_python_pptx(tmp_path, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    import courseware.render.pptx as renderer
+    from courseware.render.templates import BUILT_IN
+    from synthetic import course_with_slides
+
+    course = course_with_slides(tmp_path, lessons=6)
+    ours = renderer.Deck(course, BUILT_IN / "pptx/template.pptx", "Deck", course.lessons, sections=False).build()
+    monkeypatch.setattr(renderer, "_linear", lambda prs: None)
+    theirs = renderer.Deck(course, BUILT_IN / "pptx/template.pptx", "Deck", course.lessons, sections=False).build()
+    assert ours == theirs and len(Presentation(io.BytesIO(ours)).slides) == 68

@@ -49,7 +49,7 @@ class Deck:
         self.rtl = course.direction == "rtl"
         self.words = strings(self.language)
         self.prs = Presentation(str(template))
-        _fast_partnames(self.prs)
+        _linear(self.prs)
         names = {layout.name: layout for layout in self.prs.slide_layouts}
         missing = [name for name in LAYOUTS if name not in names]
         if missing:
@@ -160,13 +160,41 @@ class Deck:
         props.last_printed = when
 
 
-def _fast_partnames(prs: Any) -> None:
-    """Give this deck's package a next_partname that counts instead of walking every part.
+def _linear(prs: Any) -> None:
+    """Make adding a slide cost the same at slide 1,000 as at slide 1.
 
-    python-pptx's own walks the whole package for each new notes page, which makes a deck's build
-    time grow with the square of its size. Parts are only added while a deck is built, so a
-    counter per name pattern, started from one walk, gives the same names.
+    python-pptx walks the whole package to name each new notes page, and scans every relationship
+    of the presentation for each new slide and each notes-master lookup, so a deck's build time
+    grows with the square of its size. Parts and relationships are only added while a deck is
+    built, so counters and dictionaries started from one walk give the same names and ids.
     """
+    _fast_partnames(prs)
+    _indexed_relationships(prs.part.rels)
+
+
+def _indexed_relationships(rels: Any) -> None:
+    """get_or_add and part_with_reltype by dictionary lookup instead of a scan of every relationship."""
+    index = {(rel.reltype, id(rel.target_part)): rId for rId, rel in rels._rels.items() if not rel.is_external}
+    add, find = rels._add_relationship, rels.part_with_reltype
+    found: dict[str, Any] = {}
+
+    def get_or_add(reltype: str, target_part: Any) -> str:
+        key = (reltype, id(target_part))
+        if key not in index:
+            index[key] = add(reltype, target_part)
+        return index[key]
+
+    def part_with_reltype(reltype: str) -> Any:
+        if reltype not in found:
+            found[reltype] = find(reltype)  # a KeyError (none yet) is not remembered
+        return found[reltype]
+
+    rels.get_or_add = get_or_add
+    rels.part_with_reltype = part_with_reltype
+
+
+def _fast_partnames(prs: Any) -> None:
+    """A next_partname that counts instead of walking every part of the package."""
     package = prs.part.package
     walk = package.next_partname
     counters: dict[str, int] = {}
