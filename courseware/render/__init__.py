@@ -27,10 +27,18 @@ def _markdown(course: Course, writer: Writer) -> None:
     """The reviewed markdown is the content folder itself: reading it into the Course was the check."""
 
 
+def _discover() -> None:
+    """Import every module of this package: each renderer registers itself with @register."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
 def render(course: Course, formats: list[str], writer: Writer) -> tuple[list[str], list[str]]:
     """Render each available format; returns (rendered, not available in this version)."""
-    import courseware.render.html  # noqa: F401  (each renderer registers itself)
-    import courseware.render.pptx  # noqa: F401
+    _discover()
 
     done, missing = [], []
     for name in formats:
