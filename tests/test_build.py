@@ -33,7 +33,7 @@ def test_build_writes_every_lesson_with_cited_text(cli, project):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"{SAMPLE}: 25 tasks (25 new); generated 25, wrote 25 file(s) in {CONTENT}",
-        f"{SAMPLE}: rendered markdown, html, pptx; not available in this version: scorm12, scorm2004, qti21, moodle_xml, gift, badge",
+        f"{SAMPLE}: rendered markdown, html, pptx, scorm12, scorm2004, qti21, moodle_xml, gift, badge",
     ]
     assert (CONTENT / "course.md").is_file()
     for lesson_id in LESSON_IDS:
@@ -160,9 +160,9 @@ def test_broken_hand_edit_is_a_located_error(cli, project):
 
 def test_render_needs_no_provider_and_reads_hand_edits(cli, project):
     assert cli("build", SPEC).exit_code == 0
-    result = cli("render", SPEC, "--formats", "markdown,qti21")
+    result = cli("render", SPEC, "--formats", "markdown,gift")
     assert result.exit_code == 0
-    assert result.stdout == f"{SAMPLE}: read 25 content files in {CONTENT}\n{SAMPLE}: rendered markdown; not available in this version: qti21\n"
+    assert result.stdout == f"{SAMPLE}: read 25 content files in {CONTENT}\n{SAMPLE}: rendered markdown, gift\n"
 
 
 def test_render_before_build_says_what_to_do(cli, project):

@@ -80,27 +80,35 @@ class Site:
     def lesson_page(self, n: int) -> str:
         item: LessonContent = self.course.lessons[n]
         lessons = self.course.lessons
-        objectives = [o for o in self.spec.objectives if o.id in item.lesson.objectives]
         return self.page(
             "lesson.html",
             page_title=item.lesson.title,
-            module=item.module,
-            lesson=item.lesson,
-            objectives=objectives,
-            text=self.article(item.text),
-            slides=[{"title": inline(s.title), "bullets": [inline(b) for b in s.bullets], "notes": inline(s.notes) if s.notes else None} for s in item.slides.slides],
-            quiz=self.quiz(item.quiz, item.lesson.id),
-            quiz_key=self.quiz_key(item.quiz, item.lesson.quiz.pass_score),
-            pass_percent=round(item.lesson.quiz.pass_score * 100),
+            **self.lesson_view(item),
             previous=lessons[n - 1].lesson if n > 0 else None,
             next=lessons[n + 1].lesson if n + 1 < len(lessons) else None,
         )
 
-    def article(self, article: Article) -> dict:
+    def lesson_view(self, item: LessonContent, prefix: str = "") -> dict:
+        """What lesson_body.html shows of one lesson; `prefix` keeps its ids unique on a shared page."""
+        return {
+            "prefix": prefix,
+            "module": item.module,
+            "lesson": item.lesson,
+            "objectives": [o for o in self.spec.objectives if o.id in item.lesson.objectives],
+            "text": self.article(item.text, prefix),
+            "slides": [{"title": inline(s.title), "bullets": [inline(b) for b in s.bullets], "notes": inline(s.notes) if s.notes else None} for s in item.slides.slides],
+            "quiz": self.quiz(item.quiz, item.lesson.id),
+            "quiz_key": self.quiz_key(item.quiz, item.lesson.quiz.pass_score),
+            "pass_percent": round(item.lesson.quiz.pass_score * 100),
+        }
+
+    def article(self, article: Article, prefix: str = "") -> dict:
         """Sanitized paragraphs with citation links; references pointing at the sources page."""
+        def cite(n: int) -> Markup:
+            return Markup('<sup class="cite"><a href="#{1}ref-{0}">{0}</a></sup>').format(n, prefix)
+
         def paragraphs(items):
-            cite = Markup('<sup class="cite"><a href="#ref-{0}">{0}</a></sup>')
-            return [Markup("{}{}").format(inline(p.text), Markup("").join(cite.format(c) for c in p.cites)) for p in items]
+            return [Markup("{}{}").format(inline(p.text), Markup("").join(cite(c) for c in p.cites)) for p in items]
 
         return {
             "title": inline(article.title),
@@ -115,7 +123,7 @@ class Site:
     def quiz(self, quiz: Quiz, lesson_id: str) -> list[dict]:
         return [
             {
-                "n": n, "kind": item.kind, "prompt": inline(item.prompt), "feedback": inline(item.feedback),
+                "n": n, "kind": item.kind, "prompt": inline(item.prompt), "feedback": inline(item.feedback), "objective": item.objective,
                 "options": [inline(o.text) for o in item.options] if item.kind != "cloze" else [],
                 "name": f"{_slug(lesson_id)}-q{n}",
             }

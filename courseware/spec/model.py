@@ -119,6 +119,10 @@ class LLMSettings(_Strict):
     prices: Prices | None = None
 
 
+class ScormSettings(_Strict):
+    sco: Literal["lesson", "module"] = "lesson"  # one SCO per lesson, or one per module
+
+
 class Spec(_Strict):
     course: Course
     sources: list[Text] = []
@@ -128,6 +132,7 @@ class Spec(_Strict):
     llm: LLMSettings = LLMSettings()
     outputs: list[Literal[OUTPUTS]] = ["markdown"]  # type: ignore[valid-type]
     templates: Text | None = None  # a folder of the user's own templates, relative to the spec
+    scorm: ScormSettings = ScormSettings()
 
     def lessons(self) -> list[Lesson]:
         """Every lesson of the course, in spec order."""

@@ -2,6 +2,7 @@
 // <script type="application/json" class="quiz-key"> written by courseware.
 (function () {
   "use strict";
+  var loaded = Date.now();
   function normal(text) {
     return text.normalize("NFKC").toLocaleLowerCase().replace(/\s+/g, " ").trim();
   }
@@ -46,6 +47,24 @@
       result.dataset.score = String(right);
       result.dataset.passed = String(passed);
       button.textContent = key.labels.retry;
+      // For an LMS bridge (scorm.js): every answer, scored, with the time it took.
+      var now = Date.now();
+      var answers = Array.prototype.map.call(items, function (fieldset, index) {
+        var item = key.items[index];
+        var input = fieldset.querySelector(item.kind === "cloze" ? "input[type=text]" : "input[type=radio]:checked");
+        return {
+          id: fieldset.dataset.id, objective: fieldset.dataset.objective, kind: item.kind,
+          response: item.kind === "cloze" ? input.value.trim() : Number(input.value),
+          correct: item.kind === "cloze" ? item.accepted : item.correct,
+          right: fieldset.querySelector(".feedback").classList.contains("right"),
+          latency: now - (Number(fieldset.dataset.started) || loaded)
+        };
+      });
+      section.dispatchEvent(new CustomEvent("courseware:quiz", {bubbles: true, detail: {answers: answers, right: right, total: items.length, pass: key.pass}}));
+    });
+    form.addEventListener("input", function (event) {
+      var fieldset = event.target.closest("fieldset.item");
+      if (fieldset && !fieldset.dataset.started) { fieldset.dataset.started = String(Date.now()); }
     });
   });
 })();
