@@ -20,7 +20,9 @@ demo: $(STAMP)
 	$(BIN)/courseware build course_specs/ --provider offline
 	@echo
 	@echo "Done. Read the reviewed markdown in output/blended-teaching/content/ and output/evaluation-formative/content/"
-	@echo "(one folder per lesson: lesson.md, quiz.md, slides.md; course.md is the overview)."
+	@echo "(one folder per lesson: lesson.md, quiz.md, slides.md; course.md is the overview),"
+	@echo "and what was rendered from it in output/<course>/dist/: html/index.html, the .pptx decks,"
+	@echo "scorm12.zip, scorm2004.zip, qti21.zip, moodle.xml, gift.txt and badge.json."
 
 test: $(STAMP)
 	scripts/install-test-tools.sh
