@@ -225,10 +225,10 @@ def _each_spec(specs: list[Path], run, options) -> None:
         _print_orphans(console, report.content_dir, report.orphans)
         if report.usage:
             console.print(f"{report.course_id}: {report.usage}", markup=False)
-        for task_id, error in report.failures.items():
+        for error in report.failures.values():  # each names its task (and the spec line where it can)
             failed = 3
             for line in error.lines():
-                print(line if line.startswith(task_id) or ": " + task_id in line else f"{task_id}: {line}", file=sys.stderr)
+                print(line, file=sys.stderr)
         if report.failures:
             print(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest", file=sys.stderr)
         for task_id in report.conflicts:
