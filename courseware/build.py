@@ -97,28 +97,29 @@ def build(spec_path: Path, options: Options) -> Report:
         chosen = []
 
     # Every kept file must read back before anything is written: a broken hand edit stops here.
-    for task in planned.tasks:
-        if task not in chosen and task.id in planned.files:
-            parse_content(task, planned.files[task.id])
+    known = {t.id: parse_content(t, planned.files[t.id]) for t in planned.tasks if t not in chosen and t.id in planned.files}
 
     if chosen:
         planned.provider.prepare()
     progress = Progress(planned.stats, enabled=planned.provider.calls_model)
-    generated, failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress)
-    report.failures = {t.id: failures[t.id] for t in chosen if t.id in failures}  # task order, not finishing order
     writer = Writer(planned.content_dir)
-    for task in chosen:  # what finished is written even when other tasks failed; a rerun does the rest
-        if task.id in generated:
-            text = render_file(task, generated[task.id], planned.provider.name, planned.provider.model)
-            if writer.write_text(task.path, text):
-                report.written.append(task.path)
+
+    def save(task: Task, content: Article | Quiz | SlideDeck) -> None:
+        """Write a finished task's file at once; a failed task elsewhere never loses it."""
+        if writer.write_text(task.path, render_file(task, content, planned.provider.name, planned.provider.model)):
+            report.written.append(task.path)
+
+    generated, failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress, save)
+    report.failures = {t.id: failures[t.id] for t in chosen if t.id in failures}  # task order, not finishing order
+    report.written.sort(key=[t.path for t in chosen].index)
     report.generated = [t.id for t in chosen if t.id in generated]
+    known.update(generated)
     if planned.provider.calls_model:
         report.usage = planned.stats.summary(planned.config.model, planned.config.prices)
 
     if report.conflicts or report.failures:
         return report  # not rendered over: the CLI exits non-zero
-    _render(planned.loaded, planned.tasks, planned.content_dir, options, report)
+    _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known)
     return report
 
 
@@ -132,10 +133,10 @@ def render_course(spec_path: Path, options: Options) -> Report:
     return report
 
 
-def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report) -> None:
+def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report, known: dict | None = None) -> None:
     from courseware.render import render
 
-    course = read_course(loaded, tasks, content_dir)
+    course = read_course(loaded, tasks, content_dir, known or {})
     report.read = len(tasks)
     formats = list(options.formats or loaded.spec.outputs)
     dist = Writer(content_dir.parent / "dist")

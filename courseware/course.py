@@ -34,10 +34,13 @@ class Course:
         return direction(self.loaded.spec.course.language)
 
 
-def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path) -> Course:
-    """Parse every content file the tasks name; a missing or broken file is a located error."""
-    parsed: dict[str, Article | Quiz | SlideDeck] = {}
+def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known: dict[str, Article | Quiz | SlideDeck] | None = None) -> Course:
+    """Parse every content file the tasks name, except those `known` already holds (just written
+    or just parsed by the build); a missing or broken file is a located error."""
+    parsed: dict[str, Article | Quiz | SlideDeck] = dict(known or {})
     for task in tasks:
+        if task.id in parsed:
+            continue
         path = content_dir / task.path
         file = read_content_file(path, str(path))
         if file is None:

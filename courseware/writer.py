@@ -40,12 +40,13 @@ class Writer:
             raise CoursewareError(f"{path}: refusing to write through a link that leads outside {self.root}")
         return path
 
-    def write_text(self, relative: str, text: str) -> bool:
+    def write_text(self, relative: str, text: str, durable: bool = True) -> bool:
         """Write `text` (UTF-8, LF) atomically; True when the file changed."""
-        return self.write_bytes(relative, text.encode("utf-8"))
+        return self.write_bytes(relative, text.encode("utf-8"), durable)
 
-    def write_bytes(self, relative: str, data: bytes) -> bool:
-        """Write `data` atomically; True when the file changed."""
+    def write_bytes(self, relative: str, data: bytes, durable: bool = True) -> bool:
+        """Write `data` atomically (temp file + rename, so a killed run leaves no partial file);
+        `durable` also flushes it to disk first, so it survives a power cut."""
         with self.lock:
             if relative in self.written:
                 raise CoursewareError(f"{relative}: written twice in one run; two outputs claim the same file")
@@ -62,8 +63,9 @@ class Writer:
                 os.chmod(temp, FILE_MODE)
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(data)
-                    stream.flush()
-                    os.fsync(stream.fileno())
+                    if durable:
+                        stream.flush()
+                        os.fsync(stream.fileno())
                 os.replace(temp, path)
             except BaseException:
                 Path(temp).unlink(missing_ok=True)

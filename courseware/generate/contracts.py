@@ -11,6 +11,7 @@ import hashlib
 import random
 import re
 import unicodedata
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -73,10 +74,17 @@ def json_schema(kind: str, sizes: dict[str, tuple[int, int]] | None = None) -> d
 
     `sizes` bounds the top-level lists of one task (e.g. {"items": (5, 5)} for a 5-question quiz).
     """
+    base = _base_schema(kind)
+    schema = {**base, "properties": dict(base["properties"])}  # the cached base stays untouched
+    for name, (least, most) in (sizes or {}).items():
+        schema["properties"][name] = {**base["properties"][name], "minItems": least, "maxItems": most}
+    return schema
+
+
+@cache
+def _base_schema(kind: str) -> dict[str, Any]:
     schema = copy.deepcopy(CONTRACTS[kind].model_json_schema())
     _strict(schema)
-    for name, (least, most) in (sizes or {}).items():
-        schema["properties"][name].update(minItems=least, maxItems=most)
     return schema
 
 
@@ -144,8 +152,14 @@ def to_article(answer: ArticleAnswer, passages: list[dict]) -> Article:
             out.append(Paragraph(text=item.text, cites=list(dict.fromkeys(item.sources))))
         return out
 
-    sections = [Section(heading=s.heading, paragraphs=paragraphs(s.paragraphs)) for s in answer.sections]
-    return _valid(lambda: numbered(answer.title, paragraphs(answer.introduction), sections, references))
+    # Every model is built inside _valid: a text the content model refuses (a footnote reference,
+    # nothing left once control characters are dropped) is a re-ask, not a crash of the build.
+    return _valid(lambda: numbered(
+        answer.title,
+        paragraphs(answer.introduction),
+        [Section(heading=s.heading, paragraphs=paragraphs(s.paragraphs)) for s in answer.sections],
+        references,
+    ))
 
 
 BANNED_OPTIONS = re.compile(

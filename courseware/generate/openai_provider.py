@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import random
-import threading
 import time
 from functools import cached_property
 from typing import Any
@@ -49,8 +48,8 @@ class OpenAIProvider(Provider):
         self.stats = context.stats
         self.cache = ResponseCache(self.config.cache_dir)
         self.retry_base = float(os.environ.get("COURSEWARE_RETRY_BASE", "0.5"))
-        self._client_lock = threading.Lock()
-        self._client: Any = None
+        self._identities: dict[str, dict] = {}
+        self._grounding: dict[str, list[dict]] = {}
 
     # What decides an answer --------------------------------------------------------------------
 
@@ -65,6 +64,11 @@ class OpenAIProvider(Provider):
         })
 
     def identity(self, kind: str) -> dict:
+        if kind not in self._identities:  # the same for every task of a kind: hash once
+            self._identities[kind] = self._identity(kind)
+        return self._identities[kind]
+
+    def _identity(self, kind: str) -> dict:
         return {
             "provider": self.name,
             "base_url": self.base_url,
@@ -223,7 +227,14 @@ class OpenAIProvider(Provider):
         return self.prompts.render(task.kind, variables)
 
     def _passages(self, task: Task) -> list[dict]:
-        """The source passages a task is grounded in, numbered for citation."""
+        """The source passages a task is grounded in, numbered for citation (a lesson's three
+        tasks share them: ranked once per lesson)."""
+        subject = task.lesson_id or "course"
+        if subject not in self._grounding:
+            self._grounding[subject] = self._rank_passages(task)
+        return self._grounding[subject]
+
+    def _rank_passages(self, task: Task) -> list[dict]:
         inputs, corpus = task.inputs, self.corpus
         if task.kind == "overview":
             queries = [((inputs["course"]["title"], 1.0), (inputs["course"]["description"], 0.7))]

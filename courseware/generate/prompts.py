@@ -51,7 +51,20 @@ class PromptSet:
             raise CoursewareError(f"{path}:1:1: invalid prompt manifest: {str(exc).splitlines()[0]}; see docs/prompts.md") from None
 
     def text(self, kind: str) -> str:
-        """The template source for a kind."""
+        """The template source for a kind (read once per run)."""
+        if kind not in self._texts:
+            self._texts[kind] = self._read(kind)
+        return self._texts[kind]
+
+    @cached_property
+    def _texts(self) -> dict[str, str]:
+        return {}
+
+    @cached_property
+    def _compiled(self) -> dict:
+        return {}
+
+    def _read(self, kind: str) -> str:
         path = self.folder / getattr(self.manifest, kind).file
         try:
             return path.read_text("utf-8")
@@ -71,7 +84,9 @@ class PromptSet:
 
     def render(self, kind: str, variables: dict) -> str:
         """Render a template in a sandbox; an undeclared or missing variable is an error naming it."""
-        template = self.compile(kind)
+        if kind not in self._compiled:  # compiled once per run, not once per call
+            self._compiled[kind] = self.compile(kind)
+        template = self._compiled[kind]
         entry = getattr(self.manifest, kind)
         missing = set(entry.variables) - set(variables)
         if missing:

@@ -13,8 +13,13 @@ from courseware.generate.stats import Stats
 from courseware.plan import Task
 
 
-def run_tasks(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress: Progress) -> tuple[dict[str, Any], dict[str, CoursewareError]]:
-    """Generate every task with at most `jobs` in flight; a fatal provider error stops the rest."""
+def run_tasks(
+    tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress: Progress, on_done: Callable[[Task, Any], None] | None = None
+) -> tuple[dict[str, Any], dict[str, CoursewareError]]:
+    """Generate every task with at most `jobs` in flight; a fatal provider error stops the rest.
+
+    `on_done(task, result)` runs in this thread as each task finishes (after the freed slots are
+    refilled), so finished work is saved while the other calls are still in flight."""
     results: dict[str, Any] = {}
     failures: dict[str, CoursewareError] = {}
     progress.start(len(tasks))
@@ -29,16 +34,24 @@ def run_tasks(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, pro
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished = []
             for future in done:
                 task = running.pop(future)
                 try:
                     results[task.id] = future.result()
+                    finished.append(task)
                 except FatalProviderError as exc:
                     failures[task.id] = exc
                     stop = True
                 except CoursewareError as exc:
                     failures[task.id] = exc
                 progress.advance(task, task.id not in failures)
+            while pending and not stop and len(running) < jobs:
+                task = pending.pop()
+                running[pool.submit(generate, task)] = task
+            for task in finished:
+                if on_done is not None:
+                    on_done(task, results[task.id])
     progress.finish()
     return results, failures
 

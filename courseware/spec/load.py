@@ -51,10 +51,10 @@ def load_spec(path: Path) -> LoadedSpec:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SpecError(problems=[Problem(name, line, col, "", f"YAML syntax error: {exc.problem or exc}; fix the YAML at this place")]) from None
-    except (yaml.YAMLError, RecursionError) as exc:
+        raise SpecError(problems=[_yaml_problem(name, exc, "YAML syntax error", "fix the YAML at this place")]) from None
+    except RecursionError:
+        raise SpecError(problems=[Problem(name, 1, 1, "", "the YAML is nested too deeply to read; write it out plainly")]) from None
+    except yaml.YAMLError as exc:
         raise SpecError(problems=[Problem(name, 1, 1, "", f"cannot read the YAML: {type(exc).__name__}; check the file")]) from None
     if root is None:
         raise SpecError(problems=[Problem(name, 1, 1, "", "the spec is empty; start from 'courseware init'")])
@@ -65,18 +65,32 @@ def load_spec(path: Path) -> LoadedSpec:
 
     problems = [_at(name, node, p, f"duplicate key '{p[-1]}'; a key may appear only once in a mapping") for node, p in duplicate_keys(root)]
     try:
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        data = yaml.SafeLoader("").construct_document(root)  # the composed nodes: no second parse
         spec = Spec.model_validate(data)
     except ValidationError as exc:
         problems += [_from_pydantic(name, root, err) for err in exc.errors()]
         raise SpecError(problems=_sorted(problems)) from None
+    except yaml.MarkedYAMLError as exc:  # e.g. a tag such as !!python/object, or a list as a key
+        problems.append(_yaml_problem(name, exc, "cannot read the YAML", "use plain YAML values here"))
+        raise SpecError(problems=_sorted(problems)) from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        problems.append(Problem(name, 1, 1, "", f"cannot read the YAML: {exc}; check the file"))
+        problems.append(Problem(name, 1, 1, "", f"cannot read the YAML: {_one_line(str(exc)) or type(exc).__name__}; check the file"))
         raise SpecError(problems=problems) from None
     problems += [_at(name, node_for(root, loc), loc, message) for loc, message in cross_check(spec, path.parent)]
     if problems:
         raise SpecError(problems=_sorted(problems))
     return LoadedSpec(spec=spec, path=path, node=root)
+
+
+def _yaml_problem(name: str, exc: yaml.MarkedYAMLError, what: str, hint: str) -> Problem:
+    """A PyYAML error (several lines, with a snippet) as one problem at the place it names."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(name, line, col, "", f"{what}: {_one_line(exc.problem or exc.context or str(exc))}; {hint}")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _read_text(path: Path) -> str:
@@ -85,6 +99,8 @@ def _read_text(path: Path) -> str:
         raise SpecError(problems=[Problem(name, 1, 1, "", "no such file; check the path")])
     if path.is_dir():
         raise SpecError(problems=[Problem(name, 1, 1, "", "is a folder, not a spec file; name a .yaml file")])
+    if not path.is_file():  # a pipe or a device would block the read, or never end
+        raise SpecError(problems=[Problem(name, 1, 1, "", "is not a regular file; name a .yaml file")])
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
         raise SpecError(problems=[Problem(name, 1, 1, "", f"the spec is larger than {MAX_BYTES // 1_000_000} MB; split the course")])
