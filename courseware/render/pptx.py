@@ -55,6 +55,25 @@ class Deck:
         if missing:
             raise CoursewareError(f"{template}: the template has no slide layout named {', '.join(repr(m) for m in missing)}; add it in PowerPoint (View > Slide Master) or use templates/pptx/template.pptx")
         self.layouts = names
+        self.boxes: dict[tuple[str, int], Box] = {}  # text box sizes per layout placeholder
+        ids = [int(s.get("id")) for s in self.prs.slides._sldIdLst.sldId_lst]
+        self.next_slide_id = max([255, *ids]) + 1
+
+    def add_slide(self, layout_name: str) -> Any:
+        """python-pptx's Slides.add_slide, but counting slide ids instead of scanning them all."""
+        layout = self.layouts[layout_name]
+        rId, slide = self.prs.part.add_slide(layout)
+        slide.shapes.clone_layout_placeholders(layout)
+        self.prs.slides._sldIdLst._add_sldId(id=self.next_slide_id, rId=rId)
+        self.next_slide_id += 1
+        return slide
+
+    def box(self, slide: Any, shape: Any) -> Box:
+        """The inner size of a placeholder, looked up once per layout (sizes are inherited)."""
+        key = (slide.slide_layout.name, shape.placeholder_format.idx)
+        if key not in self.boxes:
+            self.boxes[key] = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)  # less the default insets
+        return self.boxes[key]
 
     def build(self) -> bytes:
         """The deck as deterministic .pptx bytes."""
@@ -84,12 +103,12 @@ class Deck:
     # Slides -----------------------------------------------------------------------------------
 
     def title_slide(self, title: str, subtitle: str) -> None:
-        slide = self.prs.slides.add_slide(self.layouts["Title Slide"])
+        slide = self.add_slide("Title Slide")
         self._title(slide, title)
         self._body(slide, [subtitle], title_style=True)
 
     def section_slide(self, title: str, subtitle: str) -> None:
-        slide = self.prs.slides.add_slide(self.layouts["Section Header"])
+        slide = self.add_slide("Section Header")
         self._title(slide, title)
         if subtitle:
             self._body(slide, [subtitle], title_style=True)
@@ -102,7 +121,7 @@ class Deck:
         box = Box(points(body.width) - 14.4, points(body.height) - 7.2)  # less the default insets
         chunks = pages(bullets, box, BODY_SIZES)
         for k, (chunk, size) in enumerate(chunks, start=1):
-            slide = self.prs.slides.add_slide(layout)
+            slide = self.add_slide("Title and Content")
             self._title(slide, title if len(chunks) == 1 else f"{title} ({k}/{len(chunks)})")
             self._body(slide, chunk, size=size)
             if notes:
@@ -112,16 +131,14 @@ class Deck:
 
     def _title(self, slide: Any, text: str) -> None:
         shape = slide.shapes.title
-        box = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)
-        self._set_text(shape.text_frame, [text], title_size(text, box, TITLE_SIZES))
+        self._set_text(shape.text_frame, [text], title_size(text, self.box(slide, shape), TITLE_SIZES))
 
     def _body(self, slide: Any, paragraphs: list[str], size: float | None = None, title_style: bool = False) -> None:
         shape = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
         if shape is None:
             return
         if title_style:
-            box = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)
-            size = title_size(" ".join(paragraphs), box, BODY_SIZES)
+            size = title_size(" ".join(paragraphs), self.box(slide, shape), BODY_SIZES)
         self._set_text(shape.text_frame, paragraphs, size)
 
     def _drop_empty(self, slide: Any) -> None:
