@@ -30,3 +30,10 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .courseware output/*/dist
+
+# Benchmarks (not part of `make test`): prints a table and writes bench/results.json. Needs pandoc
+# for the PPTX comparison; installed with apt when missing (the PPTX rows say so if it cannot be).
+.PHONY: bench
+bench: $(STAMP)
+	command -v pandoc >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends pandoc) || echo "pandoc could not be installed: the pandoc comparison is skipped"
+	$(BIN)/python bench/run.py
