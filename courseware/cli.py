@@ -194,7 +194,7 @@ def _formats(value: str | None) -> tuple[str, ...] | None:
         return None
     from courseware.spec.model import OUTPUTS
 
-    chosen = tuple(f.strip() for f in value.split(",") if f.strip())
+    chosen = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))  # each once
     unknown = [f for f in chosen if f not in OUTPUTS]
     if unknown:
         _fail([f"--formats: unknown format(s) {', '.join(unknown)}; choose from {', '.join(OUTPUTS)}"], code=2)

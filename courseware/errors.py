@@ -16,8 +16,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        where = f"{_visible(self.file)}:{self.line}:{self.col}"
+        message = _visible(self.message)
+        return f"{where}: {_visible(self.path)}: {message}" if self.path else f"{where}: {message}"
+
+
+def _visible(text: str) -> str:
+    """`text` with control characters shown as escapes, so that a problem stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in text)
 
 
 class CoursewareError(Exception):

@@ -24,6 +24,10 @@ of one length. Prompt conventions: `objective` is taken from an
 `prompt` gets a ` ____ ` blank, and a true_false item's `correct_answer` is
 "true".
 
+`answer` (None by default) is a hook for crafted answers: a function called with
+the request body and the normal answer content, returning the content to send
+instead (answer-level faults still apply to what it returns).
+
 Faults are injected per request, first from `script` (a deque consumed one per
 request, None = answer normally), then with probability `fault_rate`, decided
 by hashing (seed, request number). See FAULTS for the kinds.
@@ -47,6 +51,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
 
 CHAT_PATH = "/v1/chat/completions"
@@ -378,6 +383,7 @@ class FakeOpenAI:
         self._thread: threading.Thread | None = None
         self._in_flight = 0
         self._cached_systems: set[str] = set()
+        self.answer: Callable[[dict, str], str] | None = None
         self.reset_counters()
 
     # lifecycle
@@ -468,7 +474,10 @@ class FakeOpenAI:
     def _answer(self, body: dict, number: int, fault: str | None) -> dict:
         """A chat.completion for `body`; counts it as completed and tallies its usage."""
         model = body.get("model") or self.model
-        message, finish_reason = _message(fault, answer_content(body, model))
+        content = answer_content(body, model)
+        if self.answer is not None:
+            content = self.answer(body, content)
+        message, finish_reason = _message(fault, content)
         messages = body.get("messages") or []
         system = _system(messages)
         with self._lock:
@@ -505,6 +514,7 @@ class _Server(ThreadingHTTPServer):
     """A threaded HTTP server that tracks its open connections so `stop()` can close idle keep-alives."""
 
     daemon_threads = True
+    request_queue_size = 256  # the listen backlog: benchmarks open 32+ connections at once
     block_on_close = True
 
     def __init__(self, fake: FakeOpenAI):

@@ -24,6 +24,8 @@ class Box:
 
 def text_width(text: str) -> float:
     """The width of `text` in em, approximately."""
+    if text.isascii():  # no wide characters: the same sum, without a Python loop
+        return len(text) * CHAR_WIDTH
     return sum(2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text) * CHAR_WIDTH
 
 
@@ -32,14 +34,23 @@ def lines(text: str, width_pt: float, size: float) -> int:
     per_line = max(1.0, width_pt / size)  # in em
     total, current = 0, 0.0
     for word in text.split(" "):
-        w = text_width(word + " ")
-        if current and current + w > per_line:
-            total += 1
-            current = 0.0
-        current += w
-        while current > per_line:  # a word longer than the line breaks
-            total += 1
-            current -= per_line
+        total, current = _add_word(total, current, text_width(word + " "), per_line)
+    return _rows(total, current)
+
+
+def _add_word(total: int, current: float, width: float, per_line: float) -> tuple[int, float]:
+    """(full lines, width used on the last line) after a word `width` em wide."""
+    if current and current + width > per_line:
+        total += 1
+        current = 0.0
+    current += width
+    while current > per_line:  # a word longer than the line breaks
+        total += 1
+        current -= per_line
+    return total, current
+
+
+def _rows(total: int, current: float) -> int:
     return total + (1 if current > 0 or total == 0 else 0)
 
 
@@ -81,20 +92,30 @@ def pages(bullets: list[str], box: Box, sizes: tuple[float, ...]) -> list[tuple[
 
 
 def _pieces(bullets: list[str], box: Box, smallest: float) -> list[str]:
-    """Bullets, with any that cannot fit a slide even at the smallest size cut into parts that do."""
+    """Bullets, with any that cannot fit a slide even at the smallest size cut into parts that do.
+
+    One pass per bullet, wrapping word by word as `lines` does: re-measuring the growing part
+    at each word would cost the square of its length (minutes for a megabyte-long bullet).
+    """
     out = []
+    per_line = max(1.0, (box.width - BULLET_INDENT_PT) / smallest)
     for bullet in bullets:
         if fits([bullet], box, smallest, BULLET_INDENT_PT):
             out.append(bullet)
             continue
-        words, part = bullet.split(" "), ""
-        for word in words:
-            candidate = f"{part} {word}".strip()
-            if part and not fits([candidate], box, smallest, BULLET_INDENT_PT):
-                out.append(part)
-                candidate = word
-            part = candidate
-        out.append(part)
+        part: list[str] = []
+        total, current = 0, 0.0
+        for word in bullet.split(" "):
+            if not word:
+                continue
+            width = text_width(word + " ")
+            grown = _add_word(total, current, width, per_line)
+            if part and _rows(*grown) * smallest * LINE_HEIGHT > box.height:  # as `fits` measures
+                out.append(" ".join(part))
+                part, grown = [], _add_word(0, 0.0, width, per_line)
+            part.append(word)
+            total, current = grown
+        out.append(" ".join(part))
     return out
 
 

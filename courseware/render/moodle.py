@@ -19,7 +19,7 @@ from markupsafe import Markup
 from courseware.content.model import BLANK, QuizItem, clean_line
 from courseware.course import Course, LessonContent
 from courseware.render import register
-from courseware.render.sanitize import inline, plain
+from courseware.render.sanitize import inline, plain, xml_text
 from courseware.writer import Writer
 
 QTYPES = {"multiple_choice": "multichoice", "true_false": "truefalse", "cloze": "shortanswer"}
@@ -141,6 +141,7 @@ class _Xml:
     def text(self, value: str, as_html: bool = False) -> None:
         """A <text> element; HTML goes into CDATA, as Moodle writes it."""
         self._newline()
+        value = xml_text(value)  # U+FFFF in a text would stop lxml, and the build with it
         with self.xf.element("text"):
             if value:
                 self.xf.write(*(cdata(value) if as_html else [value]))

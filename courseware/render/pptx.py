@@ -14,7 +14,7 @@ from courseware.course import Course, LessonContent
 from courseware.errors import CoursewareError
 from courseware.render import register
 from courseware.render.fit import Box, pages, points, title_size
-from courseware.render.sanitize import plain
+from courseware.render.sanitize import plain, xml_text
 from courseware.render.strings import strings
 from courseware.render.templates import find
 from courseware.writer import Writer
@@ -156,7 +156,7 @@ class Deck:
         for k, text in enumerate(paragraphs):
             paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
             run = paragraph.add_run()
-            run.text = text
+            run.text = xml_text(text)  # a deck is XML: U+FFFF in a text would stop the build
             if size is not None:
                 run.font.size = Pt(size)
             run._r.get_or_add_rPr().set("lang", self.language)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from functools import cache
 
 import nh3
@@ -29,3 +30,12 @@ def inline(text: str) -> Markup:
 def plain(text: str) -> str:
     """The text of inline markdown without markup (for titles, alt texts and slides)."""
     return html.unescape(nh3.clean(_markdown().renderInline(text), tags=set()))
+
+
+# XML 1.0 refuses these code points even as character references; lxml raises on them.
+NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters an XML file cannot hold (U+FFFE, U+FFFF, stray controls)."""
+    return NOT_XML.sub("", text)

@@ -8,14 +8,16 @@ from string import Template
 
 from courseware.errors import CoursewareError
 from courseware.spec.language import check_language_tag
-from courseware.spec.model import ID_PATTERN
+from courseware.spec.model import ID_PATTERN, RESERVED_NAMES
 from courseware.writer import Writer
 
 
 def scaffold(folder: Path, course_id: str, title: str, language: str) -> list[Path]:
     """Write <folder>/<id>.yaml and <folder>/sources/<id>/getting-started.md; refuse to overwrite."""
-    if not ID_PATTERN.match(course_id):
+    if not ID_PATTERN.match(course_id) or course_id.endswith("."):
         raise CoursewareError(f"invalid course id {course_id!r}; use letters, digits, '-', '_' or '.'")
+    if course_id.split(".")[0].lower() in RESERVED_NAMES:  # the spec would not validate
+        raise CoursewareError(f"course id {course_id!r} is a reserved file name on Windows; choose another id")
     try:
         check_language_tag(language)
     except ValueError as exc:

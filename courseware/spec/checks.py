@@ -12,7 +12,18 @@ Located = tuple[list[str | int], str]
 
 def cross_check(spec: Spec, root: Path) -> list[Located]:
     """Every cross-reference problem of `spec`, as (key path, message) pairs."""
-    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root)]
+    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root), *_outputs(spec)]
+
+
+def _outputs(spec: Spec) -> list[Located]:
+    # Two renderers of one format would claim the same files half-way through a build.
+    seen: set[str] = set()
+    problems: list[Located] = []
+    for i, name in enumerate(spec.outputs):
+        if name in seen:
+            problems.append((["outputs", i], f"'{name}' is listed twice; remove one"))
+        seen.add(name)
+    return problems
 
 
 def _llm(spec: Spec, root: Path) -> list[Located]:
@@ -29,11 +40,17 @@ def _llm(spec: Spec, root: Path) -> list[Located]:
     return problems
 
 
+# Pages the site and the SCORM packages have besides one per lesson (or module): <id>.html.
+SITE_PAGES = ("index", "sources", "credential")
+
+
 def _unique_ids(spec: Spec) -> list[Located]:
     problems: list[Located] = []
     first_at: dict[str, list] = {}
 
     def claim(ident: str, loc: list) -> None:
+        if loc[0] == "modules" and ident.casefold() in SITE_PAGES:  # case-insensitive file systems too
+            problems.append(([*loc, "id"], f"id '{ident}' would name the same file as the site's {ident.casefold()}.html; choose another id"))
         if ident.casefold() in first_at:
             where = format_path(first_at[ident.casefold()])
             problems.append(([*loc, "id"], f"duplicate id '{ident}', already used by {where}; ids must be unique in the course"))
@@ -92,7 +109,7 @@ def source_problem(source: str, base: Path) -> str | None:
     candidate = base / source
     try:
         resolved = candidate.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return f"source '{source}' cannot be resolved (a symlink loop?); fix the path"
     if not resolved.is_relative_to(base):
         return f"source '{source}' lies outside the spec's folder; move it under {base.name}/"
@@ -100,6 +117,8 @@ def source_problem(source: str, base: Path) -> str | None:
         return f"source file '{source}' does not exist; check the path (relative to the spec's folder)"
     if resolved.is_dir():
         return f"source '{source}' is a folder; list the files in it one by one"
+    if not resolved.is_file():  # a pipe or a device: reading it would block, or never end
+        return f"source '{source}' is not a regular file; list text files only"
     try:
         text = resolved.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -28,14 +28,24 @@ def _check_id(value: str) -> str:
     return value
 
 
+def _check_chars(value: str) -> str:
+    # Control characters (line breaks and tabs aside) and what XML 1.0 cannot hold would reach
+    # the SCORM, QTI and Moodle files, which cannot carry them.
+    for char in value:
+        if (char < " " and char not in "\t\n\r") or "\x7f" <= char <= "\x9f" or "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
+            raise ValueError(f"contains the control character U+{ord(char):04X}; remove it")
+    return value
+
+
 def _check_text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
-    return value.strip()
+    return _check_chars(value.strip())
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
 Text = Annotated[str, AfterValidator(_check_text)]
+Prose = Annotated[str, AfterValidator(_check_chars)]  # free text that may be empty
 LanguageTag = Annotated[str, AfterValidator(check_language_tag)]
 
 
@@ -51,7 +61,7 @@ class Course(_Strict):
     level: Literal["introductory", "intermediate", "advanced"] = "introductory"
     license: Text = "CC-BY-4.0"
     authors: list[Text] = []
-    description: str = ""
+    description: Prose = ""
 
 
 class Objective(_Strict):
@@ -84,13 +94,13 @@ class Lesson(_Strict):
 class Module(_Strict):
     id: Id
     title: Text
-    summary: str = ""
+    summary: Prose = ""
     lessons: Annotated[list[Lesson], Field(min_length=1)]
 
 
 class Credential(_Strict):
     name: Text
-    description: str = ""
+    description: Prose = ""
     criteria: Text
 
 
