@@ -153,6 +153,8 @@ def _generate(planned: Planned, task: Task) -> Article | Quiz | SlideDeck:
             raise kind(f"{task.id}: {exc}") from None
         loc = planned.loaded.lesson_loc(task.lesson_id) + exc.where if task.lesson_id else exc.where
         raise kind(problems=[planned.loaded.problem(loc, f"{task.id}: {exc}")]) from None
+    except CoursewareError as exc:  # e.g. the response cache could not be written: name the task too
+        raise GenerationError("\n".join(f"{task.id}: {line}" for line in exc.lines())) from None
 
 
 def _should_generate(task: Task, state: str, options: Options) -> bool:

@@ -71,7 +71,7 @@ class Objective(_Strict):
 
 
 class QuizSettings(_Strict):
-    questions: Annotated[StrictInt, Field(ge=0, le=50)] = 5
+    questions: Annotated[StrictInt, Field(ge=1, le=50)] = 5
     kinds: Annotated[list[Literal[QUIZ_KINDS]], Field(min_length=1)] = list(QUIZ_KINDS)  # type: ignore[valid-type]
     pass_score: Annotated[float, Field(ge=0, le=1)] = 0.8
 
