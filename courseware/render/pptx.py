@@ -231,14 +231,29 @@ def _fast_partnames(prs: Any) -> None:
 
 
 def _deterministic(prs: Any) -> bytes:
-    """Save, then rewrite the zip with fixed entry times (entry order kept: [Content_Types].xml first)."""
-    raw = io.BytesIO()
-    prs.save(raw)
+    """The .pptx bytes with fixed entry times, python-pptx's entry order kept ([Content_Types].xml
+    first), compressed once: python-pptx's package writer fills our sink instead of its zip."""
+    from pptx.opc.serialized import PackageWriter
+
+    class _Entries(PackageWriter):
+        def __init__(self, package: Any):
+            super().__init__("", package._rels, tuple(package.iter_parts()))
+            self.entries: list[tuple[str, bytes]] = []
+
+        def write(self, pack_uri: Any, blob: bytes) -> None:  # the physical writer's one method
+            self.entries.append((pack_uri.membername, blob))
+
+        def collect(self) -> list[tuple[str, bytes]]:
+            self._write_content_types_stream(self)
+            self._write_pkg_rels(self)
+            self._write_parts(self)
+            return self.entries
+
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, blob in _Entries(prs.part.package).collect():
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, blob)
     return out.getvalue()
