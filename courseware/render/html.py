@@ -69,11 +69,16 @@ class Site:
             })
         return found
 
+    @cached_property
+    def overview(self) -> dict:
+        """The course overview as an article view; every page's header context uses it."""
+        return self.article(self.course.overview)
+
     def page(self, template: str, **context) -> str:
         """Render one page with the shared context."""
         common = {
             "course": self.spec.course, "spec": self.spec, "words": self.words, "lang": self.spec.course.language, "dir": self.course.direction,
-            "modules": self.spec.modules, "overview": self.article(self.course.overview), "has_credential": self.spec.credential is not None,
+            "modules": self.spec.modules, "overview": self.overview, "has_credential": self.spec.credential is not None,
         }
         return self.env.get_template(template).render(**common, **context)
 
