@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from courseware.buildlock import STATE, course_lock
 from courseware.content.files import ContentFile, parse_content, read_content_file, render_file
+from courseware.content.history import GENERATED, backup, keep_generated
+from courseware.content.leftovers import leftovers, remove_temp_files
 from courseware.course import read_course
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import BuildRefused, CoursewareError, GenerationError
@@ -16,7 +21,7 @@ from courseware.generate.stats import Stats
 from courseware.plan import CONFLICT, NEW, STALE, Task, plan, status
 from courseware.sources import read_sources, sources_digest
 from courseware.spec.load import LoadedSpec, load_spec
-from courseware.writer import Writer
+from courseware.writer import ChangedOnDisk, Writer
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class Options:
     regenerate: tuple[str, ...] = ()
     formats: tuple[str, ...] | None = None
     llm: dict = field(default_factory=dict)  # LLM settings given on the command line
+    wait: bool = False  # wait for another build of the same course instead of stopping at once
+    on_wait: Callable[[str], None] | None = None  # told once when a build starts waiting
 
 
 @dataclass
@@ -58,42 +65,62 @@ class Report:
     failures: dict[str, CoursewareError] = field(default_factory=dict)
     usage: str = ""  # the calls/tokens/cost summary, for providers that call a model
     read: int = 0  # content files read back for rendering
+    changed_meanwhile: list[str] = field(default_factory=list)  # tasks whose file a human changed during the build
+    backups: list[tuple[str, Path]] = field(default_factory=list)  # (task, copy of the hand edit it replaced)
+    warnings: list[str] = field(default_factory=list)  # hand edits and content this build leaves out
+    pruned: list[str] = field(default_factory=list)  # files of an earlier render removed from dist/
 
 
-def plan_course(spec_path: Path, options: Options) -> Planned:
+def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
     """Load the spec and its sources, plan the tasks and read what content exists. Writes nothing."""
-    loaded = load_spec(spec_path)
-    spec = loaded.spec
-    sources = read_sources(spec.sources, loaded.root)
-    config = resolve(spec.llm, loaded.root, options.llm)
+    loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec)
+    sources = read_sources(loaded.spec.sources, loaded.root)
+    config = resolve(loaded.spec.llm, loaded.root, options.llm)
     stats = Stats()
-    provider = make_provider(config.provider, ProviderContext(spec, sources, config, stats))
-    content_dir = options.output / spec.course.id / "content"
-    tasks = plan(spec, sources_digest(sources), provider.identity)
+    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats))
+    content_dir = options.output / loaded.spec.course.id / "content"
+    tasks = plan(loaded.spec, sources_digest(sources), provider.identity)
     files = {}
     for task in tasks:
         file = read_content_file(content_dir / task.path, str(content_dir / task.path))
         if file is not None:
             files[task.id] = file
     statuses = {t.id: status(t, files[t.id].recorded if t.id in files else None) for t in tasks}
-    lesson_ids = {lesson.id for lesson in spec.lessons()}
+    lesson_ids = {lesson.id for lesson in loaded.spec.lessons()}
     orphans = sorted(p.name for p in content_dir.iterdir() if p.is_dir() and p.name not in lesson_ids) if content_dir.is_dir() else []
     return Planned(loaded, config, provider, stats, content_dir, tasks, statuses, files, orphans)
 
 
+def spec_ref(path: Path) -> str:
+    """How course.md names the spec it was built from: its path from the working folder."""
+    return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+
+
 def build(spec_path: Path, options: Options) -> Report:
-    """Generate what is new or stale, keep hand edits, write the markdown, then render."""
-    planned = plan_course(spec_path, options)
+    """Generate what is new or stale, keep hand edits, write the markdown, then render; one build
+    of a course at a time (the course folder is locked from planning to the last file)."""
+    loaded = load_spec(spec_path)
+    with course_lock(options.output / loaded.spec.course.id, options.wait, options.on_wait):
+        return _build(loaded, options)
+
+
+def _build(loaded: LoadedSpec, options: Options) -> Report:
+    remove_temp_files(options.output / loaded.spec.course.id)  # a killed build's half-written files
+    planned = plan_course(loaded, options)
     check_selectors(planned.tasks, options.regenerate)
     report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
+    report.warnings = leftovers(options.output, planned.content_dir, planned.orphans, spec_ref(loaded.path))
     chosen = [t for t in planned.tasks if _should_generate(t, planned.statuses[t.id], options)]
     report.conflicts = [t.id for t in planned.tasks if planned.statuses[t.id] == CONFLICT and t not in chosen]
 
     if options.frozen:
         pending = [t for t in planned.tasks if planned.statuses[t.id] in (NEW, STALE, CONFLICT)]
+        refusals = [f"{planned.loaded.path}: frozen build, but {line}" for line in report.warnings]
         if pending:
             listed = ", ".join(f"{t.id} ({planned.statuses[t.id]})" for t in pending)
-            raise BuildRefused(f"{planned.loaded.path}: frozen build, but {len(pending)} task(s) would be generated: {listed}; run 'courseware build' and commit the content")
+            refusals.insert(0, f"{planned.loaded.path}: frozen build, but {len(pending)} task(s) would be generated: {listed}; run 'courseware build' and commit the content")
+        if refusals:
+            raise BuildRefused("\n".join(refusals))
         chosen = []
 
     # Every kept file must read back before anything is written: a broken hand edit stops here.
@@ -103,21 +130,35 @@ def build(spec_path: Path, options: Options) -> Report:
         planned.provider.prepare()
     progress = Progress(planned.stats, enabled=planned.provider.calls_model)
     writer = Writer(planned.content_dir)
+    course_dir = planned.content_dir.parent
+    own_spec = spec_ref(loaded.path)
 
     def save(task: Task, content: Article | Quiz | SlideDeck) -> None:
-        """Write a finished task's file at once; a failed task elsewhere never loses it."""
-        if writer.write_text(task.path, render_file(task, content, planned.provider.name, planned.provider.model)):
+        """Write a finished task's file at once; a failed task elsewhere never loses it. The file
+        is replaced only if it is still what the plan read: an edit saved meanwhile is kept."""
+        text = render_file(task, content, planned.provider.name, planned.provider.model, own_spec if task.kind == "overview" else None)
+        before = planned.files.get(task.id)
+        try:
+            if before is not None and before.recorded.edited:
+                report.backups.append((task.id, backup(course_dir, task.path, before.digest)))
+            changed = writer.write_text(task.path, text, expect=before.digest if before else None)
+        except ChangedOnDisk:
+            report.changed_meanwhile.append(task.id)
+            return
+        if changed:
             report.written.append(task.path)
+        keep_generated(course_dir / STATE / GENERATED, text)
 
     generated, failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress, save)
     report.failures = {t.id: failures[t.id] for t in chosen if t.id in failures}  # task order, not finishing order
     report.written.sort(key=[t.path for t in chosen].index)
-    report.generated = [t.id for t in chosen if t.id in generated]
-    known.update(generated)
+    report.changed_meanwhile.sort(key=[t.id for t in chosen].index)
+    report.generated = [t.id for t in chosen if t.id in generated and t.id not in report.changed_meanwhile]
+    known.update({task_id: content for task_id, content in generated.items() if task_id not in report.changed_meanwhile})
     if planned.provider.calls_model:
         report.usage = planned.stats.summary(planned.config.model, planned.config.prices)
 
-    if report.conflicts or report.failures:
+    if report.conflicts or report.failures or report.changed_meanwhile:
         return report  # not rendered over: the CLI exits non-zero
     _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known)
     return report
@@ -129,7 +170,8 @@ def render_course(spec_path: Path, options: Options) -> Report:
     content_dir = options.output / loaded.spec.course.id / "content"
     tasks = plan(loaded.spec, {}, lambda kind: {})  # only the file of each task matters here
     report = Report(loaded.spec.course.id, content_dir, {})
-    _render(loaded, tasks, content_dir, options, report)
+    with course_lock(content_dir.parent, options.wait, options.on_wait):
+        _render(loaded, tasks, content_dir, options, report)
     return report
 
 
@@ -141,6 +183,7 @@ def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: O
     formats = list(options.formats or loaded.spec.outputs)
     dist = Writer(content_dir.parent / "dist")
     report.rendered, report.unavailable = render(course, formats, dist)
+    report.pruned = dist.prune()  # dist/ is exactly what this render made: no page of a removed lesson survives
 
 
 def _generate(planned: Planned, task: Task) -> Article | Quiz | SlideDeck:

@@ -22,6 +22,7 @@ OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Folder that hol
 ProviderOpt = Annotated[Optional[str], typer.Option("--provider", help="Provider instead of the spec's llm.provider: offline or openai. Env: COURSEWARE_PROVIDER.")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Model name (openai provider). Env: COURSEWARE_MODEL.")]
 BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint. Env: COURSEWARE_BASE_URL or OPENAI_BASE_URL.")]
+WaitOpt = Annotated[bool, typer.Option("--wait", help="If another build of the same course is running, wait for it instead of stopping.")]
 PromptsOpt = Annotated[Optional[Path], typer.Option("--prompts", help="Folder of prompt templates with its own prompts.lock. Env: COURSEWARE_PROMPTS.")]
 
 
@@ -141,12 +142,15 @@ def plan(
     console.print(table)
     counts = Counter(r["status"] for r in rows)
     console.print(f"{len(rows)} tasks: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())), markup=False)
-    _print_orphans(console, planned.content_dir, planned.orphans)
+    from courseware.build import spec_ref
+    from courseware.content.leftovers import leftovers
+
+    _warn(leftovers(output, planned.content_dir, planned.orphans, spec_ref(planned.loaded.path)))
 
 
-def _print_orphans(console, content_dir: Path, orphans: list[str]) -> None:
-    for name in orphans:
-        console.print(f"{content_dir / name}: no lesson '{name}' in the spec any more; delete the folder or restore the lesson", markup=False)
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        print(f"warning: {line}", file=sys.stderr)
 
 
 @app.command()
@@ -163,6 +167,7 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Regenerate conflicting files, overwriting their hand edits.")] = False,
     regenerate: Annotated[Optional[list[str]], typer.Option("--regenerate", help="Regenerate a task or a lesson (e.g. m1-l2 or m1-l2/quiz) even if current or edited.")] = None,
     formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats to render instead of the spec's outputs.")] = None,
+    wait: WaitOpt = False,
 ) -> None:
     """Generate what is new or stale, keep hand edits, write reviewed markdown, render.
 
@@ -171,7 +176,12 @@ def build(
     from courseware.build import Options, build as run_build
 
     llm = {"provider": provider, "model": model, "base_url": base_url, "prompts": prompts, "concurrency": jobs, "cache_dir": cache}
-    _each_spec(specs, run_build, Options(output=output, frozen=frozen, force=force, regenerate=tuple(regenerate or ()), formats=_formats(formats), llm=llm))
+    options = Options(output=output, frozen=frozen, force=force, regenerate=tuple(regenerate or ()), formats=_formats(formats), llm=llm, wait=wait, on_wait=_say)
+    _each_spec(specs, run_build, options)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 @app.command()
@@ -179,6 +189,7 @@ def render(
     specs: SpecsArg,
     output: OutputOpt = Path("output"),
     formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats to render instead of the spec's outputs.")] = None,
+    wait: WaitOpt = False,
 ) -> None:
     """Re-render from the reviewed markdown, without any model call.
 
@@ -186,7 +197,7 @@ def render(
     """
     from courseware.build import Options, render_course
 
-    _each_spec(specs, render_course, Options(output=output, formats=_formats(formats)))
+    _each_spec(specs, render_course, Options(output=output, formats=_formats(formats), wait=wait, on_wait=_say))
 
 
 def _formats(value: str | None) -> tuple[str, ...] | None:
@@ -222,7 +233,9 @@ def _each_spec(specs: list[Path], run, options) -> None:
             console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
         else:
             console.print(f"{report.course_id}: read {report.read} content files in {report.content_dir}", markup=False)
-        _print_orphans(console, report.content_dir, report.orphans)
+        _warn(report.warnings)
+        for task_id, path in report.backups:
+            print(f"{report.content_dir}: {task_id} was edited by hand; replaced it as asked, your version is kept in {path}", file=sys.stderr)
         if report.usage:
             console.print(f"{report.course_id}: {report.usage}", markup=False)
         for error in report.failures.values():  # each names its task (and the spec line where it can)
@@ -233,14 +246,78 @@ def _each_spec(specs: list[Path], run, options) -> None:
             print(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest", file=sys.stderr)
         for task_id in report.conflicts:
             failed = max(failed, 1)
-            print(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. Merge by hand, or rerun with --regenerate {task_id} (or --force) to replace it", file=sys.stderr)
+            print(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. See your edit with 'courseware diff {path} {task_id}', merge by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to replace it (your version is backed up)", file=sys.stderr)
+        for task_id in report.changed_meanwhile:
+            failed = max(failed, 1)
+            print(f"{report.content_dir}: conflict: {task_id} was changed on disk while the build ran; kept the change, not the generated text. Rerun the build to see where it stands", file=sys.stderr)
         if report.rendered or report.unavailable:
             line = f"{report.course_id}: rendered {', '.join(report.rendered) or 'nothing'}"
+            if report.pruned:
+                line += f"; removed {len(report.pruned)} file(s) an earlier render left in dist/"
             if report.unavailable:
                 line += f"; not available in this version: {', '.join(report.unavailable)}"
             console.print(line, markup=False)
     if failed:
         raise typer.Exit(failed)
+
+
+TasksArg = Annotated[list[str], typer.Argument(help="Task ids (m1-l2/quiz), lesson ids (m1-l2), 'course' or 'all'.", show_default=False)]
+
+
+@app.command()
+def diff(
+    spec: SpecArg,
+    tasks: TasksArg,
+    output: OutputOpt = Path("output"),
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    prompts: PromptsOpt = None,
+) -> None:
+    """Show each hand edit against the text it was generated as (a unified diff).
+
+    Example: courseware diff course_specs/blended-teaching.yaml m1-l2/quiz
+    """
+    from courseware.build import Options
+    from courseware.errors import CoursewareError
+    from courseware.review import diff as run_diff
+
+    try:
+        lines = run_diff(spec, tuple(tasks), Options(output=output, llm={"provider": provider, "model": model, "base_url": base_url, "prompts": prompts}))
+    except CoursewareError as exc:
+        _fail(exc.lines())
+    for line in lines:
+        print(line)
+
+
+@app.command()
+def resolve(
+    spec: SpecArg,
+    tasks: TasksArg,
+    output: OutputOpt = Path("output"),
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    prompts: PromptsOpt = None,
+    wait: WaitOpt = False,
+) -> None:
+    """Accept merged files as current for the spec as it is now; they stay marked as hand edits.
+
+    Use it after merging a conflict by hand; the file must read back and hold no conflict markers.
+
+    Example: courseware resolve course_specs/blended-teaching.yaml m1-l1/lesson
+    """
+    from courseware.build import Options
+    from courseware.errors import CoursewareError
+    from courseware.review import resolve as run_resolve
+
+    llm = {"provider": provider, "model": model, "base_url": base_url, "prompts": prompts}
+    try:
+        lines = run_resolve(spec, tuple(tasks), Options(output=output, llm=llm, wait=wait, on_wait=_say))
+    except CoursewareError as exc:
+        _fail(exc.lines())
+    for line in lines:
+        print(line)
 
 
 prompts_app = typer.Typer(help="Review prompt templates: check them against prompts.lock, approve them.", no_args_is_help=True)

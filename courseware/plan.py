@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from courseware.names import COURSE_FILE, SELECT_ALL, SELECT_COURSE
 from courseware.spec.model import Lesson, Spec
 
 # Bump when a markdown format or the meaning of a task changes: every key changes with it.
@@ -36,7 +37,7 @@ class Task:
 
     def matches(self, selector: str) -> bool:
         """Whether `--regenerate selector` names this task (its id, its lesson id, or 'all')."""
-        return selector in ("all", self.id, self.lesson_id, "course" if self.kind == "overview" else None)
+        return selector in (SELECT_ALL, self.id, self.lesson_id, SELECT_COURSE if self.kind == "overview" else None)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def plan(spec: Spec, sources: dict[str, str], provider: Callable[[str], dict[str
         ],
         "sources": sources,
     }
-    tasks = [_task("overview", None, "course.md", overview_inputs, provider)]
+    tasks = [_task("overview", None, COURSE_FILE, overview_inputs, provider)]
     for lesson in spec.lessons():
         facts = _lesson_facts(lesson, objectives)
         per_kind = {
@@ -91,7 +92,7 @@ def _lesson_facts(lesson: Lesson, objectives: dict[str, dict]) -> dict[str, Any]
 
 
 def _task(kind: str, lesson_id: str | None, path: str, inputs: dict[str, Any], provider: Callable[[str], dict[str, Any]]) -> Task:
-    task_id = f"{lesson_id}/{kind}" if lesson_id else "course/overview"
+    task_id = f"{lesson_id}/{kind}" if lesson_id else f"{SELECT_COURSE}/overview"
     return Task(task_id, kind, lesson_id, path, inputs, content_key(kind, inputs, provider))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import threading
@@ -18,6 +19,11 @@ def _file_mode() -> int:
 
 # mkstemp makes files private (0600); output files get the usual permissions instead.
 FILE_MODE = _file_mode()
+ANY = object()  # `expect` value: replace whatever is there
+
+
+class ChangedOnDisk(CoursewareError):
+    """The file changed on disk since it was read (a hand edit saved during the build): not replaced."""
 
 
 class Writer:
@@ -40,13 +46,16 @@ class Writer:
             raise CoursewareError(f"{path}: refusing to write through a link that leads outside {self.root}")
         return path
 
-    def write_text(self, relative: str, text: str, durable: bool = True) -> bool:
+    def write_text(self, relative: str, text: str, durable: bool = True, expect: object = ANY) -> bool:
         """Write `text` (UTF-8, LF) atomically; True when the file changed."""
-        return self.write_bytes(relative, text.encode("utf-8"), durable)
+        return self.write_bytes(relative, text.encode("utf-8"), durable, expect)
 
-    def write_bytes(self, relative: str, data: bytes, durable: bool = True) -> bool:
+    def write_bytes(self, relative: str, data: bytes, durable: bool = True, expect: object = ANY) -> bool:
         """Write `data` atomically (temp file + rename, so a killed run leaves no partial file);
-        `durable` also flushes it to disk first, so it survives a power cut."""
+        `durable` also flushes it to disk first, so it survives a power cut.
+
+        `expect` is the sha256 of the file as it was read (None: there was none); if the file on
+        disk is no longer that, just before the rename, it is kept and ChangedOnDisk raised."""
         with self.lock:
             if relative in self.written:
                 raise CoursewareError(f"{relative}: written twice in one run; two outputs claim the same file")
@@ -66,6 +75,8 @@ class Writer:
                     if durable:
                         stream.flush()
                         os.fsync(stream.fileno())
+                if expect is not ANY and _digest(path) != expect:
+                    raise ChangedOnDisk(f"{path}: changed on disk while the build ran; kept it")
                 os.replace(temp, path)
             except BaseException:
                 Path(temp).unlink(missing_ok=True)
@@ -74,3 +85,26 @@ class Writer:
             raise CoursewareError(f"{path}: cannot write ({exc.strerror or exc}); check the folder's permissions and free space") from None
         self.changed.append(relative)
         return True
+
+    def prune(self) -> list[str]:
+        """Remove every file below the root that this writer did not write (or find unchanged) in
+        this run, temp files of a killed run included, and the folders left empty; returns them."""
+        if not self.root.is_dir():
+            return []
+        removed = []
+        for path in sorted(self.root.rglob("*"), reverse=True):  # children before their folders
+            relative = path.relative_to(self.root).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif relative not in self.written:
+                path.unlink()
+                removed.append(relative)
+        return sorted(removed)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None

@@ -54,7 +54,7 @@ def test_init_scaffolds_a_spec_that_builds(cli, tmp_path, monkeypatch):
     assert cli("build", "course_specs/my-course.yaml").exit_code == 0
     assert Path("output/my-course/content/m1-l2/quiz.md").is_file()
     again = cli("init", "my-course")
-    assert (again.exit_code, again.stderr) == (1, "course_specs/my-course.yaml: already exists; choose another course id or remove it\n")
+    assert (again.exit_code, again.stderr) == (1, "course_specs/my-course.yaml: already exists and is kept; choose another course id or another folder (--dir)\n")
 
 
 @pytest.mark.parametrize(("args", "message"), [

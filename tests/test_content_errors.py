@@ -19,7 +19,7 @@ def problem(parse, body: str) -> str:
 
 def test_missing_or_broken_front_matter():
     for text, message in [
-        ("# Title\n", "f.md:1:1: missing front matter (a '---' block with task and key); restore it from git or delete the file to regenerate it"),
+        ("# Title\n", "f.md:1:1: missing front matter (a '---' block with task and key); restore it from git, keeping your changes to the text below it"),
         ("---\ntask: x\n", "f.md:1:1: the front matter is not closed by a '---' line"),
         ("---\ntask: [x\n---\n# T\n", "f.md:3:1: the front matter is not valid YAML: expected ',' or ']', but got '<stream end>'"),
         ("---\ntask: x\n---\n# T\n", "f.md:2:1: the front matter needs the keys task, key, provider, model, body_sha256; restore it from git"),

@@ -54,7 +54,8 @@ def settle(server: FakeOpenAI) -> None:
 
 
 def contents(root: Path) -> dict[str, bytes]:
-    return {name: data for name, (data, _) in snapshot(root / "output/blended-teaching").items()}
+    """The course's content and dist (not .courseware/, the local state of the machine that built it)."""
+    return {name: data for name, (data, _) in snapshot(root / "output/blended-teaching").items() if not name.startswith(".courseware/")}
 
 
 def cached_keys(root: Path) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ class ContentFile:
     front: FrontMatter
     body: str
     first_line: int
+    digest: str  # sha256 of the file's bytes as read: a later write checks nobody changed it since
 
     @property
     def recorded(self) -> Recorded:
@@ -34,22 +36,28 @@ def read_content_file(path: Path, display: str) -> ContentFile | None:
     if not path.exists():
         return None
     if not path.is_file():
-        raise ContentError(problems=[Problem(display, 1, 1, "", "expected a markdown file, found a folder; remove it")])
+        raise ContentError(problems=[Problem(display, 1, 1, "", "expected a markdown file, found a folder; move the folder elsewhere")])
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(problems=[Problem(display, 1, 1, "", f"not valid UTF-8 (at byte {exc.start}); save the file as UTF-8")]) from None
     front, body, first_line = split(text, display)
-    return ContentFile(display, front, body, first_line)
+    return ContentFile(display, front, body, first_line, file_digest(data))
+
+
+def file_digest(data: bytes | None) -> str | None:
+    """What a content file's bytes hash to (None for no file): compared again just before a write."""
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def parse_content(task: Task, file: ContentFile) -> Article | Quiz | SlideDeck:
     """The body read back into its content model; a ContentError names the line to fix."""
-    return PARSERS[task.kind](file.body.replace("\r\n", "\n"), file.name, file.first_line)
+    return PARSERS[task.kind](file.body, file.name, file.first_line)
 
 
-def render_file(task: Task, content: Article | Quiz | SlideDeck, provider: str, model: str) -> str:
+def render_file(task: Task, content: Article | Quiz | SlideDeck, provider: str, model: str, spec: str | None = None) -> str:
     """The full file for freshly generated content: front matter, then the markdown body."""
     body = to_markdown(content)
-    front = FrontMatter(task=task.id, key=task.key, provider=provider, model=model, body_sha256=body_hash(body))
+    front = FrontMatter(task=task.id, key=task.key, provider=provider, model=model, body_sha256=body_hash(body), spec=spec)
     return front.dump() + body

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock
+
+from courseware.errors import CoursewareError
 from courseware.writer import Writer
 
 
@@ -29,3 +34,21 @@ class ResponseCache:
         # A Writer per entry: a rerun may rewrite an entry it found corrupt. Not durable: an entry
         # lost to a power cut is only a miss, and the rename alone survives a killed build.
         Writer(self.folder).write_text(f"{key[:2]}/{key}.json", json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n", durable=False)
+
+    @contextmanager
+    def claim(self, key: str) -> Iterator[None]:
+        """Hold `key` while its answer is being paid for: another build sharing this cache waits,
+        then finds the answer cached instead of making the same call again."""
+        entry = Writer(self.folder).target(f"{key[:2]}/{key}.json")  # the entry's own checks: never through a link out
+        path = entry.with_suffix(".lock")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(path, thread_local=False)
+            lock.acquire()
+        except OSError as exc:
+            raise CoursewareError(f"{entry}: cannot write ({exc.strerror or exc}); check the folder's permissions and free space") from None
+        try:
+            yield
+        finally:
+            lock.release()
+            path.unlink(missing_ok=True)  # a waiting build that then takes the unlinked file sees it and takes a new one

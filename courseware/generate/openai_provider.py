@@ -108,15 +108,27 @@ class OpenAIProvider(Provider):
 
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:
         passages = self._passages(task)
+        content = self._cached(task, passages)
+        if content is not None:
+            return content
+        with self.cache.claim(task.key):  # a build sharing the cache may be paying for this very answer
+            content = self._cached(task, passages)
+            return content if content is not None else self._ask(task, passages)
+
+    def _cached(self, task: Task, passages: list[dict]) -> Article | Quiz | SlideDeck | None:
+        """The cached answer as content, or None (an entry that no longer passes the checks is a miss)."""
         cached = self.cache.get(task.key)
-        if cached is not None:
-            try:
-                content = self._convert(task, cached["answer"], passages)
-            except contracts.AnswerError:
-                pass  # an entry that no longer passes the checks is a miss
-            else:
-                self.stats.add(cache_hits=1)
-                return content
+        if cached is None:
+            return None
+        try:
+            content = self._convert(task, cached["answer"], passages)
+        except contracts.AnswerError:
+            return None
+        self.stats.add(cache_hits=1)
+        return content
+
+    def _ask(self, task: Task, passages: list[dict]) -> Article | Quiz | SlideDeck:
+        """Call the model, re-asking at most MAX_REASKS times, and cache the valid answer."""
         messages = [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": self._user_prompt(task, passages)}]
         usage = {"prompt": 0, "completion": 0, "cached": 0}
         for attempt in range(MAX_REASKS + 1):

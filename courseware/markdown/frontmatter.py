@@ -21,23 +21,31 @@ class FrontMatter:
     provider: str
     model: str
     body_sha256: str
+    spec: str | None = None  # course.md only: the spec the course was built from, to notice a changed course id
 
     def dump(self) -> str:
         """The front matter block, keys in a fixed order."""
         data = {"task": self.task, "key": self.key, "provider": self.provider, "model": self.model, "body_sha256": self.body_sha256}
+        if self.spec is not None:
+            data["spec"] = self.spec
         return FENCE + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + FENCE
+
+
+def normalise(text: str) -> str:
+    """`text` as courseware reads it: no byte-order mark, LF line endings (Windows CRLF and old-Mac CR too)."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def body_hash(body: str) -> str:
     """The hash that tells a hand edit: line endings are normalised first."""
-    return hashlib.sha256(body.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+    return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
 
 
 def split(text: str, name: str) -> tuple[FrontMatter, str, int]:
     """Split a file into its front matter, its body and the line number the body starts on."""
-    text = text.replace("\r\n", "\n")
+    text = normalise(text)
     if not text.startswith(FENCE):
-        raise ContentError(problems=[Problem(name, 1, 1, "", "missing front matter (a '---' block with task and key); restore it from git or delete the file to regenerate it")])
+        raise ContentError(problems=[Problem(name, 1, 1, "", "missing front matter (a '---' block with task and key); restore it from git, keeping your changes to the text below it")])
     end = text.find("\n" + FENCE, len(FENCE) - 1)
     if end < 0:
         raise ContentError(problems=[Problem(name, 1, 1, "", "the front matter is not closed by a '---' line")])
@@ -52,5 +60,7 @@ def split(text: str, name: str) -> tuple[FrontMatter, str, int]:
     fields = ("task", "key", "provider", "model", "body_sha256")
     if not isinstance(data, dict) or any(not isinstance(data.get(f), str) for f in fields):
         raise ContentError(problems=[Problem(name, 2, 1, "", f"the front matter needs the keys {', '.join(fields)}; restore it from git")])
+    if not isinstance(data.get("spec", ""), str):
+        raise ContentError(problems=[Problem(name, 2, 1, "", "the front matter's spec is the path of a spec file; restore it from git")])
     first_body_line = header.count("\n") + 3
-    return FrontMatter(**{f: data[f] for f in fields}), body, first_body_line
+    return FrontMatter(**{f: data[f] for f in fields}, spec=data.get("spec")), body, first_body_line

@@ -25,7 +25,7 @@ def scaffold(folder: Path, course_id: str, title: str, language: str) -> list[Pa
     spec_name, source_name = f"{course_id}.yaml", f"sources/{course_id}/getting-started.md"
     for name in (spec_name, source_name):
         if (folder / name).exists():
-            raise CoursewareError(f"{folder / name}: already exists; choose another course id or remove it")
+            raise CoursewareError(f"{folder / name}: already exists and is kept; choose another course id or another folder (--dir)")
     here = files(__package__)
     spec = Template(here.joinpath("spec.yaml").read_text("utf-8")).substitute(id=course_id, title=title.replace('"', "'"), language=language)
     writer = Writer(folder)

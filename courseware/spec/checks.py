@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from courseware.names import reserved
 from courseware.spec.locate import format_path
 from courseware.spec.model import Spec
 
@@ -40,17 +41,14 @@ def _llm(spec: Spec, root: Path) -> list[Located]:
     return problems
 
 
-# Pages the site and the SCORM packages have besides one per lesson (or module): <id>.html.
-SITE_PAGES = ("index", "sources", "credential")
-
-
 def _unique_ids(spec: Spec) -> list[Located]:
     problems: list[Located] = []
     first_at: dict[str, list] = {}
 
     def claim(ident: str, loc: list) -> None:
-        if loc[0] == "modules" and ident.casefold() in SITE_PAGES:  # case-insensitive file systems too
-            problems.append(([*loc, "id"], f"id '{ident}' would name the same file as the site's {ident.casefold()}.html; choose another id"))
+        why = reserved(ident) if loc[0] == "modules" else None  # module and lesson ids name files and selectors
+        if why:
+            problems.append(([*loc, "id"], f"id '{ident}' {why}; choose another id"))
         if ident.casefold() in first_at:
             where = format_path(first_at[ident.casefold()])
             problems.append(([*loc, "id"], f"duplicate id '{ident}', already used by {where}; ids must be unique in the course"))
