@@ -40,8 +40,16 @@ def _spec_files(paths: list[Path]) -> list[Path]:
 
 def _fail(lines: list[str], code: int = 1) -> None:
     for line in lines:
-        print(line, file=sys.stderr)
+        _error(line)
     raise typer.Exit(code)
+
+
+def _error(line: str) -> None:
+    """Print an error or warning line on stderr, through the redactor: whatever path a server's or
+    an exception's text took to get here, no secret is printed and the line stays one line."""
+    from courseware.redact import line as redacted
+
+    print(redacted(line), file=sys.stderr)
 
 
 def _console():
@@ -89,7 +97,7 @@ def validate(specs: SpecsArg) -> None:
         except CoursewareError as exc:
             failed = True
             for line in exc.lines():
-                print(line, file=sys.stderr)
+                _error(line)
             continue
         lessons = spec.lessons()
         print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.sources)} sources")
@@ -214,7 +222,7 @@ def _each_spec(specs: list[Path], run, options) -> None:
         except CoursewareError as exc:
             failed = max(failed, exc.exit_code)
             for line in exc.lines():
-                print(line, file=sys.stderr)
+                _error(line)
             continue
         if report.statuses:
             counts = Counter(report.statuses.values())
@@ -228,12 +236,12 @@ def _each_spec(specs: list[Path], run, options) -> None:
         for error in report.failures.values():  # each names its task (and the spec line where it can)
             failed = 3
             for line in error.lines():
-                print(line, file=sys.stderr)
+                _error(line)
         if report.failures:
-            print(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest", file=sys.stderr)
+            _error(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest")
         for task_id in report.conflicts:
             failed = max(failed, 1)
-            print(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. Merge by hand, or rerun with --regenerate {task_id} (or --force) to replace it", file=sys.stderr)
+            _error(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. Merge by hand, or rerun with --regenerate {task_id} (or --force) to replace it")
         if report.rendered or report.unavailable:
             line = f"{report.course_id}: rendered {', '.join(report.rendered) or 'nothing'}"
             if report.unavailable:
