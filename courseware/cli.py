@@ -41,8 +41,16 @@ def _spec_files(paths: list[Path]) -> list[Path]:
 
 def _fail(lines: list[str], code: int = 1) -> None:
     for line in lines:
-        print(line, file=sys.stderr)
+        _error(line)
     raise typer.Exit(code)
+
+
+def _error(line: str) -> None:
+    """Print an error or warning line on stderr, through the redactor: whatever path a server's or
+    an exception's text took to get here, no secret is printed and the line stays one line."""
+    from courseware.redact import line as redacted
+
+    print(redacted(line), file=sys.stderr, flush=True)
 
 
 def _console():
@@ -90,7 +98,7 @@ def validate(specs: SpecsArg) -> None:
         except CoursewareError as exc:
             failed = True
             for line in exc.lines():
-                print(line, file=sys.stderr)
+                _error(line)
             continue
         lessons = spec.lessons()
         print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.sources)} sources")
@@ -150,7 +158,7 @@ def plan(
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        print(f"warning: {line}", file=sys.stderr)
+        _error(f"warning: {line}")
 
 
 @app.command()
@@ -181,7 +189,7 @@ def build(
 
 
 def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    _error(line)
 
 
 @app.command()
@@ -225,7 +233,7 @@ def _each_spec(specs: list[Path], run, options) -> None:
         except CoursewareError as exc:
             failed = max(failed, exc.exit_code)
             for line in exc.lines():
-                print(line, file=sys.stderr)
+                _error(line)
             continue
         if report.statuses:
             counts = Counter(report.statuses.values())
@@ -235,21 +243,21 @@ def _each_spec(specs: list[Path], run, options) -> None:
             console.print(f"{report.course_id}: read {report.read} content files in {report.content_dir}", markup=False)
         _warn(report.warnings)
         for task_id, path in report.backups:
-            print(f"{report.content_dir}: {task_id} was edited by hand; replaced it as asked, your version is kept in {path}", file=sys.stderr)
+            _error(f"{report.content_dir}: {task_id} was edited by hand; replaced it as asked, your version is kept in {path}")
         if report.usage:
             console.print(f"{report.course_id}: {report.usage}", markup=False)
         for error in report.failures.values():  # each names its task (and the spec line where it can)
             failed = 3
             for line in error.lines():
-                print(line, file=sys.stderr)
+                _error(line)
         if report.failures:
-            print(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest", file=sys.stderr)
+            _error(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest")
         for task_id in report.conflicts:
             failed = max(failed, 1)
-            print(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. See your edit with 'courseware diff {path} {task_id}', merge by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to replace it (your version is backed up)", file=sys.stderr)
+            _error(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. See your edit with 'courseware diff {path} {task_id}', merge by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to replace it (your version is backed up)")
         for task_id in report.changed_meanwhile:
             failed = max(failed, 1)
-            print(f"{report.content_dir}: conflict: {task_id} was changed on disk while the build ran; kept the change, not the generated text. Rerun the build to see where it stands", file=sys.stderr)
+            _error(f"{report.content_dir}: conflict: {task_id} was changed on disk while the build ran; kept the change, not the generated text. Rerun the build to see where it stands")
         if report.rendered or report.unavailable:
             line = f"{report.course_id}: rendered {', '.join(report.rendered) or 'nothing'}"
             if report.pruned:

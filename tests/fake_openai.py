@@ -30,7 +30,8 @@ instead (answer-level faults still apply to what it returns).
 
 Faults are injected per request, first from `script` (a deque consumed one per
 request, None = answer normally), then with probability `fault_rate`, decided
-by hashing (seed, request number). See FAULTS for the kinds.
+by hashing (seed, request number). See FAULTS for the kinds; the `echo-*` ones
+(ECHO_FAULTS) play a server that echoes the request's Authorization header back.
 
 Counters (`calls`, `completed`, `tokens`, `requests`, `headers` with
 lower-cased names, `in_flight_max`) are updated under a lock; a response is
@@ -53,6 +54,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 CHAT_PATH = "/v1/chat/completions"
 BLANK = "____"
@@ -66,9 +68,15 @@ POLL_INTERVAL = 0.01
 MAX_DEPTH = 32
 OBJECTIVES_LINE = re.compile(r"^\s*Objective ids:\s*(.*?)\s*$", re.MULTILINE)
 
+ECHO_PLACES = ("refusal", "400", "403", "content")
+ECHO_FORMS = ("exact", "quoted", "quoted_plus", "upper", "lines")
+ECHO_FAULTS = tuple(f"echo-{place}-{form}" for place in ECHO_PLACES for form in ECHO_FORMS)
+"""A server that echoes the request's Authorization header (`echoed`) into a refusal, a 400 or
+403 error message, or the answer's content (into its first string, so the answer stays valid)."""
+
 FAULTS = (
     "429", "500", "503", "slow", "drop", "malformed", "length", "refusal",
-    "invalid", "empty", "401", "404", "quota", "400",
+    "invalid", "empty", "401", "404", "quota", "400", *ECHO_FAULTS,
 )  # fmt: skip
 """Every fault name `script` and `fault_kinds` accept."""
 
@@ -320,16 +328,37 @@ def answer_content(body: dict, model: str) -> str:
     return f"```json\n{text}\n```" if mode == "fenced" else text
 
 
+def echoed(authorization: str, form: str) -> str:
+    """`Authorization: <value>` as an echoing server writes it: exact, URL-encoded (`quote` or
+    `quote_plus`), upper-cased, or broken over lines in the middle of the key ("lines")."""
+    header = f"Authorization: {authorization}"
+    if form == "quoted":
+        return quote(header, safe="")
+    if form == "quoted_plus":
+        return quote_plus(header)
+    if form == "upper":
+        return header.upper()
+    if form == "lines":
+        middle = len(header) - len(authorization) // 2
+        return f"the request had these headers:\n  {header[:middle]}\n  {header[middle:]}\n(end of headers)"
+    return header
+
+
+def _with_echo(content: str, echo: str) -> str:
+    """`content` with `echo` put into its first fake string (JSON-escaped, so the JSON stays valid)."""
+    return content.replace('"Fake text ', '"Fake text ' + json.dumps(echo, ensure_ascii=False)[1:-1] + " ", 1)
+
+
 def _tokens(text: str) -> int:
     return math.ceil(len(text) / 4)
 
 
-def _message(fault: str | None, content: str) -> tuple[dict, str]:
+def _message(fault: str | None, content: str, echo: str = "") -> tuple[dict, str]:
     """(assistant message, finish_reason) of an answer, shaped by an answer-level fault."""
     if fault == "length":
         return {"role": "assistant", "content": content[: len(content) // 2], "refusal": None}, "length"
     if fault == "refusal":
-        return {"role": "assistant", "content": None, "refusal": REFUSAL}, "stop"
+        return {"role": "assistant", "content": None, "refusal": f"{REFUSAL} {echo}".strip()}, "stop"
     text = {"invalid": "{}", "empty": ""}.get(fault or "", content)
     return {"role": "assistant", "content": text, "refusal": None}, "stop"
 
@@ -471,13 +500,16 @@ class FakeOpenAI:
         """Sleep `seconds` unless the server stops first; True when it did not stop."""
         return not self._stopping.wait(seconds)
 
-    def _answer(self, body: dict, number: int, fault: str | None) -> dict:
-        """A chat.completion for `body`; counts it as completed and tallies its usage."""
+    def _answer(self, body: dict, number: int, fault: str | None, echo: str = "") -> dict:
+        """A chat.completion for `body`; counts it as completed and tallies its usage. `echo` goes
+        into the refusal (fault "refusal") or into the content (no fault)."""
         model = body.get("model") or self.model
         content = answer_content(body, model)
         if self.answer is not None:
             content = self.answer(body, content)
-        message, finish_reason = _message(fault, content)
+        if echo and fault is None:
+            content = _with_echo(content, echo)
+        message, finish_reason = _message(fault, content, echo)
         messages = body.get("messages") or []
         system = _system(messages)
         with self._lock:
@@ -648,15 +680,24 @@ class _Handler(BaseHTTPRequestHandler):
                 self._drop()
         elif fault in (None, "length", "refusal", "invalid", "empty"):
             self._send_answer(fake, body, number, fault)
+        elif fault in ECHO_FAULTS:
+            _, place, form = fault.split("-", 2)
+            echo = echoed(self.headers.get("Authorization", ""), form)
+            if place == "400":
+                self._send_json(400, _error(f"Invalid request. {echo}", "invalid_request_error"))
+            elif place == "403":
+                self._send_json(403, _error(f"Access denied. {echo}", "permission_denied", "forbidden"))
+            else:
+                self._send_answer(fake, body, number, "refusal" if place == "refusal" else None, echo)
         else:
             self._send_json(500, _error(f"fake server: unknown fault {fault!r}; known: {FAULTS}", "fake_server_bug"))
 
-    def _send_answer(self, fake: FakeOpenAI, body: dict, number: int, fault: str | None) -> None:
+    def _send_answer(self, fake: FakeOpenAI, body: dict, number: int, fault: str | None, echo: str = "") -> None:
         """Answer, unless the client already hung up (a timed-out client receives nothing, so nothing is counted)."""
         if self._client_gone():
             self.close_connection = True
             return
-        self._send_json(200, fake._answer(body, number, fault))
+        self._send_json(200, fake._answer(body, number, fault, echo))
 
     # I/O
 

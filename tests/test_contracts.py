@@ -10,6 +10,8 @@ import pytest
 from courseware.generate.contracts import AnswerError, QuizAnswer, json_schema, parse, sizes, to_article, to_quiz
 
 LABELS = ("True", "False")
+SAME = "the options must all differ (after ignoring case, punctuation, invisible characters and look-alike letters)"
+PASSAGES = [{"source": "a.md", "section": "A"}, {"source": "b.md", "section": "B"}]
 
 
 def walk(node):
@@ -50,7 +52,7 @@ def quiz(*items: dict):
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"objective": "LO9"}, "item 1: objective 'LO9' is not one of this lesson's objectives (LO1, LO2)"),
-    ({"distractors": ["Flipped classroom!", "lab rotation"]}, "item 1: the options must all differ (after ignoring case and punctuation)"),
+    ({"distractors": ["Flipped classroom!", "lab rotation"]}, f"item 1: {SAME}"),
     ({"distractors": ["station rotation", "all of the above"]}, "item 1: no 'all of the above' or 'none of the above' options"),
     ({"distractors": ["a", "b", "c"]}, "item 1: the correct answer must not be the one longest option; make a distractor as long"),
     ({"distractors": ["lab rotation"]}, "item 1: a multiple_choice item needs at least 2 distractors"),
@@ -80,10 +82,61 @@ def test_answer_position_comes_from_a_seeded_shuffle():
     assert len(positions) == 4 and min(positions.values()) >= 4, positions
 
 
+# Options a learner cannot tell apart: the same text but for invisible characters or look-alike letters.
+@pytest.mark.parametrize("twin", [
+    "flipped class\u200broom",  # zero-width space
+    "flipped\u200d classroom",  # zero-width joiner
+    "flipped class\u00adroom",  # soft hyphen
+    "\ufeffflipped classroom\u2060",  # byte-order mark, word joiner
+    "flipped cl\u0430ssroom",  # Cyrillic а
+    "flipped classr\u03bf\u03bfm",  # Greek omicrons
+    "fl\u0456pped \u0421lassroom",  # Cyrillic і and С
+    "\U0001d41flipped classroom",  # mathematical bold f (NFKC)
+    "FLIPPED CLASSROOM.",
+])
+def test_options_that_only_look_different_count_as_one(twin):
+    with pytest.raises(AnswerError) as caught:
+        quiz(item(distractors=[twin, "station rotation", "lab rotation"]))
+    assert str(caught.value) == f"item 1: {SAME}"
+
+
+@pytest.mark.parametrize(("right", "other"), [
+    ("la côte", "la cote"),  # accents make other French words
+    ("la cote", "la coté"),
+    ("1 000 heures", "100 heures"),
+    ("Москва", "Мосвка"),
+])
+def test_options_that_differ_to_a_reader_stay_apart(right, other):
+    made = quiz(item(correct_answer=right, distractors=[other, "station rotation here", "lab rotation there"]))
+    assert sorted(o.text for o in made.items[0].options) == sorted([right, other, "station rotation here", "lab rotation there"])
+
+
 def test_citations_must_name_given_passages():
     answer = parse("lesson", json.dumps({"title": "T", "introduction": [{"text": "Intro.", "sources": [3]}], "sections": []}))
-    with pytest.raises(AnswerError, match=r"source numbers \[3\] do not exist; cite passages 1 to 2"):
-        to_article(answer, [{"source": "a.md", "section": "A"}, {"source": "b.md", "section": "B"}])
+    with pytest.raises(AnswerError, match=r"^introduction, paragraph 1: source numbers \[3\] do not exist; cite passages 1 to 2$"):
+        to_article(answer, PASSAGES)
+
+
+def article(intro: list[list[int]], *sections: list[list[int]]):
+    paragraph = lambda cites: {"text": "Some grounded text.", "sources": cites}  # noqa: E731
+    data = {"title": "T", "introduction": [paragraph(c) for c in intro], "sections": [{"heading": f"H{n}", "paragraphs": [paragraph(c) for c in s]} for n, s in enumerate(sections)]}
+    return parse("lesson", json.dumps(data))
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    (article([[]], [[1]]), "introduction, paragraph 1: cite at least one passage"),
+    (article([[1]], [[1]], [[2], []]), "section 2, paragraph 2: cite at least one passage"),
+    (article([[1], [2]], [[]]), "section 1, paragraph 1: cite at least one passage"),
+])
+def test_a_paragraph_without_a_citation_is_a_re_ask_naming_its_place(answer, message):
+    with pytest.raises(AnswerError) as caught:
+        to_article(answer, PASSAGES)
+    assert str(caught.value) == message
+
+
+def test_without_passages_no_citation_is_asked_for():
+    made = to_article(article([[]], [[]]), [])
+    assert made.references == [] and [p.cites for p in made.paragraphs()] == [[], []]
 
 
 def test_fenced_answers_are_accepted():

@@ -416,6 +416,7 @@ def test_no_output_carries_control_or_bidi_override_characters(built):
     ("paragraph", "[^1]: x", "footnote references like [^1] belong at the end of a paragraph"),
     ("paragraph", "\x00\x1b\u202e \u2028 ", "must not be empty"),
     ("option", "None of the above", "no 'all of the above' or 'none of the above' options"),
+    ("citation", "", "section 2, paragraph 1: cite at least one passage"),
 ])
 def test_answers_that_break_the_format_are_re_asked_then_refused(tmp_path, monkeypatch, field, text, message):
     llm_env(monkeypatch)
@@ -429,12 +430,14 @@ def test_answers_that_break_the_format_are_re_asked_then_refused(tmp_path, monke
                 data["sections"][1]["paragraphs"][0]["text"] = f"Looks fine {text}" if text.startswith("[") else text
             if field == "option" and "items" in data:
                 data["items"][0]["distractors"][0] = text
+            if field == "citation" and "sections" in data:
+                data["sections"][1]["paragraphs"][0]["sources"] = []
         return json.dumps(data, ensure_ascii=False)
 
     with FakeOpenAI() as server:
         server.answer = hook
         result = run_cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "2")
-        task = "m1-l2/lesson" if field == "paragraph" else "m1-l2/quiz"
+        task = "m1-l2/quiz" if field == "option" else "m1-l2/lesson"
         asked = [r for r in server.requests if "m1-l2, " in r["messages"][1]["content"] and r["response_format"]["json_schema"]["name"] == task.split("/")[1]]
     assert result.exit_code == 3
     lines = result.stderr.splitlines()

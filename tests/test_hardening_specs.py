@@ -216,6 +216,8 @@ def cases() -> list[Bad]:
     add("nul-in-source-path", t, '"sources/a', "sources[0]", "contains the control character U+0000")
     t = edit("    summary: What blended", '    summary: "\\a What blended', "asynchronously.\n", 'asynchronously."\n')
     add("bell-in-module-summary", t, '"\\a What', "modules[0].summary", "contains the control character U+0007")
+    t = edit("    summary: What blended", '    summary: "What \\u2067blended', "asynchronously.\n", 'asynchronously."\n')
+    add("isolate-in-module-summary", t, '"What', "modules[0].summary", "contains the bidirectional control character U+2067; remove it (the text direction comes from course.language)")
 
     # YAML that a safe loader refuses, or that is not a spec.
     t = edit("title: Foundations of Blended Teaching", "title: !!python/object/apply:os.system ['touch pwned']")

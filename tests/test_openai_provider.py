@@ -161,6 +161,31 @@ def test_unusable_answers_fail_their_task_only(cli, project, llm_env, fault, mes
     assert result.exit_code == 0 and server.calls == 1  # the rerun does only what is left
 
 
+def test_options_that_only_look_different_are_re_asked(cli, project, llm_env):
+    """A distractor that is the right answer with a Cyrillic а and a zero-width space in it is the
+    same option to a learner: the quiz is asked again, and the second answer is kept."""
+    import json
+
+    server = llm_env
+    twins = []
+
+    def hook(body: dict, content: str) -> str:
+        data = json.loads(content)
+        if "items" in data and "m1-l1, " in body["messages"][1]["content"] and not twins:
+            item = next(i for i in data["items"] if i["kind"] == "multiple_choice")
+            item["distractors"][0] = item["correct_answer"].replace("a", "\u0430", 1).replace(" ", " \u200b", 1)
+            twins.append(item["distractors"][0])
+        return json.dumps(data, ensure_ascii=False)
+
+    server.answer = hook
+    result = build(cli, server, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert server.calls == TASKS + 1 and "re-asks 1," in result.stdout
+    reask = next(r for r in server.requests if len(r["messages"]) == 4)
+    assert reask["messages"][3]["content"].startswith("Your answer was not valid: item 1: the options must all differ (after ignoring case, punctuation, invisible characters and look-alike letters).")
+    assert twins[0] not in (CONTENT / "m1-l1" / "quiz.md").read_text("utf-8")
+
+
 def test_still_invalid_after_two_re_asks_is_an_error(cli, project, llm_env):
     server = llm_env
     server.script.extend(["invalid", "invalid", "invalid"])

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import resource
 import shutil
+import struct
 import subprocess
+import sys
 import time
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -164,3 +170,111 @@ def test_linear_part_naming_gives_the_same_deck_as_python_pptx(tmp_path, monkeyp
     monkeypatch.setattr(renderer, "_linear", lambda prs: None)
     theirs = renderer.Deck(course, BUILT_IN / "pptx/template.pptx", "Deck", course.lessons, sections=False).build()
     assert ours == theirs and len(Presentation(io.BytesIO(ours)).slides) == 68
+
+
+# Templates that are not what they claim ---------------------------------------------------------
+
+MIB = 1 << 20
+FIX = "save it from PowerPoint or LibreOffice as a .pptx, or use templates/pptx/template.pptx"
+
+
+def own_template(decks: Path, root: Path, data: bytes) -> tuple[Path, Path]:
+    """A copy of the sample course whose spec names its own template folder holding `data` as
+    pptx/template.pptx; (the spec, the template)."""
+    shutil.copytree(decks.parent / "course_specs", root / "course_specs")
+    template = root / "course_specs/my-look/pptx/template.pptx"
+    template.parent.mkdir(parents=True)
+    template.write_bytes(data)
+    spec = root / "course_specs/blended-teaching.yaml"
+    spec.write_text(spec.read_text("utf-8") + "templates: my-look\n", "utf-8")
+    shutil.copytree(decks / "blended-teaching/content", root / "output/blended-teaching/content")
+    return spec, template
+
+
+def deflated_zeros(size: int) -> tuple[bytes, int]:
+    """(raw deflate data, CRC-32) of `size` zero bytes (a whole number of MiB), made in well under a
+    second: after a full flush the compressor starts afresh, so every MiB compresses to the same bytes."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(bytes(MIB)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc, zeros = 0, bytes(MIB)
+    for _ in range(size // MIB):
+        crc = zlib.crc32(zeros, crc)
+    return block * (size // MIB) + compressor.flush(), crc
+
+
+def zip_of(entries: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip written by hand from (name, raw deflate data, CRC-32, size) entries, so that an entry can
+    declare more than we would ever hold in memory."""
+    out, directory = io.BytesIO(), io.BytesIO()
+    for name, data, crc, size in entries:
+        offset, encoded = out.tell(), name.encode()
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 33, crc, len(data), size, len(encoded), 0) + encoded + data)
+        directory.write(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 33, crc, len(data), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+    start, listing = out.tell(), directory.getvalue()
+    out.write(listing + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(listing), start, 0))
+    return out.getvalue()
+
+
+def bomb(zeros: int) -> bytes:
+    """The built-in template plus one media entry of `zeros` zero bytes: a valid PPTX and a zip bomb."""
+    entries = []
+    with zipfile.ZipFile(Path(__file__).parent.parent / "templates/pptx/template.pptx") as template:
+        for info in template.infolist():
+            data = template.read(info)
+            compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+            entries.append((info.filename, compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data)))
+    return zip_of([*entries, ("ppt/media/zeros.bin", *deflated_zeros(zeros), zeros)])
+
+
+def test_the_hand_made_bomb_is_a_real_zip():
+    with zipfile.ZipFile(io.BytesIO(bomb(4 * MIB))) as archive:
+        assert archive.testzip() is None and archive.read("ppt/media/zeros.bin") == bytes(4 * MIB)
+    assert len(Presentation(io.BytesIO(bomb(MIB))).slide_layouts) >= 3  # python-pptx takes it for a template
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"Not a presentation, just text.\n", f"not a PowerPoint file (it is not a zip archive); {FIX}"),
+    (b"", f"not a PowerPoint file (it is not a zip archive); {FIX}"),
+    (zip_of([("notes.txt", zlib.compress(b"hello")[2:-4], zlib.crc32(b"hello"), 5)]), f"not a PowerPoint file (no member '/[Content_Types].xml' in package); {FIX}"),
+])
+def test_a_template_that_is_no_pptx_is_a_one_line_error(decks, tmp_path, data, message):
+    spec, template = own_template(decks, tmp_path, data)
+    result = run_cli("render", spec, "--output", tmp_path / "output", "--formats", "pptx")
+    assert (result.exit_code, result.stderr) == (1, f"{template}: {message}\n")
+    assert not (tmp_path / "output/blended-teaching/dist").exists()
+
+
+BOMB_SCRIPT = """
+import atexit, resource, sys
+limit, peak = int(sys.argv[1]), sys.argv[2]
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+atexit.register(lambda: open(peak, "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+from courseware.cli import main
+sys.argv = ["courseware", *sys.argv[3:]]
+main()
+"""
+
+
+def render_limited(spec: Path, output: Path, peak: Path) -> subprocess.CompletedProcess:
+    """`courseware render SPEC --formats pptx` in a child limited to 1 GiB of address space, which
+    writes its peak resident memory (KiB) to `peak`."""
+    command = [sys.executable, "-c", BOMB_SCRIPT, str(1 << 30), str(peak), "render", str(spec), "--output", str(output), "--formats", "pptx"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_a_zip_bomb_template_is_refused_in_bounded_memory(decks, tmp_path):
+    """2 GiB of zeros declared in one entry (2 MB on disk). The check reads only the zip directory:
+    the render runs under a 1 GiB address-space limit and peaks no higher than a normal render."""
+    spec, template = own_template(decks, tmp_path / "bomb", bomb(2 << 30))
+    assert template.stat().st_size < 4 * MIB
+    run = render_limited(spec, tmp_path / "bomb/output", tmp_path / "bomb.peak")
+    assert (run.returncode, run.stderr) == (1, f"{template}: ppt/media/zeros.bin would expand 1011-fold to 2048.0 MB, more than the 100-fold allowed (a zip bomb?); {FIX}\n")
+    assert not (tmp_path / "bomb/output/blended-teaching/dist").exists()
+    shutil.copytree(decks.parent / "course_specs", tmp_path / "normal/course_specs")
+    shutil.copytree(decks / "blended-teaching/content", tmp_path / "normal/output/blended-teaching/content")
+    normal = render_limited(tmp_path / "normal/course_specs/blended-teaching.yaml", tmp_path / "normal/output", tmp_path / "normal.peak")
+    assert normal.returncode == 0, normal.stderr
+    bomb_kib, normal_kib = (int((tmp_path / name).read_text()) for name in ("bomb.peak", "normal.peak"))
+    print(f"peak memory: refusing the bomb {bomb_kib // 1024} MiB, a normal render {normal_kib // 1024} MiB")
+    assert bomb_kib <= normal_kib + 16 * 1024, (bomb_kib, normal_kib)

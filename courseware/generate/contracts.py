@@ -140,15 +140,18 @@ def _unfence(text: str) -> str:
 
 
 def to_article(answer: ArticleAnswer, passages: list[dict]) -> Article:
-    """An Article whose references are the cited passages; checks the citation numbers."""
+    """An Article whose references are the cited passages; checks the citation numbers, and that
+    every paragraph of a text grounded in passages cites one."""
     references = [Reference(source=p["source"], section=p["section"]) for p in passages]
 
-    def paragraphs(items: list[CitedParagraph]) -> list[Paragraph]:
+    def paragraphs(items: list[CitedParagraph], place: str) -> list[Paragraph]:
         out = []
-        for item in items:
-            bad = [n for n in item.sources if not 1 <= n <= len(passages)]
+        for n, item in enumerate(items, start=1):
+            bad = [number for number in item.sources if not 1 <= number <= len(passages)]
             if bad:
-                raise AnswerError(f"source numbers {bad} do not exist; cite passages 1 to {len(passages)}")
+                raise AnswerError(f"{place}, paragraph {n}: source numbers {bad} do not exist; cite passages 1 to {len(passages)}")
+            if passages and not item.sources:  # grounded text says where it comes from, paragraph by paragraph
+                raise AnswerError(f"{place}, paragraph {n}: cite at least one passage")
             out.append(Paragraph(text=item.text, cites=list(dict.fromkeys(item.sources))))
         return out
 
@@ -156,8 +159,8 @@ def to_article(answer: ArticleAnswer, passages: list[dict]) -> Article:
     # nothing left once control characters are dropped) is a re-ask, not a crash of the build.
     return _valid(lambda: numbered(
         answer.title,
-        paragraphs(answer.introduction),
-        [Section(heading=s.heading, paragraphs=paragraphs(s.paragraphs)) for s in answer.sections],
+        paragraphs(answer.introduction, "introduction"),
+        [Section(heading=s.heading, paragraphs=paragraphs(s.paragraphs, f"section {n}")) for n, s in enumerate(answer.sections, start=1)],
         references,
     ))
 
@@ -169,8 +172,16 @@ BANNED_OPTIONS = re.compile(
 
 
 def _normal(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+    """What a learner tells apart in an option: compatibility forms folded (NFKC), format characters
+    dropped (zero-width spaces and joiners, soft hyphens), look-alike letters folded to one
+    prototype by the Unicode TR39 confusable skeleton (Cyrillic а reads as Latin a), case and
+    punctuation ignored. Accents are kept: côte and cote are two French words."""
+    from disarm import skeleton_key  # TR39 skeleton, kept current with each Unicode version
+
+    visible = "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
+    # Case first: the skeleton alone reads a capital I as l, and "FLIPPED" would differ from "flipped".
+    words = re.sub(r"[^\w\s]", " ", visible.casefold())
+    return " ".join(re.sub(r"[^\w\s]", " ", skeleton_key(words)).split())  # the skeleton may map letters to signs
 
 
 def to_quiz(answer: QuizAnswer, title: str, lesson_id: str, objectives: list[str], kinds: list[str], labels: tuple[str, str]) -> Quiz:
@@ -205,7 +216,7 @@ def _item(item: QuizItemAnswer, where: str, lesson_id: str, n: int, labels: tupl
         if len(wrong) < 2:
             raise AnswerError(f"{where}: a multiple_choice item needs at least 2 distractors")
         if len({_normal(t) for t in texts}) != len(texts):
-            raise AnswerError(f"{where}: the options must all differ (after ignoring case and punctuation)")
+            raise AnswerError(f"{where}: the options must all differ (after ignoring case, punctuation, invisible characters and look-alike letters)")
         if any(BANNED_OPTIONS.search(t) for t in texts):
             raise AnswerError(f"{where}: no 'all of the above' or 'none of the above' options")
         if all(len(right) > len(w) for w in wrong):

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlparse
 
+from courseware import redact
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import CoursewareError, GenerationError
 from courseware.generate import contracts
@@ -98,11 +99,12 @@ class OpenAIProvider(Provider):
             key = "not-needed"  # local servers (Ollama, llama.cpp, vLLM, LM Studio) take any key
         if not key:
             raise CoursewareError(f"no API key for {self.base_url}: set the OPENAI_API_KEY environment variable (or build with --provider offline)")
-        self._key = key
+        if key != "not-needed":
+            redact.register(key)  # whatever the environment says later, this key never reaches a message
         try:
             return OpenAI(api_key=key, base_url=self.base_url, max_retries=0, timeout=self.config.timeout)
         except OpenAIError as exc:
-            raise CoursewareError(f"cannot set up the OpenAI client: {self._clean(str(exc))}") from None
+            raise CoursewareError(f"cannot set up the OpenAI client: {redact.one_line(str(exc))}") from None
 
     # Generation -------------------------------------------------------------------------------
 
@@ -121,7 +123,7 @@ class OpenAIProvider(Provider):
         if cached is None:
             return None
         try:
-            content = self._convert(task, cached["answer"], passages)
+            content = self._convert(task, redact.redact(cached["answer"]), passages)  # an entry from before redaction
         except contracts.AnswerError:
             return None
         self.stats.add(cache_hits=1)
@@ -137,7 +139,7 @@ class OpenAIProvider(Provider):
                 content = self._convert(task, text, passages)
             except contracts.AnswerError as exc:
                 if attempt == MAX_REASKS:
-                    raise GenerationError(f"the answer is still invalid after {MAX_REASKS} re-asks: {exc}") from None
+                    raise GenerationError(f"the answer is still invalid after {MAX_REASKS} re-asks: {redact.one_line(str(exc), redact.LINE)}") from None
                 self.stats.add(reasks=1)
                 messages += [
                     {"role": "assistant", "content": text},
@@ -164,8 +166,10 @@ class OpenAIProvider(Provider):
             raise GenerationError(f"the answer was cut off at the token limit ({limit}); raise llm.max_tokens")
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
-            raise GenerationError(f"the model refused: {refusal}")
-        text = choice.message.content or ""
+            raise GenerationError(f"the model refused: {redact.one_line(str(refusal))}")
+        # A server that echoes the request (headers included) into its answer must not put the key
+        # into the content files or the cache: the answer is redacted before anything reads it.
+        text = redact.redact(choice.message.content or "")
         if not text.strip():
             raise GenerationError("the model returned an empty answer")
         return text
@@ -193,17 +197,17 @@ class OpenAIProvider(Provider):
             except openai.AuthenticationError:
                 raise FatalProviderError(f"the server at {self.base_url} refused the API key (401); set OPENAI_API_KEY to a valid key") from None
             except openai.PermissionDeniedError as exc:
-                raise FatalProviderError(f"the server at {self.base_url} denied access (403): {self._clean(_message(exc))}") from None
+                raise FatalProviderError(f"the server at {self.base_url} denied access (403): {redact.one_line(_message(exc))}") from None
             except openai.NotFoundError:
                 raise FatalProviderError(f"model {self.model!r} not found at {self.base_url} (404); check --model or llm.model ({self.base_url}/models lists them)") from None
             except openai.BadRequestError as exc:
                 raise GenerationError(
-                    f"the server rejected the request (400): {self._clean(_message(exc))}; "
+                    f"the server rejected the request (400): {redact.one_line(_message(exc))}; "
                     "if it does not support structured outputs, set llm.structured_output to json_object or none"
                 ) from None
             except openai.APIStatusError as exc:
                 if exc.status_code < 500 and exc.status_code not in (408, 409):
-                    raise GenerationError(f"the server answered {exc.status_code}: {self._clean(_message(exc))}") from None
+                    raise GenerationError(f"the server answered {exc.status_code}: {redact.one_line(_message(exc))}") from None
                 wait = _retry_after(exc)
             except (openai.APITimeoutError, openai.APIConnectionError, openai.APIResponseValidationError, json.JSONDecodeError):
                 wait = None
@@ -275,11 +279,6 @@ class OpenAIProvider(Provider):
             objectives = [o["id"] for o in lesson["objectives"]]
             return contracts.to_quiz(answer, lesson["title"], lesson["id"], objectives, inputs["quiz"]["kinds"], (words["true"], words["false"]))  # type: ignore[arg-type]
         return contracts.to_slides(answer, lesson["title"])  # type: ignore[arg-type]
-
-    def _clean(self, text: str) -> str:
-        """Never let the API key reach a message."""
-        key = getattr(self, "_key", None) or os.environ.get("OPENAI_API_KEY") or ""
-        return text.replace(key, "***") if len(key) >= 8 else text
 
 
 def _sha256(text: str) -> str:

@@ -12,12 +12,14 @@ from typing import Any
 
 from courseware.course import Course, LessonContent
 from courseware.errors import CoursewareError
+from courseware.redact import one_line
 from courseware.render import register
 from courseware.render.fit import Box, pages, points, title_size
 from courseware.render.sanitize import plain, xml_text
 from courseware.render.strings import strings
 from courseware.render.templates import find
 from courseware.writer import Writer
+from courseware.zipcheck import check_zip
 
 LAYOUTS = ("Title Slide", "Title and Content", "Section Header")
 TITLE_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)
@@ -37,18 +39,34 @@ def render_pptx(course: Course, writer: Writer) -> None:
         writer.write_bytes(f"{spec.course.id}-{module.id}.pptx", Deck(course, template, module.title, lessons, sections=False).build())
 
 
+TEMPLATE_FIX = "save it from PowerPoint or LibreOffice as a .pptx, or use templates/pptx/template.pptx"
+
+
+def _open(template) -> Any:
+    """The template as a python-pptx Presentation, once its zip directory shows bounded sizes;
+    a file that is no PowerPoint file is a one-line error naming it."""
+    from lxml import etree
+    from pptx import Presentation
+    from pptx.exc import PythonPptxError
+
+    check_zip(template, "a PowerPoint file", TEMPLATE_FIX)
+    try:
+        return Presentation(str(template))
+    except (PythonPptxError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        raise CoursewareError(f"{template}: not a PowerPoint file ({one_line(str(reason))}); {TEMPLATE_FIX}") from None
+
+
 class Deck:
     """One presentation: a title slide, an objectives slide, then each lesson's slides and quiz."""
 
     def __init__(self, course: Course, template, title: str, lessons: list[LessonContent], sections: bool):
-        from pptx import Presentation
-
         self.course, self.title, self.lessons, self.sections = course, title, lessons, sections
         self.spec = course.loaded.spec
         self.language = self.spec.course.language
         self.rtl = course.direction == "rtl"
         self.words = strings(self.language)
-        self.prs = Presentation(str(template))
+        self.prs = _open(template)
         _linear(self.prs)
         names = {layout.name: layout for layout in self.prs.slide_layouts}
         missing = [name for name in LAYOUTS if name not in names]

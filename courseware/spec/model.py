@@ -28,12 +28,20 @@ def _check_id(value: str) -> str:
     return value
 
 
+# Embeddings, overrides and isolates reorder what a reader sees (a title can display as something
+# it is not), and model answers have them dropped; the direction of a course's text comes from
+# course.language. The marks U+200E and U+200F stay allowed: they reorder nothing around them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _check_chars(value: str) -> str:
     # Control characters (line breaks and tabs aside) and what XML 1.0 cannot hold would reach
     # the SCORM, QTI and Moodle files, which cannot carry them.
     for char in value:
         if (char < " " and char not in "\t\n\r") or "\x7f" <= char <= "\x9f" or "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
             raise ValueError(f"contains the control character U+{ord(char):04X}; remove it")
+        if char in BIDI_CONTROLS:
+            raise ValueError(f"contains the bidirectional control character U+{ord(char):04X}; remove it (the text direction comes from course.language)")
     return value
 
 
