@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from courseware.cli import app
+from llama_server import llama_server  # noqa: F401  (session fixture: a real llama.cpp server)
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO / "course_specs"
