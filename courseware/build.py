@@ -27,6 +27,7 @@ class Options:
     regenerate: tuple[str, ...] = ()
     formats: tuple[str, ...] | None = None
     llm: dict = field(default_factory=dict)  # LLM settings given on the command line
+    templates: Path | None = None  # --templates: a template folder instead of the spec's
 
 
 @dataclass
@@ -85,6 +86,7 @@ def build(spec_path: Path, options: Options) -> Report:
     """Generate what is new or stale, keep hand edits, write the markdown, then render."""
     planned = plan_course(spec_path, options)
     check_selectors(planned.tasks, options.regenerate)
+    templates = approved_templates(planned.loaded, options)
     report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
     chosen = [t for t in planned.tasks if _should_generate(t, planned.statuses[t.id], options)]
     report.conflicts = [t.id for t in planned.tasks if planned.statuses[t.id] == CONFLICT and t not in chosen]
@@ -119,7 +121,7 @@ def build(spec_path: Path, options: Options) -> Report:
 
     if report.conflicts or report.failures:
         return report  # not rendered over: the CLI exits non-zero
-    _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known)
+    _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known, templates)
     return report
 
 
@@ -129,18 +131,29 @@ def render_course(spec_path: Path, options: Options) -> Report:
     content_dir = options.output / loaded.spec.course.id / "content"
     tasks = plan(loaded.spec, {}, lambda kind: {})  # only the file of each task matters here
     report = Report(loaded.spec.course.id, content_dir, {})
-    _render(loaded, tasks, content_dir, options, report)
+    _render(loaded, tasks, content_dir, options, report, None, approved_templates(loaded, options))
     return report
 
 
-def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report, known: dict | None = None) -> None:
+def approved_templates(loaded: LoadedSpec, options: Options) -> Path | None:
+    """The user's template folder, if any, once every file in it is approved: before anything is written."""
+    from courseware.render.templates import UserTemplates, user_folder
+
+    folder = user_folder(loaded, options.templates)
+    if folder is not None:
+        UserTemplates(folder).require_approved()
+    return folder
+
+
+def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report, known: dict | None, templates: Path | None) -> None:
     from courseware.render import render
 
-    course = read_course(loaded, tasks, content_dir, known or {})
+    course = read_course(loaded, tasks, content_dir, known or {}, templates)
     report.read = len(tasks)
     formats = list(options.formats or loaded.spec.outputs)
-    dist = Writer(content_dir.parent / "dist")
+    dist = Writer(content_dir.parent / "dist", hold=True)  # a template failing on the last page leaves dist/ as it was
     report.rendered, report.unavailable = render(course, formats, dist)
+    dist.flush()
 
 
 def _generate(planned: Planned, task: Task) -> Article | Quiz | SlideDeck:
