@@ -34,6 +34,7 @@ class Options:
     llm: dict = field(default_factory=dict)  # LLM settings given on the command line
     wait: bool = False  # wait for another build of the same course instead of stopping at once
     on_wait: Callable[[str], None] | None = None  # told once when a build starts waiting
+    templates: Path | None = None  # --templates: a template folder instead of the spec's
 
 
 @dataclass
@@ -108,6 +109,7 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     remove_temp_files(options.output / loaded.spec.course.id)  # a killed build's half-written files
     planned = plan_course(loaded, options)
     check_selectors(planned.tasks, options.regenerate)
+    templates = approved_templates(planned.loaded, options)
     report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
     report.warnings = leftovers(options.output, planned.content_dir, planned.orphans, spec_ref(loaded.path))
     chosen = [t for t in planned.tasks if _should_generate(t, planned.statuses[t.id], options)]
@@ -160,7 +162,7 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
 
     if report.conflicts or report.failures or report.changed_meanwhile:
         return report  # not rendered over: the CLI exits non-zero
-    _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known)
+    _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known, templates)
     return report
 
 
@@ -170,19 +172,31 @@ def render_course(spec_path: Path, options: Options) -> Report:
     content_dir = options.output / loaded.spec.course.id / "content"
     tasks = plan(loaded.spec, {}, lambda kind: {})  # only the file of each task matters here
     report = Report(loaded.spec.course.id, content_dir, {})
+    templates = approved_templates(loaded, options)
     with course_lock(content_dir.parent, options.wait, options.on_wait):
-        _render(loaded, tasks, content_dir, options, report)
+        _render(loaded, tasks, content_dir, options, report, None, templates)
     return report
 
 
-def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report, known: dict | None = None) -> None:
+def approved_templates(loaded: LoadedSpec, options: Options) -> Path | None:
+    """The user's template folder, if any, once every file in it is approved: before anything is written."""
+    from courseware.render.templates import UserTemplates, user_folder
+
+    folder = user_folder(loaded, options.templates)
+    if folder is not None:
+        UserTemplates(folder).require_approved()
+    return folder
+
+
+def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report, known: dict | None, templates: Path | None) -> None:
     from courseware.render import render
 
-    course = read_course(loaded, tasks, content_dir, known or {})
+    course = read_course(loaded, tasks, content_dir, known or {}, templates)
     report.read = len(tasks)
     formats = list(options.formats or loaded.spec.outputs)
-    dist = Writer(content_dir.parent / "dist")
+    dist = Writer(content_dir.parent / "dist", hold=True)  # a template failing on the last page leaves dist/ as it was
     report.rendered, report.unavailable = render(course, formats, dist)
+    dist.flush()
     report.pruned = dist.prune()  # dist/ is exactly what this render made: no page of a removed lesson survives
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 app = typer.Typer(
-    help="Turn a YAML course spec into reviewed markdown courseware.\n\nExit codes: 0 success; 1 invalid input, or a build refused (conflict with a hand edit, stale content under --frozen, unapproved prompt); 2 wrong command-line usage; 3 some generation tasks failed (what finished is kept; rerun to do the rest).",
+    help="Turn a YAML course spec into reviewed markdown courseware.\n\nExit codes: 0 success; 1 invalid input, or a build refused (conflict with a hand edit, stale content under --frozen, unapproved prompt or template); 2 wrong command-line usage; 3 some generation tasks failed (what finished is kept; rerun to do the rest).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -24,6 +24,7 @@ ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Model name (op
 BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint. Env: COURSEWARE_BASE_URL or OPENAI_BASE_URL.")]
 WaitOpt = Annotated[bool, typer.Option("--wait", help="If another build of the same course is running, wait for it instead of stopping.")]
 PromptsOpt = Annotated[Optional[Path], typer.Option("--prompts", help="Folder of prompt templates with its own prompts.lock. Env: COURSEWARE_PROMPTS.")]
+TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", help="Folder of your own HTML/SCO/PPTX templates instead of the spec's `templates` (it may lie anywhere; it needs its own templates.lock).")]
 
 
 def _spec_files(paths: list[Path]) -> list[Path]:
@@ -176,6 +177,7 @@ def build(
     regenerate: Annotated[Optional[list[str]], typer.Option("--regenerate", help="Regenerate a task or a lesson (e.g. m1-l2 or m1-l2/quiz) even if current or edited.")] = None,
     formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats to render instead of the spec's outputs.")] = None,
     wait: WaitOpt = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """Generate what is new or stale, keep hand edits, write reviewed markdown, render.
 
@@ -184,7 +186,7 @@ def build(
     from courseware.build import Options, build as run_build
 
     llm = {"provider": provider, "model": model, "base_url": base_url, "prompts": prompts, "concurrency": jobs, "cache_dir": cache}
-    options = Options(output=output, frozen=frozen, force=force, regenerate=tuple(regenerate or ()), formats=_formats(formats), llm=llm, wait=wait, on_wait=_say)
+    options = Options(output=output, frozen=frozen, force=force, regenerate=tuple(regenerate or ()), formats=_formats(formats), llm=llm, wait=wait, on_wait=_say, templates=templates)
     _each_spec(specs, run_build, options)
 
 
@@ -198,6 +200,7 @@ def render(
     output: OutputOpt = Path("output"),
     formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats to render instead of the spec's outputs.")] = None,
     wait: WaitOpt = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """Re-render from the reviewed markdown, without any model call.
 
@@ -205,7 +208,7 @@ def render(
     """
     from courseware.build import Options, render_course
 
-    _each_spec(specs, render_course, Options(output=output, formats=_formats(formats), wait=wait, on_wait=_say))
+    _each_spec(specs, render_course, Options(output=output, formats=_formats(formats), wait=wait, on_wait=_say, templates=templates))
 
 
 def _formats(value: str | None) -> tuple[str, ...] | None:
@@ -352,17 +355,7 @@ def prompts_check(
 
     Example: courseware prompts check course_specs/blended-teaching.yaml
     """
-    from courseware.errors import CoursewareError
-
-    try:
-        prompt_set = _prompt_set(spec, folder)
-        problems = prompt_set.unapproved()
-        prompt_set.compile_all()  # a template that does not compile or uses undeclared variables fails the check
-    except CoursewareError as exc:
-        _fail(exc.lines())
-    if problems:
-        _fail(problems)
-    print(f"{prompt_set.folder}: every prompt template is approved")
+    _check(lambda: _prompt_set(spec, folder), "prompt template")
 
 
 @prompts_app.command("approve")
@@ -374,20 +367,76 @@ def prompts_approve(
 
     Example: courseware prompts approve --prompts my_prompts/
     """
+    _approve(lambda: _prompt_set(spec, folder))
+
+
+def _check(reviewed_folder, what: str) -> None:
+    """Exit 1 listing each file of a locked folder (prompts, templates) that is not approved, or
+    one that does not compile."""
     from courseware.errors import CoursewareError
-    from courseware.generate.prompts import LOCK
-    from courseware.writer import Writer
 
     try:
-        prompt_set = _prompt_set(spec, folder)
-        prompt_set.compile_all()
-        changed = prompt_set.unapproved()
-        Writer(prompt_set.folder).write_text(LOCK, prompt_set.lock_text())
+        reviewed = reviewed_folder()
+        problems = reviewed.lock.unapproved(reviewed.files())
+        reviewed.compile_all()
     except CoursewareError as exc:
         _fail(exc.lines())
-    for line in changed:
-        print(f"approved: {line.split(': ', 1)[0]}")
-    print(f"{prompt_set.folder / LOCK}: {len(changed)} change(s) approved")
+    if problems:
+        _fail(problems)
+    print(f"{reviewed.folder}: every {what} is approved")
+
+
+def _approve(reviewed_folder) -> None:
+    """Record every file of a locked folder as approved, once each compiles."""
+    from courseware.errors import CoursewareError
+
+    try:
+        reviewed = reviewed_folder()
+        files = reviewed.files()
+        reviewed.compile_all()
+        changed = reviewed.lock.approve(files)
+    except CoursewareError as exc:
+        _fail(exc.lines())
+    for path in changed:
+        print(f"approved: {path}")
+    print(f"{reviewed.lock.path}: {len(changed)} change(s) approved")
+
+
+templates_app = typer.Typer(help="Review your own templates (spec key `templates`, or --templates): check them against templates.lock, approve them.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+TemplateSpecArg = Annotated[Optional[Path], typer.Argument(help="A spec whose `templates` folder to review.", show_default=False)]
+
+
+def _user_templates(spec: Path | None, folder: Path | None, approving: bool):
+    """The template folder a build would use: --templates, else the spec's `templates`."""
+    from courseware.render.templates import UserTemplates, user_folder
+    from courseware.spec.load import load_spec
+
+    found = user_folder(None if spec is None else load_spec(spec), folder)
+    if found is None:  # the built-in templates are the project's own code: no lock
+        if approving:
+            _fail([f"{spec or 'no spec'}: no template folder to approve; name one with the spec key `templates` or --templates DIR"])
+        print(f"{spec or 'no spec'}: uses the built-in templates only; they need no lock")
+        raise typer.Exit(0)
+    return UserTemplates(found)
+
+
+@templates_app.command("check")
+def templates_check(spec: TemplateSpecArg = None, folder: TemplatesOpt = None) -> None:
+    """Exit 1 listing every file of your template folder (HTML, CSS, JS, PPTX) changed since it was approved.
+
+    Example: courseware templates check course_specs/blended-teaching.yaml
+    """
+    _check(lambda: _user_templates(spec, folder, approving=False), "template file")
+
+
+@templates_app.command("approve")
+def templates_approve(spec: TemplateSpecArg = None, folder: TemplatesOpt = None) -> None:
+    """Record every file of your template folder as reviewed and approved in templates.lock.
+
+    Example: courseware templates approve --templates my-look/
+    """
+    _approve(lambda: _user_templates(spec, folder, approving=True))
 
 
 def main() -> None:

@@ -28,13 +28,14 @@ class Course:
     loaded: LoadedSpec
     overview: Article
     lessons: list[LessonContent]
+    templates: Path | None = None  # the user's template folder (--templates, or the spec key), checked and approved
 
     @property
     def direction(self) -> str:
         return direction(self.loaded.spec.course.language)
 
 
-def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known: dict[str, Article | Quiz | SlideDeck] | None = None) -> Course:
+def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known: dict[str, Article | Quiz | SlideDeck] | None = None, templates: Path | None = None) -> Course:
     """Parse every content file the tasks name, except those `known` already holds (just written
     or just parsed by the build); a missing or broken file is a located error."""
     parsed: dict[str, Article | Quiz | SlideDeck] = dict(known or {})
@@ -52,4 +53,4 @@ def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known:
         for module in spec.modules
         for lesson in module.lessons
     ]
-    return Course(loaded=loaded, overview=parsed["course/overview"], lessons=lessons)  # type: ignore[arg-type]
+    return Course(loaded=loaded, overview=parsed["course/overview"], lessons=lessons, templates=templates)  # type: ignore[arg-type]

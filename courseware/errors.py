@@ -63,4 +63,10 @@ class GenerationError(CoursewareError):
 
 
 class BuildRefused(CoursewareError):
-    """The build stopped on purpose: a conflict with a hand edit, or stale content in frozen mode."""
+    """The build stopped on purpose: a conflict with a hand edit, stale content in frozen mode, or
+    a prompt or template changed since it was approved."""
+
+
+class TemplateError(CoursewareError):
+    """A template (prompt, HTML or SCO page) cannot be used: its syntax, a refused or missing
+    file, an undefined variable, or an access the sandbox forbids."""

@@ -27,13 +27,15 @@ class ChangedOnDisk(CoursewareError):
 
 
 class Writer:
-    """Writes files below `root`; an unchanged file is left alone (same bytes, same mtime)."""
+    """Writes files below `root`; an unchanged file is left alone (same bytes, same mtime). With
+    `hold`, files are kept in memory until `flush()`, so that a failure half-way writes none."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, hold: bool = False):
         self.root = root
         self.written: set[str] = set()
         self.changed: list[str] = []
         self.lock = threading.Lock()
+        self.held: dict[str, tuple[bytes, bool]] | None = {} if hold else None
 
     def target(self, relative: str) -> Path:
         """The path for `relative`, refusing absolute paths, '..' and links that lead out of the root."""
@@ -61,6 +63,19 @@ class Writer:
                 raise CoursewareError(f"{relative}: written twice in one run; two outputs claim the same file")
             self.written.add(relative)
         path = self.target(relative)
+        if self.held is not None:  # rendered files: nobody edits dist/ by hand, nothing to expect
+            with self.lock:
+                self.held[relative] = (data, durable)
+            return True
+        return self._write(path, relative, data, durable, expect)
+
+    def flush(self) -> None:
+        """Write the held files, in the order they came."""
+        held, self.held = self.held or {}, None
+        for relative, (data, durable) in held.items():
+            self._write(self.target(relative), relative, data, durable)
+
+    def _write(self, path: Path, relative: str, data: bytes, durable: bool, expect: object = ANY) -> bool:
         try:
             if path.is_file() and path.read_bytes() == data:
                 return False

@@ -141,6 +141,7 @@ def test_missing_layout_is_a_clear_error(decks, tmp_path):
     spec = tmp_path / "course_specs/blended-teaching.yaml"
     spec.write_text(spec.read_text("utf-8") + "templates: my-look\n", "utf-8")
     shutil.copytree(decks / "blended-teaching/content", tmp_path / "output/blended-teaching/content")
+    assert run_cli("templates", "approve", spec).exit_code == 0
     result = run_cli("render", spec, "--output", tmp_path / "output", "--formats", "pptx")
     assert result.exit_code == 1
     assert result.stderr == f"{tmp_path}/course_specs/my-look/pptx/template.pptx: the template has no slide layout named 'Section Header'; add it in PowerPoint (View > Slide Master) or use templates/pptx/template.pptx\n"

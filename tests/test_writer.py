@@ -52,3 +52,13 @@ def test_unwritable_folder_is_a_clear_error(tmp_path):
     (tmp_path / "blocked").write_text("a file, not a folder")
     with pytest.raises(CoursewareError, match="cannot write .*check the folder's permissions and free space"):
         Writer(tmp_path / "blocked").write_text("f.md", "x")
+
+
+def test_held_files_are_written_only_on_flush(tmp_path):
+    writer = Writer(tmp_path / "dist", hold=True)
+    writer.write_text("html/index.html", "page\n")
+    with pytest.raises(CoursewareError):
+        writer.write_text("../outside.html", "x")  # refused at once, not at flush
+    assert not (tmp_path / "dist").exists()
+    writer.flush()
+    assert (tmp_path / "dist/html/index.html").read_text() == "page\n" and writer.changed == ["html/index.html"]

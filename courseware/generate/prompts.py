@@ -3,8 +3,6 @@ rendering with StrictUndefined, and a lock file of approved hashes."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -12,7 +10,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from courseware.errors import CoursewareError, Problem
+from courseware.errors import CoursewareError
+from courseware.lock import Lock, sha256
+from courseware.sandbox import environment, raise_located
 
 MANIFEST = "prompts.yaml"
 LOCK = "prompts.lock"
@@ -71,16 +71,16 @@ class PromptSet:
         except (OSError, UnicodeDecodeError) as exc:
             raise CoursewareError(f"{path}:1:1: cannot read the template ({exc}); check prompts.yaml") from None
 
-    def files(self) -> dict[str, str]:
+    def files(self) -> dict[str, bytes]:
         """Every file the lock covers: the manifest and each template, with its text."""
         found = {MANIFEST: (self.folder / MANIFEST).read_text("utf-8")}
         for kind in KINDS:
             found[getattr(self.manifest, kind).file] = self.text(kind)
-        return found
+        return {name: text.encode("utf-8") for name, text in found.items()}
 
     def digest(self, kind: str) -> str:
         """The hash of a template's text (part of the content key)."""
-        return _sha256(self.text(kind))
+        return sha256(self.text(kind).encode("utf-8"))
 
     def render(self, kind: str, variables: dict) -> str:
         """Render a template in a sandbox; an undeclared or missing variable is an error naming it."""
@@ -93,10 +93,13 @@ class PromptSet:
             raise CoursewareError(f"{self.folder / entry.file}: no value for declared variable(s) {', '.join(sorted(missing))}")
         from jinja2 import UndefinedError
 
+        path = str(self.folder / entry.file)
         try:
             return template.render(**{k: variables[k] for k in entry.variables})
         except UndefinedError as exc:
-            raise CoursewareError(f"{self.folder / entry.file}:1:1: {exc.message}; use only the declared variables ({', '.join(entry.variables)})") from None
+            raise CoursewareError(f"{path}:1:1: {exc.message}; use only the declared variables ({', '.join(entry.variables)})") from None
+        except Exception as exc:  # e.g. the sandbox refusing an attribute: located, not a traceback
+            raise_located(exc, {"<template>": path}, f"{path}:1")
 
     def compile_all(self) -> None:
         """Compile every template: syntax errors and undeclared variables surface here."""
@@ -105,10 +108,9 @@ class PromptSet:
 
     def compile(self, kind: str):
         """The sandboxed template for a kind, refusing variables the manifest does not declare."""
-        from jinja2 import StrictUndefined, TemplateSyntaxError, meta
-        from jinja2.sandbox import SandboxedEnvironment
+        from jinja2 import TemplateSyntaxError, meta
 
-        env = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+        env = environment(autoescape=False)
         entry = getattr(self.manifest, kind)
         source = self.text(kind)
         path = self.folder / entry.file
@@ -124,34 +126,14 @@ class PromptSet:
 
     # The lock ------------------------------------------------------------------------------
 
+    @property
+    def lock(self) -> Lock:
+        return Lock(self.folder, LOCK, "courseware prompts approve")
+
     def unapproved(self) -> list[str]:
         """Lines naming each file that differs from the lock (changed, new or removed)."""
-        lock_path = self.folder / LOCK
-        try:
-            locked = json.loads(lock_path.read_text("utf-8")) if lock_path.is_file() else {}
-        except json.JSONDecodeError:
-            locked = {}
-        current = {name: _sha256(text) for name, text in self.files().items()}
-        problems = []
-        for name in sorted(set(locked) | set(current)):
-            if name not in locked:
-                problems.append(f"{self.folder / name}: not approved (new); review it, then run 'courseware prompts approve'")
-            elif name not in current:
-                problems.append(f"{self.folder / name}: approved but no longer used; run 'courseware prompts approve'")
-            elif locked[name] != current[name]:
-                problems.append(f"{self.folder / name}: changed since it was approved; review the change, then run 'courseware prompts approve'")
-        return problems
-
-    def lock_text(self) -> str:
-        """The lock file content approving the current files."""
-        return json.dumps({name: _sha256(text) for name, text in sorted(self.files().items())}, indent=2) + "\n"
+        return self.lock.unapproved(self.files())
 
     def require_approved(self) -> None:
         """Stop before any model call if a template is not approved."""
-        problems = self.unapproved()
-        if problems:
-            raise CoursewareError(problems=[Problem(p.split(": ", 1)[0], 1, 1, "", p.split(": ", 1)[1]) for p in problems])
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self.lock.require_approved(self.files())

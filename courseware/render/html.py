@@ -14,7 +14,8 @@ from courseware.course import Course, LessonContent
 from courseware.render import register
 from courseware.render.sanitize import inline, plain
 from courseware.render.strings import strings
-from courseware.render.templates import find, folders
+from courseware.render.templates import ConfinedLoader, find, folders
+from courseware.sandbox import environment, raise_located
 from courseware.sources import read_sources
 from courseware.writer import Writer
 
@@ -44,11 +45,13 @@ class Site:
         self.words = strings(self.spec.course.language)
 
     @cached_property
-    def env(self):
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    def loader(self) -> ConfinedLoader:
+        return ConfinedLoader(folders(self.course), "html")
 
-        loader = FileSystemLoader([str(folder / "html") for folder in folders(self.course)])
-        return Environment(loader=loader, autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    @cached_property
+    def env(self):
+        """The sandbox the pages render in: a user's templates are untrusted, like prompts."""
+        return environment(self.loader, autoescape=True)
 
     @cached_property
     def anchors(self) -> dict[tuple[str, str], str]:
@@ -80,7 +83,10 @@ class Site:
             "course": self.spec.course, "spec": self.spec, "words": self.words, "lang": self.spec.course.language, "dir": self.course.direction,
             "modules": self.spec.modules, "overview": self.overview, "has_credential": self.spec.credential is not None,
         }
-        return self.env.get_template(template).render(**common, **context)
+        try:
+            return self.env.get_template(template).render(**common, **context)
+        except Exception as exc:  # a user's template at fault is FILE:LINE: message, never a traceback
+            raise_located(exc, self.loader.served, f"html/{template}")
 
     def lesson_page(self, n: int) -> str:
         item: LessonContent = self.course.lessons[n]

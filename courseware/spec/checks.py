@@ -13,7 +13,7 @@ Located = tuple[list[str | int], str]
 
 def cross_check(spec: Spec, root: Path) -> list[Located]:
     """Every cross-reference problem of `spec`, as (key path, message) pairs."""
-    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root), *_outputs(spec)]
+    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root), *_templates(spec, root), *_outputs(spec)]
 
 
 def _outputs(spec: Spec) -> list[Located]:
@@ -34,11 +34,19 @@ def _llm(spec: Spec, root: Path) -> list[Located]:
     names = available_providers()
     if spec.llm.provider not in names:
         problems.append((["llm", "provider"], f"unknown provider '{spec.llm.provider}'; available: {', '.join(names)}"))
-    if spec.templates is not None and not (root / spec.templates).is_dir():
-        problems.append((["templates"], f"no folder '{spec.templates}'; create it with the templates you want to override (see templates/README.md)"))
     if spec.llm.prompts is not None and not (root / spec.llm.prompts / "prompts.yaml").is_file():
         problems.append((["llm", "prompts"], f"no prompts.yaml in '{spec.llm.prompts}'; copy the prompts/ folder there, or remove the key to use the built-in prompts"))
     return problems
+
+
+def _templates(spec: Spec, root: Path) -> list[Located]:
+    # Templates are untrusted like sources: a spec (or a pull request) may not reach outside its folder.
+    if spec.templates is None:
+        return []
+    message = escape_problem("folder", spec.templates, root.resolve(), " (or pass --templates DIR to build and render)")
+    if message is None and not (root / spec.templates).is_dir():
+        message = f"no folder '{spec.templates}'; create it with the templates you want to override (see templates/README.md)"
+    return [(["templates"], message)] if message else []
 
 
 def _unique_ids(spec: Spec) -> list[Located]:
@@ -102,15 +110,10 @@ def _sources(spec: Spec, root: Path) -> list[Located]:
 
 def source_problem(source: str, base: Path) -> str | None:
     """Why `source` (relative to `base`) cannot be used as a source document, or None."""
-    if Path(source).is_absolute() or source.startswith(("/", "\\")) or ":" in source[:3]:
-        return f"source '{source}' is an absolute path; give a path relative to the spec's folder"
-    candidate = base / source
-    try:
-        resolved = candidate.resolve()
-    except (OSError, RuntimeError, ValueError):
-        return f"source '{source}' cannot be resolved (a symlink loop?); fix the path"
-    if not resolved.is_relative_to(base):
-        return f"source '{source}' lies outside the spec's folder; move it under {base.name}/"
+    escape = escape_problem("source", source, base)
+    if escape:
+        return escape
+    resolved = (base / source).resolve()
     if not resolved.exists():
         return f"source file '{source}' does not exist; check the path (relative to the spec's folder)"
     if resolved.is_dir():
@@ -125,4 +128,18 @@ def source_problem(source: str, base: Path) -> str | None:
         return f"source '{source}' cannot be read ({exc.strerror}); check its permissions"
     if not text.strip():
         return f"source '{source}' is empty; add its text or remove it from the list"
+    return None
+
+
+def escape_problem(what: str, value: str, base: Path, elsewhere: str = "") -> str | None:
+    """Why path `value` (relative to the resolved folder `base`) leads outside it, or None;
+    `elsewhere` tells how to use a folder outside anyway, where there is a way."""
+    if Path(value).is_absolute() or value.startswith(("/", "\\")) or ":" in value[:3]:
+        return f"{what} '{value}' is an absolute path; give a path relative to the spec's folder{elsewhere}"
+    try:
+        resolved = (base / value).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return f"{what} '{value}' cannot be resolved (a symlink loop?); fix the path"
+    if not resolved.is_relative_to(base):
+        return f"{what} '{value}' lies outside the spec's folder; move it under {base.name}/{elsewhere}"
     return None
