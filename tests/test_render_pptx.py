@@ -189,6 +189,7 @@ def own_template(decks: Path, root: Path, data: bytes) -> tuple[Path, Path]:
     spec = root / "course_specs/blended-teaching.yaml"
     spec.write_text(spec.read_text("utf-8") + "templates: my-look\n", "utf-8")
     shutil.copytree(decks / "blended-teaching/content", root / "output/blended-teaching/content")
+    assert run_cli("templates", "approve", spec).exit_code == 0  # reviewed: what is left to refuse is the file itself
     return spec, template
 
 
