@@ -14,7 +14,7 @@ from courseware.content.leftovers import leftovers, remove_temp_files
 from courseware.course import read_course
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import BuildRefused, CoursewareError, GenerationError
-from courseware.generate.provider import Provider, ProviderContext, make_provider
+from courseware.generate.provider import FatalProviderError, Provider, ProviderContext, make_provider
 from courseware.generate.runner import Progress, run_tasks
 from courseware.generate.settings import LLMConfig, resolve
 from courseware.generate.stats import Stats
@@ -138,7 +138,8 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     def save(task: Task, content: Article | Quiz | SlideDeck) -> None:
         """Write a finished task's file at once; a failed task elsewhere never loses it. The file
         is replaced only if it is still what the plan read: an edit saved meanwhile is kept."""
-        text = render_file(task, content, planned.provider.name, planned.provider.model, own_spec if task.kind == "overview" else None)
+        provider = planned.provider
+        text = render_file(task, content, provider.name, provider.model, own_spec if task.kind == "overview" else None, provider.answered_by(task.id))
         before = planned.files.get(task.id)
         try:
             if before is not None and before.recorded.edited:
@@ -157,8 +158,9 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     report.changed_meanwhile.sort(key=[t.id for t in chosen].index)
     report.generated = [t.id for t in chosen if t.id in generated and t.id not in report.changed_meanwhile]
     known.update({task_id: content for task_id, content in generated.items() if task_id not in report.changed_meanwhile})
+    report.warnings += planned.provider.notes()
     if planned.provider.calls_model:
-        report.usage = planned.stats.summary(planned.config.model, planned.config.prices)
+        report.usage = planned.stats.summary(planned.config.model, planned.config.prices, local=planned.provider.local)
 
     if report.conflicts or report.failures or report.changed_meanwhile:
         return report  # not rendered over: the CLI exits non-zero
@@ -204,8 +206,10 @@ def _generate(planned: Planned, task: Task) -> Article | Quiz | SlideDeck:
     """Run the provider on one task; its error names the task and, where it can, the spec line."""
     try:
         return planned.provider.generate(task)
+    except FatalProviderError:
+        raise  # about the server, not this task: said once for the whole build
     except GenerationError as exc:
-        kind = type(exc)  # a fatal provider error stays fatal
+        kind = type(exc)
         if exc.where is None:
             raise kind(f"{task.id}: {exc}") from None
         loc = planned.loaded.lesson_loc(task.lesson_id) + exc.where if task.lesson_id else exc.where

@@ -249,10 +249,13 @@ def _each_spec(specs: list[Path], run, options) -> None:
             _error(f"{report.content_dir}: {task_id} was edited by hand; replaced it as asked, your version is kept in {path}")
         if report.usage:
             console.print(f"{report.course_id}: {report.usage}", markup=False)
+        said: set[str] = set()
         for error in report.failures.values():  # each names its task (and the spec line where it can)
             failed = 3
             for line in error.lines():
-                _error(line)
+                if line not in said:  # a server-wide failure (connection refused) is said once
+                    said.add(line)
+                    _error(line)
         if report.failures:
             _error(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest")
         for task_id in report.conflicts:

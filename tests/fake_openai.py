@@ -77,6 +77,7 @@ ECHO_FAULTS = tuple(f"echo-{place}-{form}" for place in ECHO_PLACES for form in 
 FAULTS = (
     "429", "500", "503", "slow", "drop", "malformed", "length", "refusal",
     "invalid", "empty", "401", "404", "quota", "400", *ECHO_FAULTS,
+    "runaway-space", "runaway-repeat", "context-full", "400-context", "400-other",
 )  # fmt: skip
 """Every fault name `script` and `fault_kinds` accept."""
 
@@ -111,6 +112,12 @@ STATIC_ERRORS: dict[str, tuple[int, dict]] = {
         400,
         _error("Invalid schema for response_format", "invalid_request_error", param="response_format"),
     ),
+    "400-context": (  # what llama.cpp answers when the prompt is larger than its context
+        400,
+        {"error": {"code": 400, "message": "request (2410 tokens) exceeds the available context size (2048 tokens), try increasing it",
+                   "type": "exceed_context_size_error", "n_prompt_tokens": 2410, "n_ctx": 2048}},
+    ),
+    "400-other": (400, _error("Invalid value for 'temperature': must be at most 2.", "invalid_request_error", param="temperature")),
 }
 """Faults answered with a fixed status and error body (404 depends on the request's model)."""
 
@@ -355,8 +362,12 @@ def _tokens(text: str) -> int:
 
 def _message(fault: str | None, content: str, echo: str = "") -> tuple[dict, str]:
     """(assistant message, finish_reason) of an answer, shaped by an answer-level fault."""
-    if fault == "length":
+    if fault in ("length", "context-full"):
         return {"role": "assistant", "content": content[: len(content) // 2], "refusal": None}, "length"
+    if fault == "runaway-space":  # llama.cpp's flexible whitespace: newlines until max_tokens
+        return {"role": "assistant", "content": content[: len(content) // 3] + "\n    " * 200, "refusal": None}, "length"
+    if fault == "runaway-repeat":  # the same list item again and again
+        return {"role": "assistant", "content": content[: len(content) // 3] + '"Fake item", ' * 60, "refusal": None}, "length"
     if fault == "refusal":
         return {"role": "assistant", "content": None, "refusal": f"{REFUSAL} {echo}".strip()}, "stop"
     text = {"invalid": "{}", "empty": ""}.get(fault or "", content)
@@ -413,6 +424,7 @@ class FakeOpenAI:
         self._in_flight = 0
         self._cached_systems: set[str] = set()
         self.answer: Callable[[dict, str], str] | None = None
+        self.answer_model: str | None = None  # the model name answers claim (llama.cpp: its loaded model, whatever was asked)
         self.reset_counters()
 
     # lifecycle
@@ -519,13 +531,18 @@ class FakeOpenAI:
                 "completion_tokens": _tokens(message["content"] or message["refusal"] or ""),
                 "prompt_tokens_details": {"cached_tokens": cached},
             }
+            limit = body.get("max_tokens")
+            if isinstance(limit, int) and fault in ("length", "runaway-space", "runaway-repeat"):
+                usage["completion_tokens"] = limit  # stopped by max_tokens
+            elif isinstance(limit, int) and fault == "context-full":
+                usage["completion_tokens"] = max(1, limit // 3)  # stopped by the context window, before max_tokens
             usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
             self._tally(usage, system)
         return {
             "id": f"chatcmpl-fake-{number:06d}",
             "object": "chat.completion",
             "created": 0,
-            "model": model,
+            "model": self.answer_model or model,
             "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
             "usage": usage,
         }
@@ -678,7 +695,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_answer(fake, body, number, None)
             else:
                 self._drop()
-        elif fault in (None, "length", "refusal", "invalid", "empty"):
+        elif fault in (None, "length", "refusal", "invalid", "empty", "runaway-space", "runaway-repeat", "context-full"):
             self._send_answer(fake, body, number, fault)
         elif fault in ECHO_FAULTS:
             _, place, form = fault.split("-", 2)

@@ -54,7 +54,7 @@ def test_full_build_writes_valid_content_and_counts_tokens(cli, project, llm_env
     tokens = server.tokens
     assert lines[1] == (
         f"{SAMPLE}: calls 25, retries 0, re-asks 0, cache hits 0, failures 0; tokens: prompt {tokens['prompt']} "
-        f"(cached {tokens['cached']}), completion {tokens['completion']}; estimated cost unknown (set llm.prices)"
+        f"(cached {tokens['cached']}), completion {tokens['completion']}; estimated cost $0 (a server on this machine)"
     )
     assert tokens["cached"] > 0  # the course context is a shared prefix
     quiz = (CONTENT / "m1-l1" / "quiz.md").read_text("utf-8")
@@ -145,7 +145,7 @@ def test_invalid_answer_is_re_asked_and_counted(cli, project, llm_env):
 
 
 @pytest.mark.parametrize(("fault", "message"), [
-    ("length", "course/overview: the answer was cut off at the token limit (the server's default); raise llm.max_tokens"),
+    ("length", "course/overview: the answer was cut off at the server's default answer length after 101 tokens; raise llm.max_tokens"),
     ("refusal", "course/overview: the model refused: I can't help with that request."),
     ("empty", "course/overview: the model returned an empty answer"),
 ])

@@ -56,8 +56,9 @@ def parse_content(task: Task, file: ContentFile) -> Article | Quiz | SlideDeck:
     return PARSERS[task.kind](file.body, file.name, file.first_line)
 
 
-def render_file(task: Task, content: Article | Quiz | SlideDeck, provider: str, model: str, spec: str | None = None) -> str:
+def render_file(task: Task, content: Article | Quiz | SlideDeck, provider: str, model: str, spec: str | None = None, answered_by: str | None = None) -> str:
     """The full file for freshly generated content: front matter, then the markdown body."""
     body = to_markdown(content)
-    front = FrontMatter(task=task.id, key=task.key, provider=provider, model=model, body_sha256=body_hash(body), spec=spec)
+    answered = answered_by if answered_by != model else None
+    front = FrontMatter(task=task.id, key=task.key, provider=provider, model=model, body_sha256=body_hash(body), spec=spec, answered_by=answered)
     return front.dump() + body

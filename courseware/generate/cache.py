@@ -29,8 +29,8 @@ class ResponseCache:
             return None
         return entry
 
-    def put(self, key: str, answer: str, usage: dict[str, int]) -> None:
-        entry = {"key": key, "answer": answer, "usage": usage}
+    def put(self, key: str, answer: str, usage: dict[str, int], model: str | None = None) -> None:
+        entry = {"key": key, "answer": answer, "usage": usage, "model": model}
         # A Writer per entry: a rerun may rewrite an entry it found corrupt. Not durable: an entry
         # lost to a power cut is only a miss, and the rename alone survives a killed build.
         Writer(self.folder).write_text(f"{key[:2]}/{key}.json", json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n", durable=False)

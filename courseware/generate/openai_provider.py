@@ -9,17 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import random
-import time
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlparse
 
 from courseware import redact
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import CoursewareError, GenerationError
 from courseware.generate import contracts
 from courseware.generate.cache import ResponseCache
+from courseware.generate.chat import Answer, Chat, Runaway, is_local, server_kind
 from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.prompts import PromptSet
@@ -29,8 +27,6 @@ from courseware.plan import Task
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_REASKS = 2
 PASSAGES_PER_POINT, MAX_PASSAGES = 2, 12
-RETRY_CAP_SECONDS = 60.0
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
 @register("openai")
@@ -49,8 +45,11 @@ class OpenAIProvider(Provider):
         self.stats = context.stats
         self.cache = ResponseCache(self.config.cache_dir)
         self.retry_base = float(os.environ.get("COURSEWARE_RETRY_BASE", "0.5"))
+        self.server = server_kind(self.config, self.base_url)
+        self.local = is_local(self.base_url)
         self._identities: dict[str, dict] = {}
         self._grounding: dict[str, list[dict]] = {}
+        self._answered_by: dict[str, str] = {}  # task id -> the model the server says answered
 
     # What decides an answer --------------------------------------------------------------------
 
@@ -73,6 +72,7 @@ class OpenAIProvider(Provider):
         return {
             "provider": self.name,
             "base_url": self.base_url,
+            "server": self.server,
             "model": self.model,
             "parameters": self.config.parameters(),
             "structured_output": self.config.structured_output,
@@ -95,14 +95,15 @@ class OpenAIProvider(Provider):
         from openai import OpenAI, OpenAIError
 
         key = os.environ.get("OPENAI_API_KEY")
-        if not key and urlparse(self.base_url).hostname in LOCAL_HOSTS:
+        if not key and is_local(self.base_url):
             key = "not-needed"  # local servers (Ollama, llama.cpp, vLLM, LM Studio) take any key
         if not key:
             raise CoursewareError(f"no API key for {self.base_url}: set the OPENAI_API_KEY environment variable (or build with --provider offline)")
         if key != "not-needed":
             redact.register(key)  # whatever the environment says later, this key never reaches a message
         try:
-            return OpenAI(api_key=key, base_url=self.base_url, max_retries=0, timeout=self.config.timeout)
+            client = OpenAI(api_key=key, base_url=self.base_url, max_retries=0, timeout=self.config.timeout)
+            return Chat(client, self.base_url, self.model, self.config, self.stats, self.retry_base)
         except OpenAIError as exc:
             raise CoursewareError(f"cannot set up the OpenAI client: {redact.one_line(str(exc))}") from None
 
@@ -127,96 +128,55 @@ class OpenAIProvider(Provider):
         except contracts.AnswerError:
             return None
         self.stats.add(cache_hits=1)
+        if isinstance(cached.get("model"), str):
+            self._answered_by[task.id] = cached["model"]
         return content
 
     def _ask(self, task: Task, passages: list[dict]) -> Article | Quiz | SlideDeck:
-        """Call the model, re-asking at most MAX_REASKS times, and cache the valid answer."""
+        """Call the model, re-asking at most MAX_REASKS times, and cache the valid answer. No
+        request is sent twice: each re-ask varies the seed (and a low temperature)."""
         messages = [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": self._user_prompt(task, passages)}]
         usage = {"prompt": 0, "completion": 0, "cached": 0}
         for attempt in range(MAX_REASKS + 1):
-            text = self._answer_text(task, messages, usage)
+            answer = self._answer(task, messages, f"{task.key}/reask-{attempt}" if attempt else "")
+            for name, value in answer.usage.items():
+                usage[name] += value
             try:
-                content = self._convert(task, text, passages)
+                content = self._convert(task, answer.text, passages)
             except contracts.AnswerError as exc:
                 if attempt == MAX_REASKS:
                     raise GenerationError(f"the answer is still invalid after {MAX_REASKS} re-asks: {redact.one_line(str(exc), redact.LINE)}") from None
                 self.stats.add(reasks=1)
                 messages += [
-                    {"role": "assistant", "content": text},
+                    {"role": "assistant", "content": answer.text},
                     {"role": "user", "content": f"Your answer was not valid: {exc}. Answer again with the complete JSON object."},
                 ]
                 continue
-            self.cache.put(task.key, text, usage)
+            self.cache.put(task.key, answer.text, usage, answer.model)
+            if answer.model:
+                self._answered_by[task.id] = answer.model
             return content
         raise AssertionError("unreachable")
 
-    def _answer_text(self, task: Task, messages: list[dict], usage: dict[str, int]) -> str:
-        """One completion: the answer text, or an error for a cut-off, refused or empty answer."""
-        response = self._complete(task, messages)
-        choice = response.choices[0]
-        tokens = getattr(response, "usage", None)
-        if tokens is not None:
-            cached = getattr(getattr(tokens, "prompt_tokens_details", None), "cached_tokens", None) or 0
-            got = {"prompt": tokens.prompt_tokens or 0, "completion": tokens.completion_tokens or 0, "cached": cached}
-            self.stats.add(prompt_tokens=got["prompt"], completion_tokens=got["completion"], cached_tokens=got["cached"])
-            for name, value in got.items():
-                usage[name] += value
-        if choice.finish_reason == "length":
-            limit = self.config.max_tokens or "the server's default"
-            raise GenerationError(f"the answer was cut off at the token limit ({limit}); raise llm.max_tokens")
-        refusal = getattr(choice.message, "refusal", None)
-        if refusal:
-            raise GenerationError(f"the model refused: {redact.one_line(str(refusal))}")
-        # A server that echoes the request (headers included) into its answer must not put the key
-        # into the content files or the cache: the answer is redacted before anything reads it.
-        text = redact.redact(choice.message.content or "")
-        if not text.strip():
-            raise GenerationError("the model returned an empty answer")
-        return text
-
-    def _complete(self, task: Task, messages: list[dict]) -> Any:
-        """One request, retried on transient errors with exponential backoff honouring Retry-After."""
-        import openai
-
-        request: dict[str, Any] = {"model": self.model, "messages": messages}
-        request.update({k: v for k, v in self.config.parameters().items() if v is not None})
+    def _answer(self, task: Task, messages: list[dict], variation: str) -> Answer:
+        """One answer; an answer that ran away (whitespace, a repeated item) is asked once more with another seed."""
         response_format = self._response_format(task)
-        if response_format is not None:
-            request["response_format"] = response_format
-        for attempt in range(self.config.retries + 1):
-            self.stats.add(calls=1)
-            try:
-                response = self.client.chat.completions.create(**request)
-                if getattr(response, "choices", None):
-                    return response
-                wait = None  # a reply without choices is a broken answer from a struggling server: retry
-            except openai.RateLimitError as exc:
-                if _code(exc) == "insufficient_quota":
-                    raise FatalProviderError(f"the account at {self.base_url} has no quota left (insufficient_quota); check its plan and billing") from None
-                wait = _retry_after(exc)
-            except openai.AuthenticationError:
-                raise FatalProviderError(f"the server at {self.base_url} refused the API key (401); set OPENAI_API_KEY to a valid key") from None
-            except openai.PermissionDeniedError as exc:
-                raise FatalProviderError(f"the server at {self.base_url} denied access (403): {redact.one_line(_message(exc))}") from None
-            except openai.NotFoundError:
-                raise FatalProviderError(f"model {self.model!r} not found at {self.base_url} (404); check --model or llm.model ({self.base_url}/models lists them)") from None
-            except openai.BadRequestError as exc:
-                raise GenerationError(
-                    f"the server rejected the request (400): {redact.one_line(_message(exc))}; "
-                    "if it does not support structured outputs, set llm.structured_output to json_object or none"
-                ) from None
-            except openai.APIStatusError as exc:
-                if exc.status_code < 500 and exc.status_code not in (408, 409):
-                    raise GenerationError(f"the server answered {exc.status_code}: {redact.one_line(_message(exc))}") from None
-                wait = _retry_after(exc)
-            except (openai.APITimeoutError, openai.APIConnectionError, openai.APIResponseValidationError, json.JSONDecodeError):
-                wait = None
-            if attempt == self.config.retries:
-                break
+        try:
+            return self.client.ask(messages, response_format, variation)
+        except Runaway:
             self.stats.add(retries=1)
-            backoff = self.retry_base * 2**attempt * random.uniform(0.8, 1.2)
-            time.sleep(min(RETRY_CAP_SECONDS, backoff if wait is None else wait))
-        raise GenerationError(f"no answer from {self.base_url} after {self.config.retries} retries (rate limits, server errors or timeouts); try again later")
+            return self.client.ask(messages, response_format, f"{variation or task.key}/runaway")
+
+    def answered_by(self, task_id: str) -> str | None:
+        return self._answered_by.get(task_id)
+
+    def notes(self) -> list[str]:
+        """A model name the server does not answer as (llama.cpp answers any name with its loaded model)."""
+        others = sorted({m for m in self._answered_by.values() if not _same_model(self.model, m)})
+        if not others:
+            return []
+        return [f"asked {self.base_url} for model '{self.model}', but it answered as {', '.join(repr(m) for m in others)}; "
+                f"the files record the model that answered (answered_by); set --model to the served model's name"]
 
     def _schema(self, task: Task) -> dict:
         return contracts.json_schema(task.kind, contracts.sizes(task.kind, task.inputs))
@@ -285,33 +245,8 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _code(exc: Exception) -> str | None:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict):
-            return inner.get("code") or inner.get("type")
-    return getattr(exc, "code", None)
 
 
-def _message(exc: Exception) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
-    return str(exc)
-
-
-def _retry_after(exc: Exception) -> float | None:
-    """Seconds the server asked us to wait (Retry-After or retry-after-ms), if it said."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    try:
-        if headers.get("retry-after-ms") is not None:
-            return max(0.0, float(headers["retry-after-ms"]) / 1000)
-        if headers.get("retry-after") is not None:
-            return max(0.0, float(headers["retry-after"]))
-    except ValueError:
-        return None
-    return None
+def _same_model(asked: str, answered: str) -> bool:
+    """OpenAI answers 'gpt-4o-mini' as its snapshot 'gpt-4o-mini-2024-07-18': the same model."""
+    return answered == asked or answered.startswith(asked + "-")

@@ -38,6 +38,7 @@ class Provider(ABC):
     name: str = ""
     model: str = ""
     calls_model = False  # True when generate() makes network calls worth a progress display
+    local = False  # True when the model runs on this machine: its calls cost nothing
 
     def identity(self, kind: str) -> dict:
         """Everything about this provider that decides a `kind` task's output; part of its content key."""
@@ -45,6 +46,14 @@ class Provider(ABC):
 
     def prepare(self) -> None:
         """Get ready to generate (checks that need I/O); called once before the first task."""
+
+    def answered_by(self, task_id: str) -> str | None:
+        """The model that really answered a task, when the server named one (provenance)."""
+        return None
+
+    def notes(self) -> list[str]:
+        """Warnings about the run as a whole, once it is over."""
+        return []
 
     @abstractmethod
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:

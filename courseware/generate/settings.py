@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from courseware.errors import CoursewareError
-from courseware.spec.model import STRUCTURED_OUTPUT, LLMSettings, Prices
+from courseware.spec.model import SERVERS, STRUCTURED_OUTPUT, LLMSettings, Prices
 
 REPO_PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 
@@ -23,6 +23,7 @@ ENVIRONMENT = {
     "timeout": ("COURSEWARE_TIMEOUT",),
     "concurrency": ("COURSEWARE_JOBS",),
     "structured_output": ("COURSEWARE_STRUCTURED_OUTPUT",),
+    "server": ("COURSEWARE_SERVER",),
     "prompts": ("COURSEWARE_PROMPTS",),
 }
 DEFAULTS = {"provider": "offline", "timeout": 120.0, "concurrency": 4, "structured_output": "json_schema", "retries": 6}
@@ -40,6 +41,7 @@ class LLMConfig:
     timeout: float
     concurrency: int
     structured_output: str
+    server: str | None  # openai, llama.cpp, vllm, ollama or other; None: inferred from the base URL
     prompts: Path
     prices: Prices | None
     retries: int
@@ -70,6 +72,8 @@ def resolve(spec: LLMSettings, spec_root: Path, flags: Mapping[str, object], env
     chosen["cache_dir"] = Path(flags.get("cache_dir") or env.get("COURSEWARE_CACHE") or cache_dir)
     if chosen["structured_output"] not in STRUCTURED_OUTPUT:
         raise CoursewareError(f"structured_output {chosen['structured_output']!r}: use one of {', '.join(STRUCTURED_OUTPUT)}")
+    if chosen["server"] is not None and chosen["server"] not in SERVERS:
+        raise CoursewareError(f"COURSEWARE_SERVER={chosen['server']!r}: use one of {', '.join(SERVERS)}")
     return LLMConfig(**chosen)  # type: ignore[arg-type]
 
 

@@ -47,10 +47,13 @@ class Stats:
         uncached = self.prompt_tokens - self.cached_tokens
         return (uncached * price.input + self.cached_tokens * cached_price + self.completion_tokens * price.output) / 1_000_000
 
-    def summary(self, model: str | None, prices: Prices | None) -> str:
-        """One line for the end of a build."""
+    def summary(self, model: str | None, prices: Prices | None, local: bool = False) -> str:
+        """One line for the end of a build; a model on this machine costs nothing unless priced."""
         cost = self.cost(model, prices)
-        money = f"estimated cost ${cost:.4f}" if cost is not None else "estimated cost unknown (set llm.prices)"
+        if cost is None and local:
+            money = "estimated cost $0 (a server on this machine)"
+        else:
+            money = f"estimated cost ${cost:.4f}" if cost is not None else "estimated cost unknown (set llm.prices)"
         return (
             f"calls {self.calls}, retries {self.retries}, re-asks {self.reasks}, cache hits {self.cache_hits}, failures {self.failures}; "
             f"tokens: prompt {self.prompt_tokens} (cached {self.cached_tokens}), completion {self.completion_tokens}; {money}"

@@ -22,10 +22,14 @@ class FrontMatter:
     model: str
     body_sha256: str
     spec: str | None = None  # course.md only: the spec the course was built from, to notice a changed course id
+    answered_by: str | None = None  # the model the server says answered, where it is not `model`
 
     def dump(self) -> str:
         """The front matter block, keys in a fixed order."""
-        data = {"task": self.task, "key": self.key, "provider": self.provider, "model": self.model, "body_sha256": self.body_sha256}
+        data = {"task": self.task, "key": self.key, "provider": self.provider, "model": self.model}
+        if self.answered_by is not None:
+            data["answered_by"] = self.answered_by
+        data["body_sha256"] = self.body_sha256
         if self.spec is not None:
             data["spec"] = self.spec
         return FENCE + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + FENCE
@@ -60,7 +64,7 @@ def split(text: str, name: str) -> tuple[FrontMatter, str, int]:
     fields = ("task", "key", "provider", "model", "body_sha256")
     if not isinstance(data, dict) or any(not isinstance(data.get(f), str) for f in fields):
         raise ContentError(problems=[Problem(name, 2, 1, "", f"the front matter needs the keys {', '.join(fields)}; restore it from git")])
-    if not isinstance(data.get("spec", ""), str):
-        raise ContentError(problems=[Problem(name, 2, 1, "", "the front matter's spec is the path of a spec file; restore it from git")])
+    if any(not isinstance(data.get(f, ""), str) for f in ("spec", "answered_by")):
+        raise ContentError(problems=[Problem(name, 2, 1, "", "the front matter's spec and answered_by are text; restore it from git")])
     first_body_line = header.count("\n") + 3
-    return FrontMatter(**{f: data[f] for f in fields}, spec=data.get("spec")), body, first_body_line
+    return FrontMatter(**{f: data[f] for f in fields}, spec=data.get("spec"), answered_by=data.get("answered_by")), body, first_body_line
