@@ -15,7 +15,7 @@ from typing import Any
 from courseware import redact
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import CoursewareError, GenerationError
-from courseware.generate import contracts
+from courseware.generate import contracts, language
 from courseware.generate.cache import ResponseCache
 from courseware.generate.chat import Answer, Chat, Runaway, is_local, server_kind
 from courseware.generate.offline.corpus import Corpus
@@ -143,6 +143,7 @@ class OpenAIProvider(Provider):
                 usage[name] += value
             try:
                 content = self._convert(task, answer.text, passages)
+                language.check(content, self.context.spec.course.language)  # "output in the wrong language" is a re-ask
             except contracts.AnswerError as exc:
                 if attempt == MAX_REASKS:
                     raise GenerationError(f"the answer is still invalid after {MAX_REASKS} re-asks: {redact.one_line(str(exc), redact.LINE)}") from None

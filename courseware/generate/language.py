@@ -1,0 +1,73 @@
+"""Is a model's answer in the course's language? Detected offline with lingua (its models ship in
+the wheel), text by text: one written in another language is a re-ask naming its place. Texts
+too short to tell (options, titles) and code are exempt."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from courseware.content.model import Article, Quiz, SlideDeck
+from courseware.generate.contracts import AnswerError
+
+MIN_LETTERS = 60  # a text with fewer letters is too short to tell its language reliably
+CONFIDENCE = 0.6  # how sure the detector must be of the other language before a re-ask
+NOT_PROSE = re.compile(r"`[^`]*`|https?://\S+|\]\([^)]*\)|\[\^\d+\]")
+
+
+class WrongLanguage(AnswerError):
+    """A text of the answer is in another language than the course's: re-asked like any broken check."""
+
+
+def check(content: Article | Quiz | SlideDeck, tag: str) -> None:
+    """Raise WrongLanguage naming the first long text of `content` that is not in language `tag`."""
+    wanted = _language(tag)
+    if wanted is None:
+        return  # a language lingua does not know: nothing to compare with
+    for place, text in texts(content):
+        prose = NOT_PROSE.sub(" ", text)
+        if sum(ch.isalpha() for ch in prose) < MIN_LETTERS:
+            continue
+        found = _detector().compute_language_confidence_values(prose)
+        best = found[0] if found else None
+        if best is not None and best.language != wanted and best.value >= CONFIDENCE:
+            name, other = wanted.name.title(), best.language.name.title()
+            raise WrongLanguage(f"{place} is written in {other}, not in {name} (the course language); write every text in {name}")
+
+
+def texts(content: Article | Quiz | SlideDeck) -> list[tuple[str, str]]:
+    """Every text of a content model with the place a re-ask names it by."""
+    if isinstance(content, Article):
+        found = [(f"introduction, paragraph {n}", p.text) for n, p in enumerate(content.intro, start=1)]
+        for s, section in enumerate(content.sections, start=1):
+            found += [(f"section {s}, paragraph {n}", p.text) for n, p in enumerate(section.paragraphs, start=1)]
+        return found
+    if isinstance(content, Quiz):
+        found = []
+        for n, item in enumerate(content.items, start=1):
+            found += [(f"item {n}: prompt", item.prompt), (f"item {n}: feedback", item.feedback)]
+        return found
+    found = []
+    for n, slide in enumerate(content.slides, start=1):
+        found.append((f"slide {n}: bullets", " ".join(slide.bullets)))
+        if slide.notes:
+            found.append((f"slide {n}: notes", slide.notes))
+    return found
+
+
+@cache
+def _detector():
+    from lingua import LanguageDetectorBuilder
+
+    # Low-accuracy mode: small models, about 70 MB for every language, quick; texts here are long enough.
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def _language(tag: str):
+    """lingua's Language for a BCP 47 tag, or None when lingua does not know it."""
+    import langcodes
+    from lingua import IsoCode639_1, Language
+
+    code = langcodes.Language.get(tag).language or ""
+    iso = getattr(IsoCode639_1, code.upper(), None) if len(code) == 2 else None
+    return Language.from_iso_code_639_1(iso) if iso is not None else None
