@@ -10,9 +10,16 @@ from functools import cache
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.generate.contracts import AnswerError
 
-MIN_LETTERS = 60  # a text with fewer letters is too short to tell its language reliably
+MIN_WORDS, MIN_LETTERS = 8, 60  # fewer words or letters: too short to tell the language reliably
 CONFIDENCE = 0.6  # how sure the detector must be of the other language before a re-ask
-NOT_PROSE = re.compile(r"`[^`]*`|https?://\S+|\]\([^)]*\)|\[\^\d+\]")
+NOT_PROSE = re.compile(r"`[^`]*`|<[^>]*>|\S+://\S+|\]\([^)]*\)|\[\^\d+\]")  # code, markup, addresses, link targets, notes
+WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*[.,;:!?»”\")]*$")  # letters only, as words are
+
+
+def prose(text: str) -> str:
+    """The words of `text` that are words: no code, markup, addresses or tokens with digits or symbols."""
+    words = [w.strip("«“\"(¿¡") for w in NOT_PROSE.sub(" ", text).split()]
+    return " ".join(w for w in words if WORD.match(w))
 
 
 class WrongLanguage(AnswerError):
@@ -25,10 +32,10 @@ def check(content: Article | Quiz | SlideDeck, tag: str) -> None:
     if wanted is None:
         return  # a language lingua does not know: nothing to compare with
     for place, text in texts(content):
-        prose = NOT_PROSE.sub(" ", text)
-        if sum(ch.isalpha() for ch in prose) < MIN_LETTERS:
+        words = prose(text)
+        if len(words.split()) < MIN_WORDS or sum(ch.isalpha() for ch in words) < MIN_LETTERS:
             continue
-        found = _detector().compute_language_confidence_values(prose)
+        found = _detector().compute_language_confidence_values(words[:2000])  # plenty to tell, bounded time
         best = found[0] if found else None
         if best is not None and best.language != wanted and best.value >= CONFIDENCE:
             name, other = wanted.name.title(), best.language.name.title()
