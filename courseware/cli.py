@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 app = typer.Typer(
-    help="Turn a YAML course spec into reviewed markdown courseware.\n\nExit codes: 0 success; 1 invalid input, or a build refused (conflict with a hand edit, stale content under --frozen, unapproved prompt or template); 2 wrong command-line usage; 3 some generation tasks failed (what finished is kept; rerun to do the rest).",
+    help="Turn a YAML course spec into reviewed markdown courseware.\n\nExit codes: 0 success; 1 invalid input, or a build refused (conflict with a hand edit, stale content under --frozen, unapproved prompt or template), or a lint finding; 2 wrong command-line usage; 3 some generation tasks failed (what finished is kept; rerun to do the rest).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -103,6 +103,42 @@ def validate(specs: SpecsArg) -> None:
             continue
         lessons = spec.lessons()
         print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.sources)} sources")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
+    """Check the committed quizzes, hand edits included; exit 1 on a finding (FILE:LINE:COL: message).
+
+    Checks: every objective of a lesson assessed; one right answer; distinct options, look-alikes
+    included; no 'all/none of the above'; the right answer not the one longest option; right answers
+    spread over the positions within 10 points of uniform over the course. Prints the Bloom levels
+    each lesson's items test.
+
+    Example: courseware lint course_specs/
+    """
+    from courseware.errors import CoursewareError
+    from courseware.lint import lint_course
+    from courseware.spec.load import load_spec
+
+    failed = False
+    for path in _spec_files(specs):
+        try:
+            spec = load_spec(path).spec
+            report = lint_course(spec, output / spec.course.id / "content")
+        except CoursewareError as exc:
+            failed = True
+            for line in exc.lines():
+                _error(line)
+            continue
+        for line in report.levels:
+            print(line)
+        for finding in report.findings:
+            _error(str(finding))
+        found = len(report.findings)
+        print(f"{spec.course.id}: {report.quizzes} quizzes, {report.items} items: {found or 'no'} finding{'s' if found != 1 else ''}")
+        failed = failed or bool(found)
     if failed:
         raise typer.Exit(1)
 

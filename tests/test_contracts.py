@@ -67,19 +67,26 @@ def test_quiz_checks_become_re_asks(changes, message):
 
 
 def test_true_false_and_cloze_items():
-    made = quiz(item(kind="true_false", prompt="A flipped classroom moves lectures online.", correct_answer="TRUE", distractors=[]), item(kind="cloze", prompt="A ____ moves first exposure out of class.", distractors=[]))
+    made = quiz(item(kind="true_false", prompt="A flipped classroom moves lectures online.", correct_answer="TRUE", distractors=[]), item(kind="cloze", objective="LO2", prompt="A ____ moves first exposure out of class.", distractors=[]))
     assert [(o.text, o.correct) for o in made.items[0].options] == [("True", True), ("False", False)]
     assert [(o.text, o.correct) for o in made.items[1].options] == [("flipped classroom", True)]
 
 
-def test_answer_position_comes_from_a_seeded_shuffle():
+def test_answer_positions_spread_over_a_course():
+    """Two multiple-choice items in each of 8 lessons numbered in sequence: 4 right answers at each position."""
     positions = Counter()
-    for n in range(40):
-        made = quiz(item(correct_answer=f"answer number {n:02d}", distractors=[f"wrong answer one {n:02d}", f"wrong answer two {n:02d}", f"wrong answer three {n:02d}"]))
-        again = quiz(item(correct_answer=f"answer number {n:02d}", distractors=[f"wrong answer one {n:02d}", f"wrong answer two {n:02d}", f"wrong answer three {n:02d}"]))
-        assert made == again  # deterministic
-        positions[[o.correct for o in made.items[0].options].index(True)] += 1
-    assert len(positions) == 4 and min(positions.values()) >= 4, positions
+    for lesson in (f"m{m}-l{n}" for m in (1, 2) for n in (1, 2, 3, 4)):
+        answer = QuizAnswer.model_validate({"items": [
+            item(correct_answer=f"answer {lesson} {k}", distractors=[f"wrong one {lesson} {k}", f"wrong two {lesson} {k}", f"wrong three {lesson} {k}"], objective=f"LO{k}")
+            for k in (1, 2)
+        ]})
+        made = to_quiz(answer, "T", lesson, ["LO1", "LO2"], ["multiple_choice"], LABELS)
+        assert made == to_quiz(answer, "T", lesson, ["LO1", "LO2"], ["multiple_choice"], LABELS)  # deterministic
+        slots = [[o.correct for o in i.options].index(True) for i in made.items]
+        assert len(set(slots)) == 2  # a lesson's items use different positions
+        assert [o.text for i in made.items for o in i.options if not o.correct] == [d for a in answer.items for d in a.distractors]  # distractors keep their order
+        positions.update(slots)
+    assert sorted(positions.values()) == [4, 4, 4, 4], positions
 
 
 # Options a learner cannot tell apart: the same text but for invisible characters or look-alike letters.

@@ -7,16 +7,16 @@ A failed check raises AnswerError, whose text goes back to the model as a re-ask
 from __future__ import annotations
 
 import copy
-import hashlib
-import random
 import re
 import unicodedata
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from courseware.content.model import BLANK, Article, Option, Paragraph, Quiz, QuizItem, Reference, Section, Slide, SlideDeck, numbered
+from courseware.generate.positions import answer_position
 
 
 class AnswerError(ValueError):
@@ -185,7 +185,8 @@ def _normal(text: str) -> str:
 
 
 def to_quiz(answer: QuizAnswer, title: str, lesson_id: str, objectives: list[str], kinds: list[str], labels: tuple[str, str]) -> Quiz:
-    """Check every item and place each right answer by a shuffle seeded from the item."""
+    """Check every item and place each right answer (courseware/generate/positions.py)."""
+    count = sum(item.kind == "multiple_choice" for item in answer.items)
     items = []
     for n, item in enumerate(answer.items, start=1):
         where = f"item {n}"
@@ -193,11 +194,15 @@ def to_quiz(answer: QuizAnswer, title: str, lesson_id: str, objectives: list[str
             raise AnswerError(f"{where}: kind {item.kind!r} was not asked for; use {', '.join(kinds)}")
         if item.objective not in objectives:
             raise AnswerError(f"{where}: objective {item.objective!r} is not one of this lesson's objectives ({', '.join(objectives)})")
-        items.append(_item(item, where, lesson_id, n, labels))
+        ordinal = sum(i.kind == "multiple_choice" for i in answer.items[: n - 1])
+        items.append(_item(item, where, partial(answer_position, lesson_id, count, ordinal), labels))
+    missing = [o for o in objectives if o not in {item.objective for item in answer.items}]
+    if missing and len(answer.items) >= len(objectives):  # what `courseware lint` checks too
+        raise AnswerError(f"objective(s) {', '.join(missing)} have no question; give every objective at least one")
     return _valid(lambda: Quiz(title=title, items=items))
 
 
-def _item(item: QuizItemAnswer, where: str, lesson_id: str, n: int, labels: tuple[str, str]) -> QuizItem:
+def _item(item: QuizItemAnswer, where: str, place: Callable[[int], int], labels: tuple[str, str]) -> QuizItem:
     right = item.correct_answer.strip()
     if not right:
         raise AnswerError(f"{where}: correct_answer is empty")
@@ -221,10 +226,9 @@ def _item(item: QuizItemAnswer, where: str, lesson_id: str, n: int, labels: tupl
             raise AnswerError(f"{where}: no 'all of the above' or 'none of the above' options")
         if all(len(right) > len(w) for w in wrong):
             raise AnswerError(f"{where}: the correct answer must not be the one longest option; make a distractor as long")
-        # Models favour some answer positions; the position comes from a shuffle seeded by the item.
-        seed = hashlib.sha256(f"{lesson_id}/{n}/{right}".encode()).hexdigest()
-        random.Random(seed).shuffle(texts)
-        options = [Option(text=t, correct=t == right) for t in texts]
+        # Models favour some answer positions: code places the right answer among the distractors.
+        options = [Option(text=t, correct=False) for t in wrong]
+        options.insert(place(len(texts)), Option(text=right, correct=True))
     return _valid(lambda: QuizItem(kind=item.kind, objective=item.objective, prompt=item.prompt, options=options, feedback=item.feedback), where)
 
 

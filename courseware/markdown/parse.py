@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -97,8 +98,22 @@ def _paragraph(reader: _Reader, block: Block, labels: dict[str, int]) -> Paragra
     return reader.build(block.line, lambda: Paragraph(text=text, cites=cites))
 
 
+@dataclass(frozen=True)
+class QuizLines:
+    """Where a quiz is written in its file: the title line, and per question its heading line
+    and the line of each option (what `courseware lint` points at)."""
+
+    title: int
+    questions: list[tuple[int, list[int]]]
+
+
 def parse_quiz(body: str, name: str, first_line: int = 1) -> Quiz:
     """Read a quiz."""
+    return parse_quiz_lines(body, name, first_line)[0]
+
+
+def parse_quiz_lines(body: str, name: str, first_line: int = 1) -> tuple[Quiz, QuizLines]:
+    """Read a quiz, with the lines its title, questions and options are on."""
     reader = _Reader(body, name, first_line)
     title, rest = reader.title()
     groups: list[tuple[Block, list[Block]]] = []
@@ -109,7 +124,10 @@ def parse_quiz(body: str, name: str, first_line: int = 1) -> Quiz:
             groups[-1][1].append(block)
         else:
             raise reader.unexpected(block, "'## Qn · kind · objective' questions, each with a prompt, a '- [x]' option list and a '> feedback' line")
-    return reader.build(first_line, lambda: Quiz(title=title, items=[_item(reader, h, bs) for h, bs in groups]))
+    quiz = reader.build(first_line, lambda: Quiz(title=title, items=[_item(reader, h, bs) for h, bs in groups]))
+    # Each question read has exactly one option list (_item checks it).
+    questions = [(h.line, [line for line, _ in next(b for b in bs if b.kind == "list").items]) for h, bs in groups]
+    return quiz, QuizLines(reader.blocks[0].line, questions)
 
 
 def _item(reader: _Reader, head: Block, blocks: list[Block]) -> QuizItem:

@@ -1,13 +1,16 @@
 """Offline quizzes from the course's key terms: multiple choice, true/false and cloze items.
 
-Each item is a source sentence that uses a key term. The answer is placed by a shuffle seeded
-from the item, distractors are other terms of the course, and feedback quotes the source.
+Each item is a source sentence that uses a key term, assessing the lesson objective it shares
+most words with (every objective gets one first). Distractors are other terms of the course,
+the right answer's position follows a walk over the positions that spreads a course's answers
+evenly, and feedback quotes the source.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +20,8 @@ from courseware.errors import GenerationError
 from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.offline.terms import Term
-from courseware.generate.offline.text import sentences, stands_alone, strip_bold, word_count
+from courseware.generate.offline.text import sentences, stands_alone, strip_bold, terms, word_count
+from courseware.generate.positions import answer_position
 from courseware.sources import Passage
 
 MIN_WORDS, MAX_WORDS = 6, 45
@@ -39,13 +43,10 @@ def lesson_quiz(corpus: Corpus, inputs: dict[str, Any]) -> Quiz:
     candidates = _candidates(corpus, lesson)
     if not candidates:
         raise GenerationError("no source sentence near this lesson uses a key term; mark key terms in **bold** in the sources", where=["key_points"])
-    objectives = [o["id"] for o in lesson["objectives"]] or ["-"]
     chosen: list[Candidate] = []
-    items = []
-    # Answer positions: a permutation seeded from the lesson, cycled, so one quiz uses every slot.
-    slots = list(range(1 + DISTRACTORS))
-    random.Random(_seed(inputs["course"]["id"], lesson["id"])).shuffle(slots)
+    made_items: list[tuple[str, str, list[Option], Candidate]] = []
     kinds = settings["kinds"]
+    count = sum(kinds[n % len(kinds)] == "multiple_choice" for n in range(settings["questions"]))
     for n in range(settings["questions"]):
         # The spec's kind for this slot first; if the sources allow no fair item of it, the others.
         attempts = ((kind, c) for kind in kinds[n % len(kinds):] + kinds[: n % len(kinds)] for c in _fresh(candidates, chosen))
@@ -61,12 +62,38 @@ def lesson_quiz(corpus: Corpus, inputs: dict[str, Any]) -> Quiz:
         if kind == "multiple_choice":
             answer = next(o for o in options if o.correct)
             options = [o for o in options if not o.correct]
-            options.insert(slots[sum(i.kind == kind for i in items) % len(slots)], answer)
-        feedback = f"{words['source_says']} {words['open_quote']}{candidate.sentence}{words['close_quote']} ({candidate.passage.source} § {candidate.passage.section})"
-        items.append(QuizItem(kind=kind, objective=objectives[n % len(objectives)], prompt=prompt, options=options, feedback=feedback))
-    if not items:
+            ordinal = sum(k == kind for k, *_ in made_items)
+            options.insert(answer_position(lesson["id"], count, ordinal, len(options) + 1, inputs["course"]["id"]), answer)
+        made_items.append((kind, prompt, options, candidate))
+    if not made_items:
         raise GenerationError("the key terms near this lesson are too few for a fair question; mark more key terms in **bold** in the sources", where=["key_points"])
+    objectives = _assign_objectives(lesson["objectives"], [c for *_, c in made_items], corpus.language)
+    items = []
+    for (kind, prompt, options, candidate), objective in zip(made_items, objectives):
+        feedback = f"{words['source_says']} {words['open_quote']}{candidate.sentence}{words['close_quote']} ({candidate.passage.source} § {candidate.passage.section})"
+        items.append(QuizItem(kind=kind, objective=objective, prompt=prompt, options=options, feedback=feedback))
     return Quiz(title=lesson["title"], items=items)
+
+
+def _assign_objectives(objectives: list[dict[str, Any]], chosen: list[Candidate], language: str) -> list[str]:
+    """Each item's objective: first one item for every objective (the pairs sharing most words
+    first) while items last, then for each other item the objective its sentence shares most
+    words with, the one with fewer items on a tie."""
+    if not objectives:
+        return ["-"] * len(chosen)
+    goals = [set(terms(o["text"], language)) for o in objectives]
+    said = [set(terms(f"{c.sentence} {c.term.text}", language)) for c in chosen]
+    overlap = [[len(words & goal) for goal in goals] for words in said]
+    assigned: dict[int, int] = {}
+    pairs = sorted(((-overlap[i][o], i, o) for i in range(len(chosen)) for o in range(len(goals))))
+    for _, i, o in pairs:  # the coverage pass
+        if i not in assigned and o not in assigned.values():
+            assigned[i] = o
+    for i in range(len(chosen)):
+        if i not in assigned:
+            load = Counter(assigned.values())
+            assigned[i] = min(range(len(goals)), key=lambda o: (-overlap[i][o], load[o], o))
+    return [objectives[assigned[i]]["id"] for i in range(len(chosen))]
 
 
 def _candidates(corpus: Corpus, lesson: dict[str, Any]) -> list[Candidate]:

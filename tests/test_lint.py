@@ -1,0 +1,289 @@
+"""Questions at the level each objective asks: `courseware lint` over committed quizzes, hand edits
+included, and the quiz prompt a model gets."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE, SPECS
+from fake_openai import FakeOpenAI
+
+SPEC = f"course_specs/{SAMPLE}.yaml"
+CONTENT = Path("output") / SAMPLE / "content"
+LOOKS_SAME = "(case, punctuation, invisible characters and look-alike letters aside); make the options differ"
+
+
+@pytest.fixture
+def committed(project) -> Path:
+    """The project with the repository's committed content of both sample courses."""
+    for course in ("blended-teaching", "evaluation-formative"):
+        shutil.copytree(REPO / "output" / course / "content", Path("output") / course / "content")
+    return project
+
+
+def lines_of(lesson: str) -> list[str]:
+    return (CONTENT / lesson / "quiz.md").read_text("utf-8").splitlines()
+
+
+def save(lesson: str, lines: list[str]) -> None:
+    (CONTENT / lesson / "quiz.md").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def question(lines: list[str], number: int) -> tuple[int, list[int]]:
+    """The index of question `number`'s heading and the indexes of its option lines."""
+    heading = next(i for i, line in enumerate(lines) if line.startswith(f"## Q{number} · "))
+    end = next((i for i in range(heading + 1, len(lines)) if lines[i].startswith("## Q")), len(lines))
+    return heading, [i for i in range(heading, end) if lines[i].startswith("- [")]
+
+
+def first_multiple_choice(lines: list[str]) -> tuple[int, list[int]]:
+    number = next(int(line[4:].split(" ")[0]) for line in lines if line.startswith("## Q") and "· multiple-choice ·" in line)
+    return question(lines, number)
+
+
+def key_of(lines: list[str], options: list[int]) -> int:
+    return next(i for i in options if lines[i].startswith("- [x]"))
+
+
+def at(lesson: str, index: int) -> str:
+    return f"{CONTENT / lesson / 'quiz.md'}:{index + 1}:1: "
+
+
+# --------------------------------------------------------------------------- the sample courses
+
+
+def test_sample_courses_lint_clean_and_report_levels(cli):
+    result = cli("lint", SPECS, "--output", REPO / "output")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert "blended-teaching/m1-l1: 5 items: understand 5" in lines
+    assert "blended-teaching/m2-l3: 5 items: analyze 5" in lines
+    assert "evaluation-formative/m1-l2: 4 items: apply 4" in lines
+    # Lessons with two objectives: both are assessed, each at its own level.
+    two = [line for line in lines if line.startswith(("blended-teaching/m1-l3: ", "blended-teaching/m3-l2: "))]
+    assert len(two) == 2 and all(", " in line for line in two), two
+    assert {"evaluate", "create"} <= set(two[0].replace(",", "").split()) and {"apply", "evaluate"} <= set(two[1].replace(",", "").split())
+    assert lines[-5:-4] == ["blended-teaching: 8 quizzes, 40 items: no findings"]
+    assert lines[-1] == "evaluation-formative: 3 quizzes, 12 items: no findings"
+    assert len(lines) == 8 + 1 + 3 + 1
+
+
+# --------------------------------------------------------------------------- hand edits, one defect each
+
+
+def test_two_right_answers(cli, committed):
+    lines = lines_of("m2-l2")
+    heading, options = first_multiple_choice(lines)
+    wrong = next(i for i in options if lines[i].startswith("- [ ]"))
+    lines[wrong] = lines[wrong].replace("- [ ]", "- [x]", 1)
+    save("m2-l2", lines)
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr == at("m2-l2", heading) + "exactly one option must be marked [x], found 2\n"
+    assert result.stdout.splitlines()[-1] == "blended-teaching: 7 quizzes, 35 items: 1 finding"
+
+
+def test_same_options_and_look_alike_options(cli, committed):
+    lines = lines_of("m1-l1")
+    heading, options = first_multiple_choice(lines)
+    key = key_of(lines, options)
+    answer = lines[key][len("- [x] "):]
+    twin = next(i for i in options if i != key)
+    # The same letters but a Cyrillic "е" and a zero-width space: a learner reads two equal options.
+    look_alike = answer.replace("e", "\u0435", 1) + "\u200b"
+    lines[twin] = f"- [ ] {look_alike}"
+    save("m1-l1", lines)
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    first, second = sorted([key, twin])
+    texts = {key: answer, twin: look_alike}
+    assert result.stderr == at("m1-l1", second) + f"option {texts[second]!r} reads the same as {texts[first]!r} on line {first + 1} {LOOKS_SAME}\n"
+    # Text that differs only in case is refused when the file is read, as a build would.
+    lines[twin] = f"- [ ] {answer.upper()}"
+    save("m1-l1", lines)
+    result = cli("lint", SPEC)
+    assert (result.exit_code, result.stderr) == (1, at("m1-l1", heading) + "options must be distinct\n")
+
+
+def test_all_of_the_above(cli, committed):
+    lines = lines_of("m2-l1")
+    _, options = first_multiple_choice(lines)
+    wrong = next(i for i in options if lines[i].startswith("- [ ]"))
+    lines[wrong] = "- [ ] All of the above"
+    save("m2-l1", lines)
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr == at("m2-l1", wrong) + "option 'All of the above' is an 'all/none of the above' option, which tests test-taking, not the objective; replace it with a plausible wrong answer\n"
+
+
+def test_right_answer_the_one_longest(cli, committed):
+    lines = lines_of("m3-l1")
+    _, options = first_multiple_choice(lines)
+    key = key_of(lines, options)
+    lines[key] += ", as the source passage explains it in detail"
+    save("m3-l1", lines)
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr == at("m3-l1", key) + "the right answer is the one longest option, which gives it away; make a wrong answer as long, or the right one shorter\n"
+
+
+def test_an_objective_no_question_assesses(cli, committed):
+    lines = [line.replace(" · LO2", " · LO3") if line.startswith("## Q") else line for line in lines_of("m1-l3")]
+    save("m1-l3", lines)
+    title = lines.index(next(line for line in lines if line.startswith("# ")))
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr == at("m1-l3", title) + "objective LO2 (create) is assessed by no question; add one, or set a question's objective to LO2\n"
+    assert "blended-teaching/m1-l3: 5 items: evaluate 5" in result.stdout.splitlines()
+
+
+def test_a_question_on_another_lessons_objective(cli, committed):
+    lines = lines_of("m1-l1")
+    heading, _ = question(lines, 2)
+    lines[heading] = lines[heading].replace(" · LO1", " · LO9")
+    save("m1-l1", lines)
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr == at("m1-l1", heading) + "objective 'LO9' is not one of this lesson's objectives (LO1); use one of them\n"
+    assert "blended-teaching/m1-l1: 5 items: understand 4, evaluate 1" in result.stdout.splitlines()
+
+
+def test_right_answers_skewed_over_the_course(cli, committed):
+    """Every multiple-choice key moved to the first option: each quiz alone looks fine, the course does not."""
+    first_key = None
+    for lesson in sorted(p.name for p in CONTENT.iterdir() if p.is_dir()):
+        lines = lines_of(lesson)
+        for number in range(1, 6):
+            heading, options = question(lines, number)
+            if "· multiple-choice ·" not in lines[heading]:
+                continue
+            key = key_of(lines, options)
+            lines[options[0]], lines[key] = lines[key], lines[options[0]]
+            first_key = first_key or (lesson, options[0])
+        save(lesson, lines)
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr == at(*first_key) + (
+        "right answers over the course's 16 multiple-choice questions with 4 options sit unevenly: "
+        "A 16 (100%, 75 points over), B 0 (0%, 25 points under), C 0 (0%, 25 points under), D 0 (0%, 25 points under); "
+        "each position should hold 25% ± 10 points; move right answers from A to B, C, D, for instance this one\n"
+    )
+
+
+def test_a_few_questions_need_only_come_as_close_as_they_can(committed):
+    """Three questions with four options cannot come within 10 points of 25% at every position:
+    three different positions pass, two keys at one position do not."""
+    from dataclasses import replace
+
+    from courseware.lint import check, read_quizzes
+    from courseware.spec.load import load_spec
+
+    spec = load_spec(Path(SPEC)).spec
+    quizzes, unreadable = read_quizzes(spec, CONTENT)
+    assert unreadable == []
+    first, second = (q for q in quizzes if q.lesson.id in ("m1-l1", "m1-l2"))
+    second = replace(second, quiz=second.quiz.model_copy(update={"items": second.quiz.items[:3]}), lines=replace(second.lines, questions=second.lines.questions[:3]))
+    keyed = [(q, n) for q in (first, second) for n, item in enumerate(q.quiz.items) if item.kind == "multiple_choice"]
+    positions = [[o.correct for o in q.quiz.items[n].options].index(True) for q, n in keyed]
+    assert len(keyed) == 3 and len(set(positions)) == 3
+    assert check(spec, [first, second]).findings == []
+    # The last key moved to the first one's position: 2 of 3 at one position, 67%.
+    q, n = keyed[-1]
+    item = q.quiz.items[n]
+    options = [o for o in item.options if not o.correct]
+    options.insert(positions[0], item.answer)
+    items = list(q.quiz.items)
+    items[n] = item.model_copy(update={"options": options})
+    moved = replace(q, quiz=q.quiz.model_copy(update={"items": items}))
+    findings = [p.message for p in check(spec, [first, moved]).findings]
+    assert len(findings) == 1 and findings[0].startswith("right answers over the course's 3 multiple-choice questions with 4 options sit unevenly: ")
+    assert "(67%, 42 points over)" in findings[0]
+
+
+def test_missing_and_unreadable_quizzes_are_findings(cli, committed):
+    (CONTENT / "m1-l2" / "quiz.md").unlink()
+    (CONTENT / "m2-l1" / "quiz.md").write_bytes(b"\xff\xfe not utf-8")
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{CONTENT / 'm1-l2' / 'quiz.md'}:1:1: no quiz for lesson m1-l2; run 'courseware build' first",
+        f"{CONTENT / 'm2-l1' / 'quiz.md'}:1:1: not valid UTF-8 (at byte 0); save the file as UTF-8",
+    ]
+
+
+def test_an_invalid_spec_is_reported_like_validate(cli, project):
+    Path("course_specs/broken.yaml").write_text("course: [\n", "utf-8")
+    result = cli("lint", "course_specs/broken.yaml")
+    assert result.exit_code == 1 and result.stderr.startswith("course_specs/broken.yaml:")
+    assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------- the quiz prompt
+
+
+@pytest.fixture
+def server(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
+    monkeypatch.setenv("COURSEWARE_RETRY_BASE", "0.01")
+    for name in ("OPENAI_BASE_URL", "COURSEWARE_MODEL", "COURSEWARE_BASE_URL", "COURSEWARE_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+def build(cli, server):
+    return cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1", "--formats", "markdown")
+
+
+def quiz_prompt(server, lesson: str) -> str:
+    asked = [r["messages"][1]["content"] for r in server.requests if r["response_format"]["json_schema"]["name"] == "quiz"]
+    return next(text for text in asked if f"for lesson {lesson}, " in text)
+
+
+def test_quiz_prompt_names_each_objectives_level_and_how_to_ask_at_it(cli, project, server):
+    assert build(cli, server).exit_code == 0
+    two = quiz_prompt(server, "m1-l3")
+    assert "- LO3 (evaluate): Justify the choice of synchronous or asynchronous activities for a given group of students.\n" in two
+    assert "- LO2 (create): Design a blended lesson whose intended learning outcomes, activities and assessment are constructively aligned.\n" in two
+    assert "every objective gets at least one question" in two
+    assert "- evaluate: start with a decision or a worked case that holds one error; the learner judges it by the passages' criteria, or finds the error.\n" in two
+    assert "- create: start with a design goal; the learner picks the plan or change that best meets it, or finds the flaw in a proposed design.\n" in two
+    assert 'A scenario or case is one or two sentences at the start of "prompt".' in two
+    assert "- understand:" not in two and "- apply:" not in two  # only the lesson's own levels: short prompts for small models
+    one = quiz_prompt(server, "m1-l1")
+    assert "- LO1 (understand): " in one
+    assert "- understand: the learner explains an idea, picks an example of it, or tells two ideas apart.\n" in one
+    assert "scenario" not in one and "every objective gets" not in one
+    assert "- apply: start with a short scenario (a class, a lecturer, a task); " in quiz_prompt(server, "m2-l1")
+
+
+def test_a_course_a_model_wrote_lints_clean(cli, project, server):
+    """Code places the model's right answers, so the course's positions come out even."""
+    assert build(cli, server).exit_code == 0
+    result = cli("lint", SPEC)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == "blended-teaching: 8 quizzes, 40 items: no findings"
+
+
+def test_a_quiz_leaving_an_objective_out_is_re_asked(cli, project, server):
+    def one_objective(body: dict, content: str) -> str:
+        first_quiz_ask = body["response_format"]["json_schema"]["name"] == "quiz" and len(body["messages"]) == 2
+        if not first_quiz_ask or "for lesson m1-l3, " not in body["messages"][1]["content"]:
+            return content
+        answer = json.loads(content)
+        for item in answer["items"]:
+            item["objective"] = "LO3"
+        return json.dumps(answer)
+
+    server.answer = one_objective
+    result = build(cli, server)
+    assert result.exit_code == 0, result.stderr
+    assert "re-asks 1," in result.stdout
+    re_ask = next(r for r in server.requests if len(r["messages"]) > 2)
+    assert "objective(s) LO2 have no question; give every objective at least one" in re_ask["messages"][-1]["content"]
+    assert "· LO2" in (CONTENT / "m1-l3" / "quiz.md").read_text("utf-8")
