@@ -46,7 +46,7 @@ def test_an_edit_saved_while_the_model_answers_is_kept(cli, project, fake):
 
     def designer_saves_meanwhile(body, content):
         # The plan has read lesson.md; the designer saves an edit before the model's answer arrives.
-        if body["response_format"]["json_schema"]["name"] == "lesson" and "lesson m1-l1," in body["messages"][1]["content"]:
+        if body["response_format"]["json_schema"]["name"] == "lesson" and body["messages"][1]["content"].startswith("Lesson m1-l1:"):
             saved["text"] = edit(lesson)
         return content
 

@@ -242,7 +242,7 @@ def build(cli, server):
 
 def quiz_prompt(server, lesson: str) -> str:
     asked = [r["messages"][1]["content"] for r in server.requests if r["response_format"]["json_schema"]["name"] == "quiz"]
-    return next(text for text in asked if f"for lesson {lesson}, " in text)
+    return next(text for text in asked if text.startswith(f"Lesson {lesson}:"))
 
 
 def test_quiz_prompt_names_each_objectives_level_and_how_to_ask_at_it(cli, project, server):
@@ -273,7 +273,7 @@ def test_a_course_a_model_wrote_lints_clean(cli, project, server):
 def test_a_quiz_leaving_an_objective_out_is_re_asked(cli, project, server):
     def one_objective(body: dict, content: str) -> str:
         first_quiz_ask = body["response_format"]["json_schema"]["name"] == "quiz" and len(body["messages"]) == 2
-        if not first_quiz_ask or "for lesson m1-l3, " not in body["messages"][1]["content"]:
+        if not first_quiz_ask or not body["messages"][1]["content"].startswith("Lesson m1-l3:"):
             return content
         answer = json.loads(content)
         for item in answer["items"]:

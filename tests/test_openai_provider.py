@@ -171,7 +171,7 @@ def test_options_that_only_look_different_are_re_asked(cli, project, llm_env):
 
     def hook(body: dict, content: str) -> str:
         data = json.loads(content)
-        if "items" in data and "m1-l1, " in body["messages"][1]["content"] and not twins:
+        if "items" in data and body["messages"][1]["content"].startswith("Lesson m1-l1:") and not twins:
             item = next(i for i in data["items"] if i["kind"] == "multiple_choice")
             item["distractors"][0] = item["correct_answer"].replace("a", "\u0430", 1).replace(" ", " \u200b", 1)
             twins.append(item["distractors"][0])
@@ -322,3 +322,23 @@ def test_settings_precedence(tmp_path):
     assert resolve(spec, tmp_path, {}, env).model == "env-model"
     assert resolve(spec, tmp_path, {}, {}).model == "spec-model"
     assert resolve(LLMSettings(), tmp_path, {}, {}).provider == "offline"
+
+
+def test_a_lessons_three_tasks_share_the_longest_prefix(cli, project, llm_env):
+    """Course context, then the lesson's context and passages, then the task: servers that cache
+    prompt prefixes bill a lesson's second and third task for little more than their task."""
+    import os as _os
+
+    server = llm_env
+    assert build(cli, server).exit_code == 0
+    by_lesson: dict[str, list[str]] = {}
+    for request in server.requests:
+        user = request["messages"][1]["content"]
+        if user.startswith("Lesson "):
+            by_lesson.setdefault(user.split(":", 1)[0].removeprefix("Lesson "), []).append(user)
+    assert len(by_lesson) == 8 and all(len(users) == 3 for users in by_lesson.values())
+    for users in by_lesson.values():
+        context = users[0][: users[0].index("\nTask: ") + 1]  # the lesson, its objectives, key points, passages
+        assert "Source passages:\n[1] (" in context
+        assert all(u.startswith(context) for u in users)  # only the task differs
+        assert len(_os.path.commonprefix(users)) / max(len(u) for u in users) > 0.6

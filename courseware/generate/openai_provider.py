@@ -77,7 +77,7 @@ class OpenAIProvider(Provider):
             "parameters": self.config.parameters(),
             "structured_output": self.config.structured_output,
             "system_prompt": _sha256(self.system_prompt),
-            "template": self.prompts.digest(kind),
+            "template": self.prompts.digest(kind) if kind == "overview" else _sha256(self.prompts.digest("context") + self.prompts.digest(kind)),
             "schema": _sha256(json.dumps(contracts.json_schema(kind), sort_keys=True)),
         }
 
@@ -194,14 +194,16 @@ class OpenAIProvider(Provider):
         return "Answer with one JSON object matching this JSON schema:\n```json\n" + json.dumps(self._schema(task), indent=1) + "\n```"
 
     def _user_prompt(self, task: Task, passages: list[dict]) -> str:
+        """The task's message. A lesson's three tasks open with the same context (lesson, objectives,
+        key points, passages), then say their task: after the shared system message, the longest
+        prefix they can share, which servers with prefix caching bill less for."""
         inputs, schema = task.inputs, self._schema_text(task)
         if task.kind == "overview":
-            variables = {"course": inputs["course"], "modules": inputs["modules"], "passages": passages, "schema": schema}
-        else:
-            variables = {"lesson": inputs["lesson"], "passages": passages, "schema": schema}
-            if task.kind in ("quiz", "slides"):
-                variables[task.kind] = inputs[task.kind]
-        return self.prompts.render(task.kind, variables)
+            return self.prompts.render("overview", {"course": inputs["course"], "modules": inputs["modules"], "passages": passages, "schema": schema})
+        variables = {"lesson": inputs["lesson"], "schema": schema}
+        if task.kind in ("quiz", "slides"):
+            variables[task.kind] = inputs[task.kind]
+        return self.prompts.render("context", {"lesson": inputs["lesson"], "passages": passages}) + "\n" + self.prompts.render(task.kind, variables)
 
     def _passages(self, task: Task) -> list[dict]:
         """The source passages a task is grounded in, numbered for citation (a lesson's three

@@ -16,7 +16,7 @@ from courseware.sandbox import environment, raise_located
 
 MANIFEST = "prompts.yaml"
 LOCK = "prompts.lock"
-KINDS = ("system", "overview", "lesson", "quiz", "slides")
+KINDS = ("system", "overview", "context", "lesson", "quiz", "slides")
 
 
 class TemplateEntry(BaseModel):
@@ -29,6 +29,7 @@ class Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     system: TemplateEntry
     overview: TemplateEntry
+    context: TemplateEntry  # what a lesson's three tasks share, first: one prefix for the server's cache
     lesson: TemplateEntry
     quiz: TemplateEntry
     slides: TemplateEntry
