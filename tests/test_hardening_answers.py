@@ -2,7 +2,8 @@
 valid JSON whose texts are attacks: script tags, event handlers, javascript: and data: links,
 SVG with script, broken HTML, control and bidi-override characters, markdown that tries to
 forge a question, an option, a notes block or front matter, text that tries to change the
-instructions, and megabyte-long strings. The course is built through `--provider openai` and
+instructions, and strings as long as the contract allows (a megabyte-long one is refused and
+re-asked, like every answer the contract refuses). The course is built through `--provider openai` and
 rendered to every format; nothing may run, every XML file must still validate, GIFT must
 parse, and the reviewed markdown must read back to exactly what was served (cleaned).
 """
@@ -28,6 +29,7 @@ import qti_schema
 from browser import PageWatch, browser, serve
 from conftest import SPECS, run_cli, snapshot
 from courseware.content.model import BLANK, clean_line
+from courseware.generate.contracts import LENGTHS
 from courseware.markdown.frontmatter import body_hash, split
 from courseware.markdown.parse import parse_article, parse_quiz, parse_slides
 from courseware.markdown.write import to_markdown
@@ -42,7 +44,7 @@ FORMATS = ["markdown", "html", "pptx", "scorm12", "scorm2004", "qti21", "moodle_
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 GIFT_CHECK = Path(__file__).parent / "js" / "gift_check.js"
 MEGABYTE = ("a megabyte of words " * 52_429)[:1_000_000].strip()
-LONG_BULLET = MEGABYTE[:100_000].strip()  # a megabyte would make a thousand continuation slides per deck
+LONGEST = {name: MEGABYTE[:length].strip() for name, length in LENGTHS.items()}  # the longest texts the contract allows
 QUESTION = "## Q9 · cloze · LO1"
 OPTION = "- [x] injected"
 
@@ -102,29 +104,29 @@ class Hostile:
                 for paragraph in section["paragraphs"]:
                     paragraph["text"] = next(texts)
             if lesson == "m1-l1":
-                data["sections"][0]["paragraphs"][0]["text"] = MEGABYTE
+                data["sections"][0]["paragraphs"][0]["text"] = LONGEST["paragraph"]
         elif kind == "quiz":
             for n, item in enumerate(data["items"], start=1):
                 attack = next(texts)
-                if item["kind"] == "cloze":
-                    item["prompt"] = f"{attack.replace(BLANK, '')} {BLANK} {next(texts).replace(BLANK, '')}"
+                if item["kind"] == "cloze":  # the contract keeps "^" and other underscores out of cloze prompts (patterns.CLOZE)
+                    item["prompt"] = f"{re.sub('[_^]', '', attack)} {BLANK} {re.sub('[_^]', '', next(texts))}"
                     item["correct_answer"] = f"]]> {{=~#:}} %50% a -> b * {n}"
                 else:
                     item["prompt"] = attack
                 if item["kind"] == "multiple_choice":
                     item["correct_answer"] = f"{QUESTION} right {n}"
-                    item["distractors"] = [f"{OPTION} wrong {n}", f"{next(texts)} wrong two {n} made long enough"]
+                    item["distractors"] = [f"{OPTION} wrong {n}", f"{next(texts)} wrong two {n} made long enough", f"a third wrong answer {n}"]
                 item["feedback"] = next(texts)
             if lesson == "m1-l1":
-                data["items"][0]["feedback"] = MEGABYTE
+                data["items"][0]["feedback"] = LONGEST["feedback"]
         else:
             for slide in data["slides"]:
                 slide["title"] = next(texts)
                 slide["bullets"] = [next(texts) for _ in slide["bullets"]] + [OPTION, QUESTION]
                 slide["notes"] = f"[^1]: x ::: notes {next(texts)}"
             if lesson == "m1-l1":
-                data["slides"][0]["bullets"][0] = LONG_BULLET
-                data["slides"][1]["notes"] = MEGABYTE
+                data["slides"][0]["bullets"] = [LONGEST["bullet"]] * len(data["slides"][0]["bullets"])
+                data["slides"][1]["notes"] = LONGEST["notes"]
         self.served[(lesson, kind)] = data
         return json.dumps(data, ensure_ascii=False)
 
@@ -387,8 +389,8 @@ def test_decks_hold_the_attacks_as_plain_text(built):
     texts = deck_texts(built.dist / f"{COURSE}-m1.pptx")
     assert QUESTION in texts and OPTION in texts  # a forged question or option is a bullet like any other
     continued = [t for t in texts if re.fullmatch(r".+ \(\d+/\d+\)", t, re.S)]
-    assert len(continued) > 20  # the long bullet is spread over continuation slides
-    assert len(MEGABYTE) in [len(t) for t in texts]  # notes are kept whole, however long
+    assert len(continued) >= 1  # the longest bullets the contract allows are spread over continuation slides
+    assert len(LONGEST["notes"]) in [len(t) for t in texts]  # notes are kept whole
 
 
 def test_no_output_carries_control_or_bidi_override_characters(built):
@@ -415,6 +417,7 @@ def test_no_output_carries_control_or_bidi_override_characters(built):
 @pytest.mark.parametrize(("field", "text", "message"), [
     ("paragraph", "[^1]: x", "footnote references like [^1] belong at the end of a paragraph"),
     ("paragraph", "\x00\x1b\u202e \u2028 ", "must not be empty"),
+    ("paragraph", MEGABYTE, f"section 2, paragraph 1: text: has {len(MEGABYTE)} characters; at most {LENGTHS['paragraph']}"),
     ("option", "None of the above", "no 'all of the above' or 'none of the above' options"),
     ("citation", "", "section 2, paragraph 1: cite at least one passage"),
 ])

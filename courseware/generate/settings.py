@@ -6,9 +6,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import urlparse
 
 from courseware.errors import CoursewareError
-from courseware.spec.model import STRUCTURED_OUTPUT, LLMSettings, Prices
+from courseware.spec.model import SERVERS, STRUCTURED_OUTPUT, LLMSettings, Prices
 
 REPO_PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 
@@ -23,6 +24,7 @@ ENVIRONMENT = {
     "timeout": ("COURSEWARE_TIMEOUT",),
     "concurrency": ("COURSEWARE_JOBS",),
     "structured_output": ("COURSEWARE_STRUCTURED_OUTPUT",),
+    "server": ("COURSEWARE_SERVER",),
     "prompts": ("COURSEWARE_PROMPTS",),
 }
 DEFAULTS = {"provider": "offline", "timeout": 120.0, "concurrency": 4, "structured_output": "json_schema", "retries": 6}
@@ -40,6 +42,7 @@ class LLMConfig:
     timeout: float
     concurrency: int
     structured_output: str
+    server: str  # the kind of server behind base_url: what its structured outputs honour
     prompts: Path
     prices: Prices | None
     retries: int
@@ -70,7 +73,17 @@ def resolve(spec: LLMSettings, spec_root: Path, flags: Mapping[str, object], env
     chosen["cache_dir"] = Path(flags.get("cache_dir") or env.get("COURSEWARE_CACHE") or cache_dir)
     if chosen["structured_output"] not in STRUCTURED_OUTPUT:
         raise CoursewareError(f"structured_output {chosen['structured_output']!r}: use one of {', '.join(STRUCTURED_OUTPUT)}")
+    chosen["server"] = chosen["server"] or infer_server(chosen["base_url"])  # type: ignore[arg-type]
+    if chosen["server"] not in SERVERS:
+        raise CoursewareError(f"server {chosen['server']!r}: use one of {', '.join(SERVERS)}")
     return LLMConfig(**chosen)  # type: ignore[arg-type]
+
+
+def infer_server(base_url: str | None) -> str:
+    """`openai` for OpenAI and Azure OpenAI endpoints (and no base URL: the SDK's default),
+    `other` for anything else: set llm.server to tell llama.cpp, vLLM or Ollama apart."""
+    host = (urlparse(base_url).hostname or "") if base_url else "api.openai.com"
+    return "openai" if host == "api.openai.com" or host.endswith(".openai.azure.com") else "other"
 
 
 def _cast(name: str, value: str, variable: str) -> object:

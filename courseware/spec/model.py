@@ -121,6 +121,7 @@ class Prices(_Strict):
 
 
 STRUCTURED_OUTPUT = ("json_schema", "json_object", "none")
+SERVERS = ("openai", "llama.cpp", "vllm", "ollama", "other")  # docs/servers.md: what each honours
 
 
 class LLMSettings(_Strict):
@@ -133,6 +134,7 @@ class LLMSettings(_Strict):
     timeout: Annotated[float, Field(gt=0)] | None = None
     concurrency: Annotated[StrictInt, Field(ge=1, le=256)] | None = None
     structured_output: Literal[STRUCTURED_OUTPUT] | None = None  # type: ignore[valid-type]
+    server: Literal[SERVERS] | None = None  # type: ignore[valid-type]
     prompts: Text | None = None
     prices: Prices | None = None
 
