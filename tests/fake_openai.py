@@ -16,13 +16,24 @@ answer). The schema comes from `response_format` (json_schema mode) or from the
 last message with a ```json fenced block after the words "JSON schema"
 (json_object mode answers bare JSON, no response_format answers in a fence).
 
-Instances: objects list every property, arrays have 3 items (1 for arrays of
-integers), enums take their first value except a property named `kind`, which
-cycles by item index; plain strings are `Fake text <12 hex>`, all distinct and
-of one length. Prompt conventions: `objective` is taken from an
-`Objective ids: LO1, LO2` line of the first user message, a cloze item's
-`prompt` gets a ` ____ ` blank, and a true_false item's `correct_answer` is
-"true".
+Instances (`values="fixed"`, the default): objects list every property, arrays
+have 3 items (1 for arrays of integers), enums take their first value except a
+property named `kind`, which cycles by item index, as do the branches of an
+anyOf; plain strings are `Fake text <12 hex>`, all distinct and of one length.
+Prompt conventions: `objective` is taken from an `Objective ids: LO1, LO2` line
+of the first user message, a cloze item's `prompt` gets a ` ____ ` blank, and a
+true_false item's `correct_answer` is "true".
+
+`values="arbitrary"` answers anything the schema allows, as constrained decoding
+does: a random anyOf branch and enum value, random list lengths and integers
+within their bounds, random strings (letters, digits, punctuation, spaces, line
+breaks, controls, accents, CJK, Arabic, emoji) of random length within
+minLength/maxLength, or generated from the `pattern`. The randomness is seeded by
+`seed` and the whole request body, so a re-ask gets a new draw and a build is
+reproducible. What a schema cannot say is done the way the quiz prompt asks a
+model to (ArbitraryMaker._conventions): a multiple-choice item's options differ after
+folding case, punctuation and invisible characters, none is "all/none of the
+above", and the right answer is not the one longest option.
 
 `answer` (None by default) is a hook for crafted answers: a function called with
 the request body and the normal answer content, returning the content to send
@@ -43,11 +54,14 @@ answer echoes the request's model; "developer" messages count as system ones. `G
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import json
 import math
+import random
 import re
 import socket
+import unicodedata
 import sys
 import threading
 import time
@@ -55,6 +69,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, quote_plus
+
+try:
+    import re._parser as sre_parse  # Python 3.11+
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
 
 CHAT_PATH = "/v1/chat/completions"
 BLANK = "____"
@@ -212,6 +231,19 @@ def with_blank(text: str) -> str:
     return f"{text[:middle]} {BLANK} {text[middle:]}"
 
 
+def resolve(root: dict, schema: dict) -> dict:
+    """Follow `$ref`s to `#/$defs/...` (or `#/definitions/...`), keeping sibling keywords."""
+    for _ in range(MAX_DEPTH):
+        ref = schema.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            return schema
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target[part]
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
 def _type(schema: dict) -> str:
     """The schema's (first non-null) type, inferred when absent."""
     declared = schema.get("type")
@@ -224,8 +256,10 @@ def _type(schema: dict) -> str:
     return "array" if "items" in schema else "string"
 
 
-def _non_null(branches: list[dict]) -> dict:
-    return next((b for b in branches if b.get("type") != "null"), branches[0])
+def _branch(branches: list[dict], index: int) -> dict:
+    """The non-null branch for an array item's index, cycling (one branch per quiz kind gives every kind)."""
+    usable = [b for b in branches if b.get("type") != "null"] or branches
+    return usable[index % len(usable)]
 
 
 def _quiz_conventions(item: dict) -> dict:
@@ -261,7 +295,7 @@ class InstanceMaker:
             return self._enum(schema["enum"], name, index)
         branches = schema.get("anyOf") or schema.get("oneOf") or schema.get("allOf")
         if branches:
-            return self.make(_non_null(branches), path, index, name, depth + 1)
+            return self.make(_branch(branches, index), path, index, name, depth + 1)
         kind = _type(schema)
         if kind == "object":
             return self._object(schema, path, index, depth)
@@ -272,21 +306,13 @@ class InstanceMaker:
         return self._scalar(kind, schema)
 
     def _resolve(self, schema: dict) -> dict:
-        """Follow `$ref`s to `#/$defs/...` (or `#/definitions/...`), keeping sibling keywords."""
-        for _ in range(MAX_DEPTH):
-            ref = schema.get("$ref")
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                return schema
-            target: Any = self.root
-            for part in ref[2:].split("/"):
-                target = target[part]
-            schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-        return schema
+        return resolve(self.root, schema)
 
     @staticmethod
     def _enum(values: list, name: str | None, index: int) -> Any:
-        """`kind` cycles through the enum by item index (so a quiz has every kind); others take the first."""
-        return values[index % len(values)] if name == "kind" else values[0]
+        """`kind` and `objective` cycle through the enum by item index (so a quiz has every kind and
+        assesses every objective, as the prompt asks); others take the first."""
+        return values[index % len(values)] if name in ("kind", "objective") else values[0]
 
     def _object(self, schema: dict, path: str, index: int, depth: int) -> dict:
         result = {
@@ -326,13 +352,230 @@ class InstanceMaker:
         return None
 
 
-def answer_content(body: dict, model: str) -> str:
+def answer_content(body: dict, model: str, values: str = "fixed", seed: int = 0) -> str:
     """The normal answer's message content for a chat request body."""
     schema, mode = find_schema(body)
     messages = body.get("messages") or []
-    maker = InstanceMaker(schema, request_seed(body, model), objective_ids(messages))
-    text = json.dumps(maker.make(schema), ensure_ascii=False)
+    if values == "arbitrary":
+        rng = random.Random(_sha(f"{seed}:" + json.dumps(body, sort_keys=True, ensure_ascii=False)))
+        instance = ArbitraryMaker(schema, rng, vocabulary(messages)).make(schema)
+    else:
+        instance = InstanceMaker(schema, request_seed(body, model), objective_ids(messages)).make(schema)
+    text = json.dumps(instance, ensure_ascii=False)
     return f"```json\n{text}\n```" if mode == "fenced" else text
+
+
+# --------------------------------------------------------------------------- arbitrary instances
+
+ALPHABET = (
+    "abcdefghijklmnopqrstuvwxyz" * 4 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 2 + "0123456789" * 2 + " " * 40
+    + "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" + "\t\n\r\x00\x01\x1b\x7f\x85\u00a0\u200b\u202e\u2028"
+    + "éèçàüöñøåßÉÇ«»—’…" + "中文字学习" + "عربيةتعلم" + "😀🎓"
+)  # fmt: skip
+"""What arbitrary strings are made of: mostly words and spaces, and every kind of character a
+model could emit where the schema allows it."""
+UNBOUNDED_LENGTH = 80  # a string or list with no upper bound gets at most this many more than its minimum
+PATTERN_TRIES = 200
+BANNED = re.compile(r"\b(all|none|both|neither) of the (above|options|answers)\b", re.IGNORECASE)
+
+
+def option_key(text: str) -> str:
+    """How the fake tells options apart: compatibility forms, case, punctuation and invisible characters folded."""
+    visible = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) not in ("Cc", "Cf"))
+    return " ".join(re.sub(r"[^\w\s]|_", " ", visible.casefold()).split())
+
+
+def vocabulary(messages: list[dict]) -> dict[int, list[str]]:
+    """The words of the request's user messages (in the course's language), by length."""
+    words: dict[int, list[str]] = {}
+    for message in messages:
+        if message.get("role") == "user":
+            for word in dict.fromkeys(re.findall(r"[^\W\d_]+", _text(message.get("content")))):
+                words.setdefault(len(word), []).append(word)
+    return words
+
+
+class ArbitraryMaker:
+    """Builds a random JSON instance of a JSON schema (see the module docstring). Runs of letters
+    in a random string become words of the prompt of the same length where there is one: the
+    characters stay arbitrary, the words are in the course's language, as the prompt asks."""
+
+    def __init__(self, root: dict, rng: random.Random, words: dict[int, list[str]] | None = None):
+        self.root = root
+        self.rng = rng
+        self.words = words or {}
+
+    def _in_language(self, text: str) -> str:
+        # What cleaning drops (controls, bidi and zero-width characters) between letters would join
+        # them into one word: such a run counts as one word here too.
+        return re.sub(r"[^\W\d_]+(?:[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+[^\W\d_]+)*", lambda m: self._words(len(m.group())) or m.group(), text) if self.words else text
+
+    def _words(self, length: int) -> str:
+        """Words of the prompt, separated by spaces, exactly `length` characters long ('' if none fit)."""
+        out, left = [], length
+        while left > 0:
+            fitting = [n for n in self.words if n <= left and (n == left or n <= left - 2)]
+            if not fitting:
+                return ""
+            n = left if left in self.words and self.rng.random() < 0.5 else self.rng.choice(fitting)
+            out.append(self.rng.choice(self.words[n]))
+            left -= n + (1 if left > n else 0)
+        return " ".join(out)
+
+    def make(self, schema: dict, depth: int = 0) -> Any:
+        schema = resolve(self.root, schema)
+        if depth > MAX_DEPTH:
+            return None
+        if "const" in schema:
+            return schema["const"]
+        if schema.get("enum"):
+            return self.rng.choice(schema["enum"])
+        branches = schema.get("anyOf") or schema.get("oneOf")
+        if branches:
+            return self.make(self.rng.choice(branches), depth + 1)
+        kind = _type(schema)
+        if kind == "object":
+            properties = schema.get("properties") or {}
+            required = set(schema.get("required", properties))
+            chosen = [k for k in properties if k in required or self.rng.random() < 0.5]
+            return self._conventions({k: self.make(properties[k], depth + 1) for k in chosen}, schema)
+        if kind == "array":
+            items = schema.get("items") or {}
+            return [self.make(items, depth + 1) for _ in range(self._count(schema, "minItems", "maxItems"))]
+        if kind == "string":
+            return self._in_language(self.string(schema))
+        if kind == "integer":
+            low, high = schema.get("minimum", -10**6), schema.get("maximum", 10**6)
+            return self.rng.randint(low, high)
+        if kind == "number":
+            return self.rng.uniform(schema.get("minimum", -1e6), schema.get("maximum", 1e6))
+        if kind == "boolean":
+            return self.rng.random() < 0.5
+        return None
+
+    def _count(self, schema: dict, least: str, most: str) -> int:
+        low = schema.get(least) or 0
+        return self.rng.randint(low, schema.get(most, low + UNBOUNDED_LENGTH))
+
+    def string(self, schema: dict) -> str:
+        """A random string within the schema's lengths, matching its pattern if it has one."""
+        low, pattern = schema.get("minLength") or 0, schema.get("pattern")
+        high = schema.get("maxLength", low + UNBOUNDED_LENGTH)
+        if pattern is None:
+            return "".join(self.rng.choice(ALPHABET) for _ in range(self.rng.randint(low, high)))
+        parsed = _parsed(pattern)
+        for _ in range(PATTERN_TRIES):
+            out: list[str] = []
+            self._emit(parsed, out, self.rng.randint(low, high))
+            text = "".join(out)
+            if low <= len(text) <= high:
+                if not re.fullmatch(pattern, text):
+                    raise AssertionError(f"fake server bug: {text!r} does not match {pattern!r}")
+                return text
+        raise ValueError(f"no string of {low} to {high} characters found for pattern {pattern!r}")
+
+    def _emit(self, items: Any, out: list[str], target: int, nested: bool = False) -> None:
+        """Append a random match of parsed regex `items` to `out` (one character an entry), aiming at `target` characters."""
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                out.append(chr(arg))
+            elif name in ("NOT_LITERAL", "ANY", "IN"):
+                out.append(self._char(op, arg))
+            elif name == "BRANCH":  # the first alternative most often: the plain text in the patterns here
+                branches = arg[1]
+                self._emit(branches[0] if self.rng.random() < 0.7 else self.rng.choice(branches), out, target, nested)
+            elif name == "SUBPATTERN":
+                self._emit(arg[-1], out, target, nested)
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                self._repeat(*arg, out, target, nested)
+            elif name != "AT":  # ^ and $: the whole string is generated anyway
+                raise ValueError(f"fake server: regex construct {name} is not supported")
+
+    def _repeat(self, low: int, high: int, sub: Any, out: list[str], target: int, nested: bool) -> None:
+        # An outer repeat of more than one literal usually runs up to the target length (the body
+        # of the text); other repeats stay short, so runs like "[[[[" are there but do not take over.
+        fill = not nested and not (len(sub) == 1 and str(sub[0][0]) == "LITERAL") and self.rng.random() < 0.8
+        count = 0
+        while count < low or (count < high and (len(out) < target if fill else self.rng.random() < 0.25)):
+            self._emit(sub, out, target, nested=True)
+            count += 1
+
+    def _char(self, op: Any, arg: Any) -> str:
+        """A random character the regex element accepts (from ALPHABET, or one the class lists)."""
+        test, candidates = _element(str(op), arg)
+        for _ in range(1000):
+            char = self.rng.choice(candidates) if candidates and self.rng.random() < 0.5 else self.rng.choice(ALPHABET)
+            if test(char):
+                return char
+        raise ValueError(f"fake server: no character found for {op} {arg}")
+
+    def _conventions(self, item: dict, schema: dict) -> dict:
+        """A multiple-choice item as the quiz prompt asks for it: options that differ once case,
+        punctuation and invisible characters are folded, none "all/none of the above", and a
+        right answer that is not the one longest (else it trades places with the longest)."""
+        if item.get("kind") != "multiple_choice" or not isinstance(item.get("distractors"), list) or not item.get("distractors"):
+            return item
+        properties = schema.get("properties") or {}
+        option = resolve(self.root, properties["distractors"].get("items") or {})
+        for _ in range(100):
+            texts = [item["correct_answer"], *item["distractors"]]
+            keys = [option_key(t) for t in texts]
+            clash = next((n for n in range(1, len(texts)) if keys[n] in keys[:n] or BANNED.search(texts[n])), None)
+            if clash is None and not BANNED.search(texts[0]):
+                break
+            if clash is None:
+                item["correct_answer"] = self.string(option)
+            else:
+                item["distractors"][clash - 1] = self.string(option)
+        longest = max(range(len(item["distractors"])), key=lambda n: len(item["distractors"][n].strip()))
+        if len(item["correct_answer"].strip()) > len(item["distractors"][longest].strip()):
+            item["correct_answer"], item["distractors"][longest] = item["distractors"][longest], item["correct_answer"]
+        return item
+
+
+_ELEMENTS: dict[tuple[str, Any], tuple[Callable[[str], Any], list[str], Any]] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(pattern: str) -> Any:
+    return sre_parse.parse(pattern)
+
+
+def _element(name: str, arg: Any) -> tuple[Callable[[str], Any], list[str]]:
+    """(a test for one character, the characters a non-negated class lists) for a parsed regex element."""
+    key = (name, id(arg) if name == "IN" else arg)  # the entry holds `arg`, so its id is never reused
+    if key not in _ELEMENTS:
+        members = list(arg) if name == "IN" else []
+        negated = any(str(o) == "NEGATE" for o, _ in members)
+        listed = [chr(a) for o, a in members if str(o) == "LITERAL"]
+        listed += [chr(c) for o, a in members if str(o) == "RANGE" for c in range(a[0], min(a[1], a[0] + 256) + 1)]
+        _ELEMENTS[key] = (re.compile(sre_pattern(name, arg), re.DOTALL).fullmatch, [] if negated else listed, arg)
+    test, candidates, _ = _ELEMENTS[key]
+    return test, candidates
+
+
+def sre_pattern(op: Any, arg: Any) -> str:
+    """A one-character regex for a parsed element (what _char tests candidates against)."""
+    name = str(op)
+    if name == "ANY":
+        return "[^\n]"
+    if name == "NOT_LITERAL":
+        return "[^" + re.escape(chr(arg)) + "]"
+    parts, negate = [], ""
+    for o, a in arg:
+        kind = str(o)
+        if kind == "NEGATE":
+            negate = "^"
+        elif kind == "LITERAL":
+            parts.append(f"\\U{a:08x}")
+        elif kind == "RANGE":
+            parts.append(f"\\U{a[0]:08x}-\\U{a[1]:08x}")
+        elif kind == "CATEGORY":
+            parts.append({"CATEGORY_DIGIT": "\\d", "CATEGORY_NOT_DIGIT": "\\D", "CATEGORY_SPACE": "\\s", "CATEGORY_NOT_SPACE": "\\S", "CATEGORY_WORD": "\\w", "CATEGORY_NOT_WORD": "\\W"}[str(a)])
+        else:
+            raise ValueError(f"fake server: class element {kind} is not supported")
+    return "[" + negate + "".join(parts) + "]"
 
 
 def echoed(authorization: str, form: str) -> str:
@@ -405,7 +648,10 @@ class FakeOpenAI:
         fault_rate: float = 0.0,
         fault_kinds: tuple[str, ...] = ("429", "500", "503", "drop", "slow"),
         seed: int = 0,
+        values: str = "fixed",
     ):
+        if values not in ("fixed", "arbitrary"):
+            raise ValueError(f"values {values!r}: use 'fixed' or 'arbitrary'")
         unknown = set(fault_kinds) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {FAULTS}")
@@ -416,6 +662,7 @@ class FakeOpenAI:
         self.fault_rate = fault_rate
         self.fault_kinds = tuple(fault_kinds)
         self.seed = seed
+        self.values = values
         self.script: collections.deque[str | None] = collections.deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -516,7 +763,7 @@ class FakeOpenAI:
         """A chat.completion for `body`; counts it as completed and tallies its usage. `echo` goes
         into the refusal (fault "refusal") or into the content (no fault)."""
         model = body.get("model") or self.model
-        content = answer_content(body, model)
+        content = answer_content(body, model, self.values, self.seed)
         if self.answer is not None:
             content = self.answer(body, content)
         if echo and fault is None:

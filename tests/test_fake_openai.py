@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import threading
 import time
 import urllib.error
@@ -11,11 +12,12 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
+import jsonschema
 import openai
 import pytest
 from pydantic import BaseModel, Field
 
-from fake_openai import FAULTS, FakeOpenAI, pick_fault
+from fake_openai import FAULTS, ArbitraryMaker, FakeOpenAI, option_key, pick_fault
 
 
 class Option(BaseModel):
@@ -224,6 +226,61 @@ def test_the_last_schema_in_the_messages_wins(client):
     ]
     answer = json.loads(content(client, msgs, response_format={"type": "json_object"}))
     assert set(answer) == {"text", "correct"}
+
+
+# ---------------------------------------------------------------- arbitrary values
+
+BOUNDED = {
+    "type": "object",
+    "properties": {
+        "kind": {"enum": ["a", "b", "c"]},
+        "name": {"type": "string", "minLength": 2, "maxLength": 9},
+        "code": {"type": "string", "minLength": 3, "maxLength": 40, "pattern": "^[A-Z][a-z0-9]*(?:-[a-z]+|_x)?$"},
+        "count": {"type": "integer", "minimum": 3, "maximum": 5},
+        "none": {"type": "array", "items": {"type": "string"}, "maxItems": 0},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}, "minItems": 2, "maxItems": 4},
+        "either": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 1}, {"type": "boolean"}]},
+        "ref": {"$ref": "#/$defs/R"},
+    },
+    "required": ["kind", "name", "code", "count", "none", "tags", "either", "ref"],
+    "additionalProperties": False,
+    "$defs": {"R": {"type": "object", "properties": {"x": {"enum": ["only"]}}, "required": ["x"], "additionalProperties": False}},
+}
+
+
+def test_arbitrary_values_are_anything_the_schema_allows():
+    made = [ArbitraryMaker(BOUNDED, random.Random(n)).make(BOUNDED) for n in range(200)]
+    for instance in made:
+        jsonschema.Draft202012Validator(BOUNDED).validate(instance)
+    assert {m["kind"] for m in made} == {"a", "b", "c"} and {m["count"] for m in made} == {3, 4, 5}
+    assert {len(m["name"]) for m in made} == set(range(2, 10)) and {len(m["tags"]) for m in made} == {2, 3, 4}
+    assert {type(m["either"]) for m in made} == {int, bool}
+    assert any("-" in m["code"] for m in made) and any("_x" in m["code"] for m in made)
+
+
+def test_arbitrary_multiple_choice_options_are_as_the_prompt_asks():
+    option = {"type": "string", "minLength": 1, "maxLength": 3}
+    item = {"type": "object", "properties": {"kind": {"enum": ["multiple_choice"]}, "correct_answer": option, "distractors": {"type": "array", "items": option, "minItems": 3, "maxItems": 3}}}
+    for n in range(300):  # short options collide often: the fake draws again, then swaps the longest away from the answer
+        made = ArbitraryMaker(item, random.Random(n)).make(item)
+        texts = [made["correct_answer"], *made["distractors"]]
+        assert len({option_key(t) for t in texts}) == 4
+        assert len(made["correct_answer"].strip()) <= max(len(d.strip()) for d in made["distractors"])
+
+
+def test_arbitrary_mode_answers_through_the_server():
+    with FakeOpenAI(values="arbitrary", seed=3) as fake, make_client(fake) as sdk:
+        texts = {content(sdk, messages(user=f"question {n}")) for n in range(5)}
+        assert len(texts) == 5  # the request body seeds the draw
+        for text in texts:
+            Quiz.model_validate_json(text)
+    with pytest.raises(ValueError, match="values 'random': use 'fixed' or 'arbitrary'"):
+        FakeOpenAI(values="random")
+
+
+def test_unsupported_pattern_syntax_is_refused():
+    with pytest.raises(ValueError, match="regex construct ASSERT_NOT is not supported"):
+        ArbitraryMaker({}, random.Random(0)).string({"type": "string", "pattern": "^(?!x).*$"})
 
 
 # ---------------------------------------------------------------- faults

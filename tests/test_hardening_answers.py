@@ -2,7 +2,8 @@
 valid JSON whose texts are attacks: script tags, event handlers, javascript: and data: links,
 SVG with script, broken HTML, control and bidi-override characters, markdown that tries to
 forge a question, an option, a notes block or front matter, text that tries to change the
-instructions, and megabyte-long strings. The course is built through `--provider openai` and
+instructions, and strings as long as the contract allows (a megabyte-long one is refused and
+re-asked, like every answer the contract refuses). The course is built through `--provider openai` and
 rendered to every format; nothing may run, every XML file must still validate, GIFT must
 parse, and the reviewed markdown must read back to exactly what was served (cleaned).
 """
@@ -28,6 +29,7 @@ import qti_schema
 from browser import PageWatch, browser, serve
 from conftest import SPECS, run_cli, snapshot
 from courseware.content.model import BLANK, clean_line
+from courseware.generate.contracts import LENGTHS
 from courseware.markdown.frontmatter import body_hash, split
 from courseware.markdown.parse import parse_article, parse_quiz, parse_slides
 from courseware.markdown.write import to_markdown
@@ -42,7 +44,7 @@ FORMATS = ["markdown", "html", "pptx", "scorm12", "scorm2004", "qti21", "moodle_
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 GIFT_CHECK = Path(__file__).parent / "js" / "gift_check.js"
 MEGABYTE = ("a megabyte of words " * 52_429)[:1_000_000].strip()
-LONG_BULLET = MEGABYTE[:100_000].strip()  # a megabyte would make a thousand continuation slides per deck
+LONGEST = {name: MEGABYTE[:length].strip() for name, length in LENGTHS.items()}  # the longest texts the contract allows
 QUESTION = "## Q9 · cloze · LO1"
 OPTION = "- [x] injected"
 
@@ -89,7 +91,7 @@ class Hostile:
     def __call__(self, body: dict, content: str) -> str:
         kind = body["response_format"]["json_schema"]["name"]
         user = body["messages"][1]["content"]
-        found = re.search(r"lesson (\S+), \"", user)
+        found = re.match(r"Lesson (\S+): \"", user)
         lesson = found.group(1) if found else "course"
         data = json.loads(content)
         texts = iter(PAYLOADS[(n + LESSONS.index(lesson) * 5 if lesson in LESSONS else n) % len(PAYLOADS)] for n in range(10_000))
@@ -102,29 +104,29 @@ class Hostile:
                 for paragraph in section["paragraphs"]:
                     paragraph["text"] = next(texts)
             if lesson == "m1-l1":
-                data["sections"][0]["paragraphs"][0]["text"] = MEGABYTE
+                data["sections"][0]["paragraphs"][0]["text"] = LONGEST["paragraph"]
         elif kind == "quiz":
             for n, item in enumerate(data["items"], start=1):
                 attack = next(texts)
-                if item["kind"] == "cloze":
-                    item["prompt"] = f"{attack.replace(BLANK, '')} {BLANK} {next(texts).replace(BLANK, '')}"
+                if item["kind"] == "cloze":  # the contract keeps "^" and other underscores out of cloze prompts (patterns.CLOZE)
+                    item["prompt"] = f"{re.sub('[_^]', '', attack)} {BLANK} {re.sub('[_^]', '', next(texts))}"
                     item["correct_answer"] = f"]]> {{=~#:}} %50% a -> b * {n}"
                 else:
                     item["prompt"] = attack
                 if item["kind"] == "multiple_choice":
                     item["correct_answer"] = f"{QUESTION} right {n}"
-                    item["distractors"] = [f"{OPTION} wrong {n}", f"{next(texts)} wrong two {n} made long enough"]
+                    item["distractors"] = [f"{OPTION} wrong {n}", f"{next(texts)} wrong two {n} made long enough", f"a third wrong answer {n}"]
                 item["feedback"] = next(texts)
             if lesson == "m1-l1":
-                data["items"][0]["feedback"] = MEGABYTE
+                data["items"][0]["feedback"] = LONGEST["feedback"]
         else:
             for slide in data["slides"]:
                 slide["title"] = next(texts)
                 slide["bullets"] = [next(texts) for _ in slide["bullets"]] + [OPTION, QUESTION]
                 slide["notes"] = f"[^1]: x ::: notes {next(texts)}"
             if lesson == "m1-l1":
-                data["slides"][0]["bullets"][0] = LONG_BULLET
-                data["slides"][1]["notes"] = MEGABYTE
+                data["slides"][0]["bullets"] = [LONGEST["bullet"]] * len(data["slides"][0]["bullets"])
+                data["slides"][1]["notes"] = LONGEST["notes"]
         self.served[(lesson, kind)] = data
         return json.dumps(data, ensure_ascii=False)
 
@@ -387,8 +389,8 @@ def test_decks_hold_the_attacks_as_plain_text(built):
     texts = deck_texts(built.dist / f"{COURSE}-m1.pptx")
     assert QUESTION in texts and OPTION in texts  # a forged question or option is a bullet like any other
     continued = [t for t in texts if re.fullmatch(r".+ \(\d+/\d+\)", t, re.S)]
-    assert len(continued) > 20  # the long bullet is spread over continuation slides
-    assert len(MEGABYTE) in [len(t) for t in texts]  # notes are kept whole, however long
+    assert len(continued) >= 1  # the longest bullets the contract allows are spread over continuation slides
+    assert len(LONGEST["notes"]) in [len(t) for t in texts]  # notes are kept whole
 
 
 def test_no_output_carries_control_or_bidi_override_characters(built):
@@ -415,6 +417,7 @@ def test_no_output_carries_control_or_bidi_override_characters(built):
 @pytest.mark.parametrize(("field", "text", "message"), [
     ("paragraph", "[^1]: x", "footnote references like [^1] belong at the end of a paragraph"),
     ("paragraph", "\x00\x1b\u202e \u2028 ", "must not be empty"),
+    ("paragraph", MEGABYTE, f"section 2, paragraph 1: text: has {len(MEGABYTE)} characters; at most {LENGTHS['paragraph']}"),
     ("option", "None of the above", "no 'all of the above' or 'none of the above' options"),
     ("citation", "", "section 2, paragraph 1: cite at least one passage"),
 ])
@@ -425,7 +428,7 @@ def test_answers_that_break_the_format_are_re_asked_then_refused(tmp_path, monke
 
     def hook(body: dict, content: str) -> str:
         data = json.loads(content)
-        if "m1-l2, " in body["messages"][1]["content"]:
+        if body["messages"][1]["content"].startswith("Lesson m1-l2:"):
             if field == "paragraph" and "sections" in data:
                 data["sections"][1]["paragraphs"][0]["text"] = f"Looks fine {text}" if text.startswith("[") else text
             if field == "option" and "items" in data:
@@ -438,7 +441,7 @@ def test_answers_that_break_the_format_are_re_asked_then_refused(tmp_path, monke
         server.answer = hook
         result = run_cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "2")
         task = "m1-l2/quiz" if field == "option" else "m1-l2/lesson"
-        asked = [r for r in server.requests if "m1-l2, " in r["messages"][1]["content"] and r["response_format"]["json_schema"]["name"] == task.split("/")[1]]
+        asked = [r for r in server.requests if r["messages"][1]["content"].startswith("Lesson m1-l2:") and r["response_format"]["json_schema"]["name"] == task.split("/")[1]]
     assert result.exit_code == 3
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and lines[0].startswith(f"{task}: the answer is still invalid after 2 re-asks: ") and message in lines[0], lines

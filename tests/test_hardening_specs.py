@@ -138,6 +138,8 @@ def cases() -> list[Bad]:
     add("concurrency-too-high", t, "concurrency: ^1000", "llm.concurrency", "must be at most 256, got 1000")
     t = edit("  provider: offline\n", "  provider: offline\n  structured_output: xml\n")
     add("structured-output-unknown", t, "structured_output: ^xml", "llm.structured_output", "text 'xml' is not allowed")
+    t = edit("  provider: offline\n", "  provider: offline\n  server: lmstudio\n")
+    add("server-unknown", t, "server: ^lmstudio", "llm.server", "text 'lmstudio' is not allowed; use one of: 'openai', 'llama.cpp', 'vllm', 'ollama', 'other'")
     t = edit("  provider: offline\n", "  provider: offline\n  seed: 1.5\n")
     add("seed-not-whole", t, "seed: ^1.5", "llm.seed", "expected a whole number, got a number 1.5")
     t = edit("  provider: offline\n", "  provider: offline\n  prices: {input: 0.15}\n")

@@ -137,14 +137,11 @@ def test_llama_cpp_gets_strict_whitespace_and_openai_never_does(cli, project, se
     schema = server.requests[0]["response_format"]["json_schema"]["schema"]
     assert schema["x-guidance"] == {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
 
-    from courseware.generate.chat import server_kind
-    from courseware.generate.settings import resolve
-    from courseware.spec.model import LLMSettings
+    from courseware.generate.settings import infer_server
 
-    config = resolve(LLMSettings(provider="openai", model="gpt-4o-mini"), Path("."), {}, {})
-    assert server_kind(config, "https://api.openai.com/v1") == "openai"
-    assert server_kind(config, "https://x.openai.azure.com/openai/v1") == "openai"
-    assert server_kind(config, "http://127.0.0.1:8080/v1") == "other"
+    assert infer_server("https://api.openai.com/v1") == "openai"
+    assert infer_server("https://x.openai.azure.com/openai/v1") == "openai"
+    assert infer_server("http://127.0.0.1:8080/v1") == "other"
     server.reset_counters()
     Path(SPEC).write_text(Path(SPEC).read_text("utf-8").replace("  server: llama.cpp\n", ""), "utf-8")
     assert build(cli, server, "--regenerate", "course", "--cache", "another-cache").exit_code == 0

@@ -49,14 +49,6 @@ class Answer:
     usage: dict[str, int]
 
 
-def server_kind(config: LLMConfig, base_url: str) -> str:
-    """The server profile: the setting, else openai for OpenAI's and Azure's hosts, else other."""
-    if config.server:
-        return config.server
-    host = urlparse(base_url).hostname or ""
-    return "openai" if host == "api.openai.com" or host.endswith(".openai.azure.com") else "other"
-
-
 def is_local(base_url: str) -> bool:
     """Whether the server runs on this machine (it needs no key and costs nothing)."""
     return urlparse(base_url).hostname in LOCAL_HOSTS
@@ -68,7 +60,7 @@ class Chat:
     def __init__(self, client: Any, base_url: str, model: str, config: LLMConfig, stats: Stats, retry_base: float):
         self.client, self.base_url, self.model, self.config, self.stats = client, base_url, model, config, stats
         self.retry_base = retry_base
-        self.server = server_kind(config, base_url)
+        self.server = config.server  # openai, llama.cpp, vllm, ollama or other (settings.infer_server)
 
     def ask(self, messages: list[dict], response_format: dict | None, variation: str = "") -> Answer:
         """One answer. `variation` (a re-ask, a retry after a runaway) changes the seed and raises

@@ -1,22 +1,38 @@
-"""The output contracts with a model: pydantic models, the JSON schema derived from them, the
-checks code makes on an answer, and the conversion of an answer into content.
+"""The output contracts with a model: pydantic models built per task, the JSON schema derived
+from them, the checks code makes on an answer, and the conversion of an answer into content.
 
+A task's contract states all it can: its objective ids and question kinds as enums, citation
+numbers within its passages, every list and every string bounded, text rules as patterns. The
+same model validates the answer locally, whatever the server enforced. A few rules no JSON
+schema can state (distinct options, the right answer not the one longest) are checked in code.
 A failed check raises AnswerError, whose text goes back to the model as a re-ask.
 """
 
 from __future__ import annotations
 
-import copy
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, partial
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
-from courseware.content.model import BLANK, Article, Option, Paragraph, Quiz, QuizItem, Reference, Section, Slide, SlideDeck, numbered
+from courseware.content.model import Article, Option, Paragraph, Quiz, QuizItem, Reference, Section, Slide, SlideDeck, numbered
+from courseware.generate import patterns, schema
 from courseware.generate.positions import answer_position
+from courseware.spec.model import QUIZ_KINDS
+
+# How long each text may be, in characters, and how many entries each list may have: generous
+# for what the prompts ask, tight enough that a runaway cannot fill a context window.
+LENGTHS = {"title": 500, "heading": 500, "paragraph": 2000, "prompt": 1000, "option": 500, "feedback": 1000, "bullet": 500, "notes": 1500}
+INTRODUCTION = (1, 2)  # paragraphs
+SECTION_PARAGRAPHS = (1, 4)
+DISTRACTORS = 3  # what the quiz prompt asks for: four options in all
+BULLETS = (1, 6)  # per slide
 
 
 class AnswerError(ValueError):
@@ -27,111 +43,112 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CitedParagraph(_Answer):
-    text: str
-    sources: list[int]
+@dataclass(frozen=True)
+class Terms:
+    """What decides one task's contract: its kind, how many parts (sections, questions or at most
+    how many slides), how many passages it may cite, and for a quiz its objectives and kinds."""
+
+    kind: str
+    parts: int
+    passages: int = 0
+    objectives: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
 
 
-class AnswerSection(_Answer):
-    heading: str
-    paragraphs: list[CitedParagraph]
+def terms(kind: str, inputs: dict[str, Any], passages: int) -> Terms:
+    """The terms of a task from its inputs and the number of passages it is grounded in."""
+    if kind == "overview":
+        return Terms(kind, len(inputs["modules"]), passages)
+    if kind == "lesson":
+        return Terms(kind, len(inputs["lesson"]["key_points"]), passages)
+    if kind == "quiz":  # quizzes and slides cite nothing: their terms leave the passages out
+        kinds = tuple(k for k in QUIZ_KINDS if k in inputs["quiz"]["kinds"])
+        return Terms(kind, inputs["quiz"]["questions"], 0, tuple(o["id"] for o in inputs["lesson"]["objectives"]), kinds)
+    return Terms(kind, inputs["slides"]["max"])
 
 
-class ArticleAnswer(_Answer):
-    title: str
-    introduction: list[CitedParagraph]
-    sections: list[AnswerSection]
+def _text(length: str, pattern: str = patterns.PROSE) -> Any:
+    return Annotated[str, StringConstraints(min_length=1, max_length=LENGTHS[length], pattern=pattern)]
 
 
-class QuizItemAnswer(_Answer):
-    kind: Literal["multiple_choice", "true_false", "cloze"]
-    objective: str
-    prompt: str
-    correct_answer: str
-    distractors: list[str]
-    feedback: str
+def _list(item: Any, least: int, most: int) -> Any:
+    return Annotated[list[item], Field(min_length=least, max_length=most)]
 
 
-class QuizAnswer(_Answer):
-    items: list[QuizItemAnswer]
-
-
-class SlideAnswer(_Answer):
-    title: str
-    bullets: list[str]
-    notes: str
-
-
-class SlidesAnswer(_Answer):
-    slides: list[SlideAnswer]
-
-
-CONTRACTS: dict[str, type[_Answer]] = {"overview": ArticleAnswer, "lesson": ArticleAnswer, "quiz": QuizAnswer, "slides": SlidesAnswer}
-
-
-def json_schema(kind: str, sizes: dict[str, tuple[int, int]] | None = None) -> dict[str, Any]:
-    """The strict JSON schema for a task kind, derived from its contract model.
-
-    `sizes` bounds the top-level lists of one task (e.g. {"items": (5, 5)} for a 5-question quiz).
-    """
-    base = _base_schema(kind)
-    schema = {**base, "properties": dict(base["properties"])}  # the cached base stays untouched
-    for name, (least, most) in (sizes or {}).items():
-        schema["properties"][name] = {**base["properties"][name], "minItems": least, "maxItems": most}
-    return schema
+def _true_false(value: Any) -> Any:
+    return value.strip().casefold() if isinstance(value, str) else value  # "True" means true
 
 
 @cache
-def _base_schema(kind: str) -> dict[str, Any]:
-    schema = copy.deepcopy(CONTRACTS[kind].model_json_schema())
-    _strict(schema)
-    return schema
+def contract(terms: Terms) -> type[_Answer]:
+    """The pydantic model of one task's answer (cached: tasks with the same terms share it)."""
+    if terms.kind in ("overview", "lesson"):
+        count = terms.passages
+        cite = Annotated[int, Field(ge=1, le=max(count, 1))]
+        paragraph = create_model("CitedParagraph", __base__=_Answer, text=(_text("paragraph"), ...), sources=(_list(cite, 1 if count else 0, count), ...))
+        section = create_model("AnswerSection", __base__=_Answer, heading=(_text("heading"), ...), paragraphs=(_list(paragraph, *SECTION_PARAGRAPHS), ...))
+        return create_model("ArticleAnswer", __base__=_Answer, title=(_text("title"), ...), introduction=(_list(paragraph, *INTRODUCTION), ...), sections=(_list(section, terms.parts, terms.parts), ...))
+    if terms.kind == "quiz":
+        branches = tuple(_item(kind, terms.objectives) for kind in terms.kinds)
+        item = branches[0] if len(branches) == 1 else Annotated[Union[branches], Field(discriminator="kind")]
+        return create_model("QuizAnswer", __base__=_Answer, items=(_list(item, terms.parts, terms.parts), ...))
+    slide = create_model("SlideAnswer", __base__=_Answer, title=(_text("title"), ...), bullets=(_list(_text("bullet"), *BULLETS), ...), notes=(_text("notes", patterns.LINE), ...))
+    return create_model("SlidesAnswer", __base__=_Answer, slides=(_list(slide, 1, terms.parts), ...))
 
 
-def sizes(kind: str, inputs: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    """The list sizes a task asks for: one section per module or key point, N questions, at most M slides."""
-    if kind == "overview":
-        count = len(inputs["modules"])
-        return {"introduction": (1, 2), "sections": (count, count)}
-    if kind == "lesson":
-        count = len(inputs["lesson"]["key_points"])
-        return {"introduction": (1, 2), "sections": (count, count)}
-    if kind == "quiz":
-        count = inputs["quiz"]["questions"]
-        return {"items": (count, count)}
-    return {"slides": (1, inputs["slides"]["max"])}
+def _item(kind: str, objectives: tuple[str, ...]) -> type[_Answer]:
+    """One schema branch per question kind: only multiple choice has distractors, exactly DISTRACTORS."""
+    right: Any = _text("option")
+    prompt: Any = _text("prompt", patterns.CLOZE if kind == "cloze" else patterns.PROSE)
+    if kind == "true_false":
+        right = Annotated[Literal["true", "false"], BeforeValidator(_true_false)]
+    distractors = DISTRACTORS if kind == "multiple_choice" else 0
+    return create_model(
+        kind.title().replace("_", "") + "Item", __base__=_Answer,
+        kind=(Literal[kind], ...), objective=(Literal[objectives], ...), prompt=(prompt, ...), correct_answer=(right, ...),
+        distractors=(_list(_text("option"), distractors, distractors), ...), feedback=(_text("feedback"), ...),
+    )  # fmt: skip
 
 
-def _strict(node: Any) -> None:
-    """Every object closed and every property required, as strict structured outputs demand."""
-    if isinstance(node, dict):
-        if node.get("type") == "object" and "properties" in node:
-            node["additionalProperties"] = False
-            node["required"] = list(node["properties"])
-        if isinstance(node.get("title"), str):  # a schema's own title, not a property called title
-            del node["title"]
-        for value in node.values():
-            _strict(value)
-    elif isinstance(node, list):
-        for value in node:
-            _strict(value)
+def json_schema(terms: Terms, server: str, in_prompt: bool = False) -> dict[str, Any]:
+    """The JSON schema of a task's answer for a server profile (a fresh copy each call)."""
+    return json.loads(_schema_text(terms, server, in_prompt))
 
 
-def parse(kind: str, text: str, bounds: dict[str, tuple[int, int]] | None = None) -> _Answer:
-    """Validate an answer's JSON text against its contract and list sizes, whatever the server
-    claims to enforce; AnswerError says what is wrong."""
-    cleaned = _unfence(text)
+@cache
+def _schema_text(terms: Terms, server: str, in_prompt: bool) -> str:
+    return json.dumps(schema.derive(contract(terms), server, in_prompt), ensure_ascii=False)
+
+
+# Terms that reach every branch of the builder: a change to any bound, pattern or branch
+# changes this digest, and with it every content key of the kind (see digest()).
+SAMPLES = {
+    "overview": (Terms("overview", 2, 0), Terms("overview", 3, 4)),
+    "lesson": (Terms("lesson", 2, 0), Terms("lesson", 3, 4)),
+    "quiz": (Terms("quiz", 3, 0, ("LO1", "LO2"), QUIZ_KINDS), Terms("quiz", 1, 0, ("LO1",), ("cloze",))),
+    "slides": (Terms("slides", 4),),
+}
+
+
+@cache
+def digest(kind: str, server: str) -> str:
+    """A hash of how this version builds a kind's schemas for a server, for the content key.
+
+    A task's own schema follows from its inputs (already in its key) and its passages (which
+    follow from its inputs and the sources, as its prompt does), so hashing the builder's output
+    on fixed sample terms is enough for the key to change whenever the schema would."""
+    texts = [_schema_text(t, server, in_prompt) for t in SAMPLES[kind] for in_prompt in (False, True)]
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
+
+
+def parse(terms: Terms, text: str) -> _Answer:
+    """Validate an answer's JSON text against its task's contract, whatever the server claims
+    to enforce; AnswerError names the place of each problem ("section 2, paragraph 1: ...")."""
     try:
-        answer = CONTRACTS[kind].model_validate_json(cleaned)
+        return contract(terms).model_validate_json(_unfence(text))
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}" for e in exc.errors()[:8])
+        problems = "; ".join(_problem(error, terms) for error in exc.errors()[:8])
         raise AnswerError(f"the answer does not match the JSON schema: {problems}") from None
-    for name, (least, most) in (bounds or {}).items():
-        count = len(getattr(answer, name))
-        if not least <= count <= most:
-            wanted = f"exactly {least}" if least == most else f"{least} to {most}"
-            raise AnswerError(f"'{name}' must have {wanted} entries; the answer has {count}")
-    return answer
 
 
 def _unfence(text: str) -> str:
@@ -139,28 +156,83 @@ def _unfence(text: str) -> str:
     return match.group(1) if match else text
 
 
-def to_article(answer: ArticleAnswer, passages: list[dict]) -> Article:
-    """An Article whose references are the cited passages; checks the citation numbers, and that
-    every paragraph of a text grounded in passages cites one."""
+# A list name followed by an index is a place: ("sections", 1, "paragraphs", 0) is "section 2, paragraph 1".
+PLACES = {"items": "item", "sections": "section", "paragraphs": "paragraph", "introduction": "introduction, paragraph", "slides": "slide", "bullets": "bullet", "distractors": "distractor"}
+
+
+def _problem(error: dict, terms: Terms) -> str:
+    """One validation error as the re-ask says it: where, then what."""
+    loc, places, field = error["loc"], [], ""
+    i = 0
+    while i < len(loc):
+        name = loc[i]
+        if name in PLACES and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            places.append(f"{PLACES[name]} {loc[i + 1] + 1}")
+            field, i = "", i + 2
+            continue
+        if isinstance(name, str) and name not in QUIZ_KINDS:  # a tagged union puts the tag in the path
+            field = name
+        i += 1
+    message = _message(error, field, terms)
+    where = ", ".join(places) or ("answer" if not field else "")
+    return f"{where + ': ' if where else ''}{message}"
+
+
+def _message(error: dict, field: str, terms: Terms) -> str:
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    named = f"{field}: " if field else ""
+    if kind == "union_tag_not_found":
+        return "kind is missing"
+    if kind == "union_tag_invalid" or (field == "kind" and kind == "literal_error"):
+        tag = ctx.get("tag", value)
+        return f"kind {tag!r} was not asked for; use {', '.join(terms.kinds)}"
+    if field == "objective" and kind == "literal_error":
+        return f"objective {value!r} is not one of this lesson's objectives ({', '.join(terms.objectives)})"
+    if field == "correct_answer" and kind == "literal_error":
+        return "a true_false item's correct_answer is exactly 'true' or 'false'"
+    if field == "sources" and kind in ("greater_than_equal", "less_than_equal"):
+        return f"source number {value} does not exist; " + (f"cite passages 1 to {terms.passages}" if terms.passages else "there are no passages to cite")
+    if field == "sources" and kind == "too_short":
+        return "cite at least one passage"
+    if field == "distractors" and kind in ("too_short", "too_long"):
+        wanted = f"exactly {DISTRACTORS} distractors" if ctx.get("min_length") else "no distractors"
+        return f"this kind of item has {wanted}; the answer has {ctx.get('actual_length')}"
+    if kind in ("too_short", "too_long"):
+        least, most = _sizes(terms).get(field, (ctx.get("min_length"), ctx.get("max_length")))
+        wanted = f"exactly {least}" if least == most else (f"{least} to {most}" if least is not None and most is not None else f"at least {least}" if most is None else f"at most {most}")
+        return f"{named}must have {wanted} entries; the answer has {ctx.get('actual_length')}"
+    if kind == "string_too_long":
+        return f"{named}has {len(value)} characters; at most {ctx.get('max_length')}"
+    if kind == "string_too_short":
+        return f"{named}must not be empty"
+    if kind == "string_pattern_mismatch":
+        return f"{named}{patterns.explain(ctx.get('pattern', ''), value)}"
+    if kind == "missing":
+        return f"{field} is missing"
+    if kind == "extra_forbidden":
+        return f"{field!r} is not in the schema"
+    return f"{named}{error['msg']}"
+
+
+def _sizes(terms: Terms) -> dict[str, tuple[int, int]]:
+    """The bounds of each list of a contract, for re-asks (pydantic names only the one crossed)."""
+    return {"items": (terms.parts, terms.parts), "sections": (terms.parts, terms.parts), "slides": (1, terms.parts), "introduction": INTRODUCTION, "paragraphs": SECTION_PARAGRAPHS, "bullets": BULLETS, "sources": (0, terms.passages)}
+
+
+def to_article(answer: Any, passages: list[dict]) -> Article:
+    """An Article whose references are the cited passages, renumbered by first citation."""
     references = [Reference(source=p["source"], section=p["section"]) for p in passages]
 
-    def paragraphs(items: list[CitedParagraph], place: str) -> list[Paragraph]:
-        out = []
-        for n, item in enumerate(items, start=1):
-            bad = [number for number in item.sources if not 1 <= number <= len(passages)]
-            if bad:
-                raise AnswerError(f"{place}, paragraph {n}: source numbers {bad} do not exist; cite passages 1 to {len(passages)}")
-            if passages and not item.sources:  # grounded text says where it comes from, paragraph by paragraph
-                raise AnswerError(f"{place}, paragraph {n}: cite at least one passage")
-            out.append(Paragraph(text=item.text, cites=list(dict.fromkeys(item.sources))))
-        return out
+    def paragraphs(items: list[Any]) -> list[Paragraph]:
+        return [Paragraph(text=item.text, cites=list(dict.fromkeys(item.sources))) for item in items]
 
-    # Every model is built inside _valid: a text the content model refuses (a footnote reference,
-    # nothing left once control characters are dropped) is a re-ask, not a crash of the build.
+    # Every model is built inside _valid: a text the content model refuses is a re-ask, not a
+    # crash of the build (the contract's patterns keep such texts out, but the content model
+    # is the last word).
     return _valid(lambda: numbered(
         answer.title,
-        paragraphs(answer.introduction, "introduction"),
-        [Section(heading=s.heading, paragraphs=paragraphs(s.paragraphs, f"section {n}")) for n, s in enumerate(answer.sections, start=1)],
+        paragraphs(answer.introduction),
+        [Section(heading=s.heading, paragraphs=paragraphs(s.paragraphs)) for s in answer.sections],
         references,
     ))
 
@@ -172,54 +244,42 @@ BANNED_OPTIONS = re.compile(
 
 
 def _normal(text: str) -> str:
-    """What a learner tells apart in an option: compatibility forms folded (NFKC), format characters
-    dropped (zero-width spaces and joiners, soft hyphens), look-alike letters folded to one
-    prototype by the Unicode TR39 confusable skeleton (Cyrillic а reads as Latin a), case and
-    punctuation ignored. Accents are kept: côte and cote are two French words."""
+    """What a learner tells apart in an option: compatibility forms folded (NFKC), control and
+    format characters dropped (zero-width spaces and joiners, soft hyphens), look-alike letters
+    folded to one prototype by the Unicode TR39 confusable skeleton (Cyrillic а reads as Latin
+    a), case and punctuation ignored. Accents are kept: côte and cote are two French words."""
     from disarm import skeleton_key  # TR39 skeleton, kept current with each Unicode version
 
-    visible = "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
+    visible = "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) not in ("Cf", "Cc"))
     # Case first: the skeleton alone reads a capital I as l, and "FLIPPED" would differ from "flipped".
     words = re.sub(r"[^\w\s]", " ", visible.casefold())
     return " ".join(re.sub(r"[^\w\s]", " ", skeleton_key(words)).split())  # the skeleton may map letters to signs
 
 
-def to_quiz(answer: QuizAnswer, title: str, lesson_id: str, objectives: list[str], kinds: list[str], labels: tuple[str, str]) -> Quiz:
-    """Check every item and place each right answer (courseware/generate/positions.py)."""
+def to_quiz(answer: Any, title: str, lesson_id: str, labels: tuple[str, str], objectives: tuple[str, ...] = ()) -> Quiz:
+    """Check what the schema cannot say about each item and that every one of `objectives` has
+    one, and place each right answer (courseware/generate/positions.py)."""
     count = sum(item.kind == "multiple_choice" for item in answer.items)
     items = []
     for n, item in enumerate(answer.items, start=1):
-        where = f"item {n}"
-        if item.kind not in kinds:
-            raise AnswerError(f"{where}: kind {item.kind!r} was not asked for; use {', '.join(kinds)}")
-        if item.objective not in objectives:
-            raise AnswerError(f"{where}: objective {item.objective!r} is not one of this lesson's objectives ({', '.join(objectives)})")
         ordinal = sum(i.kind == "multiple_choice" for i in answer.items[: n - 1])
-        items.append(_item(item, where, partial(answer_position, lesson_id, count, ordinal), labels))
+        items.append(_quiz_item(item, f"item {n}", partial(answer_position, lesson_id, count, ordinal), labels))
     missing = [o for o in objectives if o not in {item.objective for item in answer.items}]
     if missing and len(answer.items) >= len(objectives):  # what `courseware lint` checks too
         raise AnswerError(f"objective(s) {', '.join(missing)} have no question; give every objective at least one")
     return _valid(lambda: Quiz(title=title, items=items))
 
 
-def _item(item: QuizItemAnswer, where: str, place: Callable[[int], int], labels: tuple[str, str]) -> QuizItem:
+def _quiz_item(item: Any, where: str, place: Callable[[int], int], labels: tuple[str, str]) -> QuizItem:
     right = item.correct_answer.strip()
-    if not right:
-        raise AnswerError(f"{where}: correct_answer is empty")
     if item.kind == "true_false":
-        if _normal(right) not in ("true", "false"):
-            raise AnswerError(f"{where}: a true_false item's correct_answer is exactly 'true' or 'false'")
-        is_true = _normal(right) == "true"
+        is_true = right == "true"
         options = [Option(text=labels[0], correct=is_true), Option(text=labels[1], correct=not is_true)]
     elif item.kind == "cloze":
-        if item.prompt.count(BLANK) != 1:
-            raise AnswerError(f"{where}: a cloze prompt has exactly one blank written {BLANK}")
         options = [Option(text=right, correct=True)]
     else:
-        wrong = [d.strip() for d in item.distractors if d.strip()]
+        wrong = [d.strip() for d in item.distractors]
         texts = [right, *wrong]
-        if len(wrong) < 2:
-            raise AnswerError(f"{where}: a multiple_choice item needs at least 2 distractors")
         if len({_normal(t) for t in texts}) != len(texts):
             raise AnswerError(f"{where}: the options must all differ (after ignoring case, punctuation, invisible characters and look-alike letters)")
         if any(BANNED_OPTIONS.search(t) for t in texts):
@@ -232,9 +292,9 @@ def _item(item: QuizItemAnswer, where: str, place: Callable[[int], int], labels:
     return _valid(lambda: QuizItem(kind=item.kind, objective=item.objective, prompt=item.prompt, options=options, feedback=item.feedback), where)
 
 
-def to_slides(answer: SlidesAnswer, title: str) -> SlideDeck:
+def to_slides(answer: Any, title: str) -> SlideDeck:
     """A slide deck with the lesson's title."""
-    return _valid(lambda: SlideDeck(title=title, slides=[Slide(title=s.title, bullets=s.bullets, notes=s.notes or None) for s in answer.slides]))
+    return _valid(lambda: SlideDeck(title=title, slides=[Slide(title=s.title, bullets=s.bullets, notes=s.notes) for s in answer.slides]))
 
 
 def _valid(make, where: str = ""):

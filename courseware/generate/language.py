@@ -11,15 +11,18 @@ from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.generate.contracts import AnswerError
 
 MIN_WORDS, MIN_LETTERS = 8, 60  # fewer words or letters: too short to tell the language reliably
-CONFIDENCE = 0.6  # how sure the detector must be of the other language before a re-ask
+CONFIDENCE = 0.6  # how sure the detector must be of the other language before a re-ask ...
+DOUBT = 0.2  # ... and how unsure of the course's own: short or odd texts stay the model's benefit of the doubt
 NOT_PROSE = re.compile(r"`[^`]*`|<[^>]*>|\S+://\S+|\]\([^)]*\)|\[\^\d+\]")  # code, markup, addresses, link targets, notes
 WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*[.,;:!?»”\")]*$")  # letters only, as words are
 
 
 def prose(text: str) -> str:
-    """The words of `text` that are words: no code, markup, addresses or tokens with digits or symbols."""
+    """The words of `text` that are words: no code, markup, addresses, tokens with digits or
+    symbols, or words of fewer than three letters."""
     words = [w.strip("«“\"(¿¡") for w in NOT_PROSE.sub(" ", text).split()]
-    return " ".join(w for w in words if WORD.match(w))
+    # Words of one or two letters say little about a language and much about noise ("a s m l").
+    return " ".join(w for w in words if WORD.match(w) and sum(ch.isalpha() for ch in w) >= 3)
 
 
 class WrongLanguage(AnswerError):
@@ -37,7 +40,8 @@ def check(content: Article | Quiz | SlideDeck, tag: str) -> None:
             continue
         found = _detector().compute_language_confidence_values(words[:2000])  # plenty to tell, bounded time
         best = found[0] if found else None
-        if best is not None and best.language != wanted and best.value >= CONFIDENCE:
+        own = next((c.value for c in found if c.language == wanted), 0.0)
+        if best is not None and best.language != wanted and best.value >= CONFIDENCE and own < DOUBT:
             name, other = wanted.name.title(), best.language.name.title()
             raise WrongLanguage(f"{place} is written in {other}, not in {name} (the course language); write every text in {name}")
 

@@ -17,7 +17,7 @@ from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import CoursewareError, GenerationError
 from courseware.generate import contracts, language
 from courseware.generate.cache import ResponseCache
-from courseware.generate.chat import Answer, Chat, Runaway, is_local, server_kind
+from courseware.generate.chat import Answer, Chat, Runaway, is_local
 from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.prompts import PromptSet
@@ -45,7 +45,7 @@ class OpenAIProvider(Provider):
         self.stats = context.stats
         self.cache = ResponseCache(self.config.cache_dir)
         self.retry_base = float(os.environ.get("COURSEWARE_RETRY_BASE", "0.5"))
-        self.server = server_kind(self.config, self.base_url)
+        self.server = self.config.server
         self.local = is_local(self.base_url)
         self._identities: dict[str, dict] = {}
         self._grounding: dict[str, list[dict]] = {}
@@ -78,7 +78,9 @@ class OpenAIProvider(Provider):
             "structured_output": self.config.structured_output,
             "system_prompt": _sha256(self.system_prompt),
             "template": self.prompts.digest(kind) if kind == "overview" else _sha256(self.prompts.digest("context") + self.prompts.digest(kind)),
-            "schema": _sha256(json.dumps(contracts.json_schema(kind), sort_keys=True)),
+            # A task's schema follows from its inputs and passages (in its key like its prompt)
+            # and from how this version builds schemas for the server: contracts.digest.
+            "schema": contracts.digest(kind, self.config.server),
         }
 
     def prepare(self) -> None:
@@ -179,19 +181,22 @@ class OpenAIProvider(Provider):
         return [f"asked {self.base_url} for model '{self.model}', but it answered as {', '.join(repr(m) for m in others)}; "
                 f"the files record the model that answered (answered_by); set --model to the served model's name"]
 
-    def _schema(self, task: Task) -> dict:
-        return contracts.json_schema(task.kind, contracts.sizes(task.kind, task.inputs))
+    def _terms(self, task: Task) -> contracts.Terms:
+        """What bounds the task's answer: its inputs and the passages it is grounded in."""
+        return contracts.terms(task.kind, task.inputs, len(self._passages(task)))
 
     def _response_format(self, task: Task) -> dict | None:
         mode = self.config.structured_output
         if mode == "json_schema":
-            return {"type": "json_schema", "json_schema": {"name": task.kind, "schema": self._schema(task), "strict": True}}
+            schema = contracts.json_schema(self._terms(task), self.config.server)
+            return {"type": "json_schema", "json_schema": {"name": task.kind, "schema": schema, "strict": True}}
         return {"type": "json_object"} if mode == "json_object" else None
 
     def _schema_text(self, task: Task) -> str:
         if self.config.structured_output == "json_schema":
             return "Answer with the JSON object the request's schema describes."
-        return "Answer with one JSON object matching this JSON schema:\n```json\n" + json.dumps(self._schema(task), indent=1) + "\n```"
+        schema = contracts.json_schema(self._terms(task), self.config.server, in_prompt=True)
+        return "Answer with one JSON object matching this JSON schema:\n```json\n" + json.dumps(schema, indent=1) + "\n```"
 
     def _user_prompt(self, task: Task, passages: list[dict]) -> str:
         """The task's message. A lesson's three tasks open with the same context (lesson, objectives,
@@ -233,15 +238,15 @@ class OpenAIProvider(Provider):
 
     def _convert(self, task: Task, text: str, passages: list[dict]) -> Article | Quiz | SlideDeck:
         inputs = task.inputs
-        answer = contracts.parse(task.kind, text, contracts.sizes(task.kind, inputs))
+        answer = contracts.parse(contracts.terms(task.kind, inputs, len(passages)), text)
         if task.kind in ("overview", "lesson"):
-            return contracts.to_article(answer, passages)  # type: ignore[arg-type]
+            return contracts.to_article(answer, passages)
         lesson = inputs["lesson"]
         if task.kind == "quiz":
             words = phrases(inputs["course"]["language"])
             objectives = [o["id"] for o in lesson["objectives"]]
-            return contracts.to_quiz(answer, lesson["title"], lesson["id"], objectives, inputs["quiz"]["kinds"], (words["true"], words["false"]))  # type: ignore[arg-type]
-        return contracts.to_slides(answer, lesson["title"])  # type: ignore[arg-type]
+            return contracts.to_quiz(answer, lesson["title"], lesson["id"], (words["true"], words["false"]), tuple(objectives))
+        return contracts.to_slides(answer, lesson["title"])
 
 
 def _sha256(text: str) -> str:

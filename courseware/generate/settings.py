@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import urlparse
 
 from courseware.errors import CoursewareError
 from courseware.spec.model import SERVERS, STRUCTURED_OUTPUT, LLMSettings, Prices
@@ -41,7 +42,7 @@ class LLMConfig:
     timeout: float
     concurrency: int
     structured_output: str
-    server: str | None  # openai, llama.cpp, vllm, ollama or other; None: inferred from the base URL
+    server: str  # the kind of server behind base_url: what its structured outputs honour
     prompts: Path
     prices: Prices | None
     retries: int
@@ -72,9 +73,17 @@ def resolve(spec: LLMSettings, spec_root: Path, flags: Mapping[str, object], env
     chosen["cache_dir"] = Path(flags.get("cache_dir") or env.get("COURSEWARE_CACHE") or cache_dir)
     if chosen["structured_output"] not in STRUCTURED_OUTPUT:
         raise CoursewareError(f"structured_output {chosen['structured_output']!r}: use one of {', '.join(STRUCTURED_OUTPUT)}")
-    if chosen["server"] is not None and chosen["server"] not in SERVERS:
-        raise CoursewareError(f"COURSEWARE_SERVER={chosen['server']!r}: use one of {', '.join(SERVERS)}")
+    chosen["server"] = chosen["server"] or infer_server(chosen["base_url"])  # type: ignore[arg-type]
+    if chosen["server"] not in SERVERS:
+        raise CoursewareError(f"server {chosen['server']!r}: use one of {', '.join(SERVERS)}")
     return LLMConfig(**chosen)  # type: ignore[arg-type]
+
+
+def infer_server(base_url: str | None) -> str:
+    """`openai` for OpenAI and Azure OpenAI endpoints (and no base URL: the SDK's default),
+    `other` for anything else: set llm.server to tell llama.cpp, vLLM or Ollama apart."""
+    host = (urlparse(base_url).hostname or "") if base_url else "api.openai.com"
+    return "openai" if host == "api.openai.com" or host.endswith(".openai.azure.com") else "other"
 
 
 def _cast(name: str, value: str, variable: str) -> object:

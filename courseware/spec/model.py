@@ -121,8 +121,7 @@ class Prices(_Strict):
 
 
 STRUCTURED_OUTPUT = ("json_schema", "json_object", "none")
-# What kind of server answers: decides the server-specific request fields and schema keywords.
-SERVERS = ("openai", "llama.cpp", "vllm", "ollama", "other")
+SERVERS = ("openai", "llama.cpp", "vllm", "ollama", "other")  # docs/servers.md: what each honours
 
 
 class LLMSettings(_Strict):
