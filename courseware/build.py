@@ -8,7 +8,7 @@ from pathlib import Path
 from courseware.content.files import ContentFile, parse_content, read_content_file, render_file
 from courseware.course import read_course
 from courseware.content.model import Article, Quiz, SlideDeck
-from courseware.errors import BuildRefused, CoursewareError, GenerationError
+from courseware.errors import BuildRefused, CoursewareError, GenerationError, Problem
 from courseware.generate.provider import Provider, ProviderContext, make_provider
 from courseware.generate.runner import Progress, run_tasks
 from courseware.generate.settings import LLMConfig, resolve
@@ -58,6 +58,7 @@ class Report:
     failures: dict[str, CoursewareError] = field(default_factory=dict)
     usage: str = ""  # the calls/tokens/cost summary, for providers that call a model
     read: int = 0  # content files read back for rendering
+    warnings: list[Problem] = field(default_factory=list)  # the spec's, e.g. a large source
 
 
 def plan_course(spec_path: Path, options: Options) -> Planned:
@@ -85,7 +86,7 @@ def build(spec_path: Path, options: Options) -> Report:
     """Generate what is new or stale, keep hand edits, write the markdown, then render."""
     planned = plan_course(spec_path, options)
     check_selectors(planned.tasks, options.regenerate)
-    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
+    report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans, warnings=list(planned.loaded.warnings))
     chosen = [t for t in planned.tasks if _should_generate(t, planned.statuses[t.id], options)]
     report.conflicts = [t.id for t in planned.tasks if planned.statuses[t.id] == CONFLICT and t not in chosen]
 
@@ -128,7 +129,7 @@ def render_course(spec_path: Path, options: Options) -> Report:
     loaded = load_spec(spec_path)
     content_dir = options.output / loaded.spec.course.id / "content"
     tasks = plan(loaded.spec, {}, lambda kind: {})  # only the file of each task matters here
-    report = Report(loaded.spec.course.id, content_dir, {})
+    report = Report(loaded.spec.course.id, content_dir, {}, warnings=list(loaded.warnings))
     _render(loaded, tasks, content_dir, options, report)
     return report
 

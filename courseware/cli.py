@@ -44,6 +44,12 @@ def _fail(lines: list[str], code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _warn(warnings) -> None:
+    """Print the spec's warnings (a located problem each, never fatal) on stderr."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def _console():
     from rich.console import Console
 
@@ -85,12 +91,14 @@ def validate(specs: SpecsArg) -> None:
     failed = False
     for path in _spec_files(specs):
         try:
-            spec = load_spec(path).spec
+            loaded = load_spec(path)
         except CoursewareError as exc:
             failed = True
             for line in exc.lines():
                 print(line, file=sys.stderr)
             continue
+        _warn(loaded.warnings)
+        spec = loaded.spec
         lessons = spec.lessons()
         print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.sources)} sources")
     if failed:
@@ -120,6 +128,7 @@ def plan(
         planned = plan_course(spec, Options(output=output, llm={"provider": provider, "model": model, "base_url": base_url, "prompts": prompts}))
     except CoursewareError as exc:
         _fail(exc.lines())
+    _warn(planned.loaded.warnings)
     rows = [
         {"id": t.id, "kind": t.kind, "lesson": t.lesson_id, "path": str(planned.content_dir / t.path), "key": t.key, "status": planned.statuses[t.id]}
         for t in planned.tasks
@@ -216,6 +225,7 @@ def _each_spec(specs: list[Path], run, options) -> None:
             for line in exc.lines():
                 print(line, file=sys.stderr)
             continue
+        _warn(report.warnings)
         if report.statuses:
             counts = Counter(report.statuses.values())
             summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))

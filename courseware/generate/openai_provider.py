@@ -244,7 +244,7 @@ class OpenAIProvider(Provider):
             queries = [((lesson["title"], 1.0),)] + [((point, 1.0), (lesson["title"], 0.3)) for point in lesson["key_points"]]
         chosen: list[int] = []
         for query in queries:
-            for _, i in corpus.ranked(*query)[:PASSAGES_PER_POINT]:
+            for _, i in corpus.ranked(*query, limit=PASSAGES_PER_POINT):
                 if i not in chosen:
                     chosen.append(i)
         return [
