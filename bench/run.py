@@ -7,6 +7,7 @@ several repetitions; the inputs are generated into temporary folders. Items:
   3        bench/rendering.py    the 100-lesson course to every format
   3        bench/pptx_scaling.py 200- and 1,000-slide decks, ours against pandoc
   4        bench/startup.py      `courseware --help`, `courseware validate`, `python -c pass`
+  7        bench/big_source.py   a 50 MB markdown source built to every format; SCORM memory by SCOs
 Where a target is missed, the item's own profile is printed under the table. Exits 1 only when
 an item could not run; a missed target is reported, not an error.
 """
@@ -20,6 +21,7 @@ import time
 import traceback
 from datetime import datetime, timezone
 
+import big_source
 import generation
 import incremental
 import pptx_scaling
@@ -27,7 +29,7 @@ import rendering
 import startup
 from common import BENCH, log, row
 
-ITEMS = [("startup", startup), ("pptx_scaling", pptx_scaling), ("generation", generation), ("incremental", incremental), ("rendering", rendering)]
+ITEMS = [("startup", startup), ("pptx_scaling", pptx_scaling), ("generation", generation), ("incremental", incremental), ("rendering", rendering), ("big_source", big_source)]
 
 
 def table(rows: list[dict]) -> str:

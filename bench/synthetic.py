@@ -15,6 +15,7 @@ from pathlib import Path
 from courseware.content.model import Article, Option, Paragraph, Quiz, QuizItem, Section, Slide, SlideDeck
 from courseware.course import Course, LessonContent
 from courseware.spec.load import load_spec
+from handbook import handbook  # tests/handbook.py (bench/common.py puts tests/ on the path)
 
 WORDS = "blended learning combines live teaching with online study so that each activity uses the mode that serves it best".split()
 DESCRIPTION = "Blended learning combines live teaching with online study."
@@ -101,3 +102,17 @@ def pandoc_markdown(course: Course, title: str) -> str:
         for slide in item.slides.slides:
             lines += [f"## {slide.title}", ""] + [f"- {b}" for b in slide.bullets] + ["", "::: notes", slide.notes or slide.title, ":::", ""]
     return "\n".join(lines)
+
+
+def write_big_course(folder: Path, megabytes: float) -> Path:
+    """The sample course (course_specs/blended-teaching.yaml and its five sources) plus one big
+    generated handbook as a sixth source, with every output format; returns the spec's path."""
+    import shutil
+
+    here = Path(__file__).resolve().parent.parent / "course_specs"
+    shutil.copytree(here / "sources" / "blended-teaching", folder / "sources" / "blended-teaching")
+    (folder / "sources" / "handbook.md").write_text(handbook(megabytes), "utf-8")
+    text = (here / "blended-teaching.yaml").read_text("utf-8")
+    text = text.replace("sources:\n", "sources:\n  - sources/handbook.md\n", 1)
+    (folder / "course.yaml").write_text(text, "utf-8")
+    return folder / "course.yaml"

@@ -111,13 +111,14 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     check_selectors(planned.tasks, options.regenerate)
     templates = approved_templates(planned.loaded, options)
     report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
-    report.warnings = leftovers(options.output, planned.content_dir, planned.orphans, spec_ref(loaded.path))
+    left_out = leftovers(options.output, planned.content_dir, planned.orphans, spec_ref(loaded.path))
+    report.warnings = [str(w) for w in planned.loaded.warnings] + left_out
     chosen = [t for t in planned.tasks if _should_generate(t, planned.statuses[t.id], options)]
     report.conflicts = [t.id for t in planned.tasks if planned.statuses[t.id] == CONFLICT and t not in chosen]
 
     if options.frozen:
         pending = [t for t in planned.tasks if planned.statuses[t.id] in (NEW, STALE, CONFLICT)]
-        refusals = [f"{planned.loaded.path}: frozen build, but {line}" for line in report.warnings]
+        refusals = [f"{planned.loaded.path}: frozen build, but {line}" for line in left_out]
         if pending:
             listed = ", ".join(f"{t.id} ({planned.statuses[t.id]})" for t in pending)
             refusals.insert(0, f"{planned.loaded.path}: frozen build, but {len(pending)} task(s) would be generated: {listed}; run 'courseware build' and commit the content")
@@ -173,7 +174,7 @@ def render_course(spec_path: Path, options: Options) -> Report:
     loaded = load_spec(spec_path)
     content_dir = options.output / loaded.spec.course.id / "content"
     tasks = plan(loaded.spec, {}, lambda kind: {})  # only the file of each task matters here
-    report = Report(loaded.spec.course.id, content_dir, {})
+    report = Report(loaded.spec.course.id, content_dir, {}, warnings=[str(w) for w in loaded.warnings])
     templates = approved_templates(loaded, options)
     with course_lock(content_dir.parent, options.wait, options.on_wait):
         _render(loaded, tasks, content_dir, options, report, None, templates)

@@ -95,12 +95,14 @@ def validate(specs: SpecsArg) -> None:
     failed = False
     for path in _spec_files(specs):
         try:
-            spec = load_spec(path).spec
+            loaded = load_spec(path)
         except CoursewareError as exc:
             failed = True
             for line in exc.lines():
                 _error(line)
             continue
+        _warn(loaded.warnings)
+        spec = loaded.spec
         lessons = spec.lessons()
         print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.sources)} sources")
     if failed:
@@ -166,6 +168,7 @@ def plan(
         planned = plan_course(spec, Options(output=output, llm={"provider": provider, "model": model, "base_url": base_url, "prompts": prompts}))
     except CoursewareError as exc:
         _fail(exc.lines())
+    _warn(planned.loaded.warnings)
     rows = [
         {"id": t.id, "kind": t.kind, "lesson": t.lesson_id, "path": str(planned.content_dir / t.path), "key": t.key, "status": planned.statuses[t.id]}
         for t in planned.tasks

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from courseware.markdown.blocks import read_blocks
+from courseware.markdown.blocks import Block, stream_blocks
 
 FOOTNOTE_REF = re.compile(r"\[\^[^\]]*\]")
+
+# A source over LARGE_BYTES gets a warning on validate and build, and its sources page shows only
+# the sections the course cites; one over MAX_BYTES is refused by validation (never read). The
+# offline build of a 50 MB source takes about half a minute and 300 MB (bench/big_source.py),
+# time and memory growing with the size; at MAX_BYTES that is minutes and over a gigabyte.
+LARGE_BYTES = 5_000_000
+MAX_BYTES = 200_000_000
 
 
 @dataclass(frozen=True)
@@ -25,31 +33,73 @@ class Passage:
 class SourceDocument:
     path: str  # as written in the spec, relative to the spec's folder
     text: str
+    size: int = field(default=0, compare=False)  # bytes on disk
 
     @property
+    def large(self) -> bool:
+        """Over LARGE_BYTES: warned about, and shown by its cited sections only."""
+        return self.size > LARGE_BYTES
+
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    def passages(self) -> list[Passage]:
+    def passages(self) -> tuple[Passage, ...]:
         """Paragraphs, list items and quotes, each under its nearest heading."""
-        title, section, found = "", "", []
-        for block in read_blocks(self.text):
-            if block.kind == "heading":
-                if block.level == 1 and not title:
-                    title = block.text
-                else:
-                    section = block.text
-            elif block.kind in ("paragraph", "quote", "notes"):
-                found.append(Passage(self.path, section or title, block.text))
-            elif block.kind == "list":
-                found += [Passage(self.path, section or title, text) for _, text in block.items]
-        cleaned = [Passage(p.source, p.section, FOOTNOTE_REF.sub("", p.text).strip()) for p in found]
-        return [p for p in cleaned if p.text]
+        return self._passages
+
+    @cached_property
+    def _passages(self) -> tuple[Passage, ...]:
+        # Parsed once per document, block by block: the provider's index and every renderer's
+        # sources page share it, and no token list of the whole text is ever held.
+        found: list[Passage] = []
+        title = section = ""
+
+        def take(blocks: list[Block]) -> None:
+            nonlocal title, section
+            for block in blocks:
+                if block.kind == "heading":
+                    if block.level == 1 and not title:
+                        title = block.text
+                    else:
+                        section = block.text
+                    continue
+                where = section or title
+                texts = [block.text] if block.kind in ("paragraph", "quote", "notes") else [t for _, t in block.items] if block.kind == "list" else []
+                for text in texts:
+                    cleaned = FOOTNOTE_REF.sub("", text).strip()
+                    if cleaned:
+                        found.append(Passage(self.path, where, cleaned))
+
+        stream_blocks(self.text, take)
+        return tuple(found)
+
+
+# The documents read last, by resolved path, with the hash of their bytes: a build reads its
+# sources for planning, then each renderer reads them again; an unchanged file gives back the
+# same document, parsed once, and is only hashed (a megabyte at a time), never held twice.
+_last_read: dict[Path, tuple[str, SourceDocument]] = {}
 
 
 def read_sources(paths: list[str], root: Path) -> list[SourceDocument]:
     """Read the spec's source documents (already checked by validation) in spec order."""
-    return [SourceDocument(path, (root / path).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")) for path in paths]
+    documents, seen = [], {}
+    for path in paths:
+        file = (root / path).resolve()
+        known = _last_read.get(file)
+        if known is None or known[1].path != path or _file_sha256(file) != known[0]:
+            data = file.read_bytes()
+            known = (hashlib.sha256(data).hexdigest(), SourceDocument(path, data.decode("utf-8-sig").replace("\r\n", "\n"), len(data)))
+        documents.append(known[1])
+        seen[file] = known
+    _last_read.clear()
+    _last_read.update(seen)
+    return documents
+
+
+def _file_sha256(file: Path) -> str:
+    with file.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def sources_digest(sources: list[SourceDocument]) -> dict[str, str]:

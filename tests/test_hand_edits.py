@@ -3,8 +3,6 @@ conflict, odd line endings, ids that collide with fixed names, content a build l
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 from pathlib import Path

@@ -21,7 +21,7 @@ from courseware.generate.chat import Answer, Chat, Runaway, is_local
 from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.prompts import PromptSet
-from courseware.generate.provider import FatalProviderError, Provider, ProviderContext, register
+from courseware.generate.provider import Provider, ProviderContext, register
 from courseware.plan import Task
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -228,7 +228,7 @@ class OpenAIProvider(Provider):
             queries = [((lesson["title"], 1.0),)] + [((point, 1.0), (lesson["title"], 0.3)) for point in lesson["key_points"]]
         chosen: list[int] = []
         for query in queries:
-            for _, i in corpus.ranked(*query)[:PASSAGES_PER_POINT]:
+            for _, i in corpus.ranked(*query, limit=PASSAGES_PER_POINT):
                 if i not in chosen:
                     chosen.append(i)
         return [

@@ -7,6 +7,7 @@ these blocks gives back exactly the strings a writer put in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -43,16 +44,46 @@ class Block:
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser(stream: bool = False) -> MarkdownIt:
     from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
-    return MarkdownIt("commonmark").use(footnote_plugin).use(container_plugin, "notes")
+    md = MarkdownIt("commonmark").use(footnote_plugin).use(container_plugin, "notes")
+    if stream:
+        # Blocks keep the raw inline markdown of each block (token.content), so the inline phase
+        # would only resolve footnote references; skipping it halves the time on a long source.
+        md.disable(["inline", "footnote_tail"])
+        md.block.ruler.before(md.block.ruler.get_all_rules()[0], "courseware_flush", _flush)
+    return md
 
 
 def read_blocks(body: str, first_line: int = 1) -> list[Block]:
     """The blocks of a markdown body; `first_line` is the file line the body starts on."""
-    tokens = _parser().parse(body)
+    return _blocks(_parser().parse(body), first_line)
+
+
+def stream_blocks(body: str, handle: Callable[[list[Block]], None]) -> None:
+    """Read a long markdown text (a source document) with bounded memory: `handle` gets its
+    blocks a few at a time, as each top-level block ends, and the tokens of those blocks are
+    dropped. The blocks are those of read_blocks, but for footnote definitions: kind footnote
+    in text order, referenced or not (resolving references needs the whole token list)."""
+    tokens = _parser(stream=True).parse(body, {_FLUSH: lambda done: handle(_blocks(done, 1))})
+    handle(_blocks(tokens, 1))
+
+
+_FLUSH = "courseware_flush"
+
+
+def _flush(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """A block rule that matches nothing: tried first at every block start, it hands the tokens
+    of the finished top-level blocks (level 0: nothing open) to env[_FLUSH] and forgets them."""
+    if state.level == 0 and state.tokens and not silent:
+        state.env[_FLUSH](list(state.tokens))
+        state.tokens.clear()  # the core state holds this same list
+    return False
+
+
+def _blocks(tokens: list[Token], first_line: int) -> list[Block]:
     blocks: list[Block] = []
     i = 0
     while i < len(tokens):
@@ -72,6 +103,8 @@ def read_blocks(body: str, first_line: int = 1) -> list[Block]:
             blocks.append(Block("notes", line, _joined(inner)))
         elif token.type == "footnote_block_open":
             blocks.extend(_footnotes(inner, first_line))
+        elif token.type == "footnote_reference_open":  # a definition left in place (stream_blocks)
+            blocks.append(Block("footnote", line, unescape_line(_inline(inner)), label=str(token.meta.get("label", ""))))
         else:
             blocks.append(Block("other", line, token.type.removesuffix("_open")))
         i = end + 1

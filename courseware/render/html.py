@@ -60,15 +60,24 @@ class Site:
 
     @cached_property
     def sources(self) -> list[dict]:
+        """Every source by section; a large one (see courseware/sources.py) by the sections the
+        course cites only, so that its page stays small and quick to render."""
+        articles = [self.course.overview, *(item.text for item in self.course.lessons)]
+        cited = {(ref.source, ref.section) for article in articles for ref in article.references}
         found = []
         for n, doc in enumerate(read_sources(self.spec.sources, self.course.loaded.root), start=1):
-            sections: dict[str, list] = {}
+            sections: dict[str, list[str]] = {}
             for passage in doc.passages():
-                sections.setdefault(passage.section, []).append(inline(passage.text))
+                sections.setdefault(passage.section, []).append(passage.text)
             found.append({
                 "id": f"source-{n}",
                 "path": doc.path,
-                "sections": [{"id": f"source-{n}-{k}", "title": title, "paragraphs": paragraphs} for k, (title, paragraphs) in enumerate(sections.items(), start=1)],
+                "excerpt": doc.large,
+                "sections": [
+                    {"id": f"source-{n}-{k}", "title": title, "paragraphs": [inline(text) for text in texts]}
+                    for k, (title, texts) in enumerate(sections.items(), start=1)
+                    if not doc.large or (doc.path, title) in cited
+                ],
             })
         return found
 

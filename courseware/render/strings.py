@@ -12,6 +12,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "shown": "A learner who earns it has shown that they can:", "previous": "Previous", "next": "Next",
         "audience": "Audience", "level": "Level", "license": "License", "authors": "Authors", "language": "Language",
         "unanswered": "Answer every question first.", "question": "Question", "answers_hidden": "The answers are in the speaker notes.",
+        "cited_only": "A long source: only the sections this course cites are shown.",
     },
     "fr": {
         "home": "Accueil du cours", "skip": "Aller au contenu", "objectives": "Objectifs d’apprentissage", "modules": "Modules et leçons",
@@ -22,6 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "shown": "Une personne qui l’obtient a montré qu’elle sait :", "previous": "Précédent", "next": "Suivant",
         "audience": "Public", "level": "Niveau", "license": "Licence", "authors": "Auteurs", "language": "Langue",
         "unanswered": "Répondez d’abord à toutes les questions.", "question": "Question", "answers_hidden": "Les réponses figurent dans les notes de l’orateur.",
+        "cited_only": "Source longue : seules les sections citées par ce cours sont affichées.",
     },
     "ar": {
         "home": "الصفحة الرئيسية للمقرر", "skip": "انتقل إلى المحتوى", "objectives": "أهداف التعلم", "modules": "الوحدات والدروس",
@@ -32,6 +34,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "shown": "من يحصل عليها أظهر أنه قادر على:", "previous": "السابق", "next": "التالي",
         "audience": "الجمهور", "level": "المستوى", "license": "الترخيص", "authors": "المؤلفون", "language": "اللغة",
         "unanswered": "أجب عن جميع الأسئلة أولًا.", "question": "سؤال", "answers_hidden": "الإجابات في ملاحظات المتحدث.",
+        "cited_only": "مصدر طويل: لا تُعرض إلا الأقسام التي يستشهد بها هذا المقرر.",
     },
 }
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from courseware.names import reserved
+from courseware import sources  # its size limits, read when used (tests lower them)
 from courseware.spec.locate import format_path
 from courseware.spec.model import Spec
 
@@ -120,13 +122,16 @@ def source_problem(source: str, base: Path) -> str | None:
         return f"source '{source}' is a folder; list the files in it one by one"
     if not resolved.is_file():  # a pipe or a device: reading it would block, or never end
         return f"source '{source}' is not a regular file; list text files only"
+    size = resolved.stat().st_size
+    if size > sources.MAX_BYTES:  # checked before reading: a stray dump or archive is never loaded
+        return f"source '{source}' is {size_text(size)}, over the {size_text(sources.MAX_BYTES)} limit; split it, or list only the chapters the course needs"
     try:
-        text = resolved.read_bytes().decode("utf-8-sig")
+        blank = _blank_utf8(resolved)
     except UnicodeDecodeError:
         return f"source '{source}' is not UTF-8 text; save it as UTF-8 (markdown or plain text)"
     except OSError as exc:
         return f"source '{source}' cannot be read ({exc.strerror}); check its permissions"
-    if not text.strip():
+    if blank:
         return f"source '{source}' is empty; add its text or remove it from the list"
     return None
 
@@ -143,3 +148,30 @@ def escape_problem(what: str, value: str, base: Path, elsewhere: str = "") -> st
     if not resolved.is_relative_to(base):
         return f"{what} '{value}' lies outside the spec's folder; move it under {base.name}/{elsewhere}"
     return None
+
+
+def _blank_utf8(path: Path) -> bool:
+    """Whether the file holds only white space; raises UnicodeDecodeError if it is not UTF-8.
+    Decoded a megabyte at a time, so checking a big source holds no copy of it."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    blank = True
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            blank = not decoder.decode(chunk).strip() and blank
+    decoder.decode(b"", final=True)
+    return blank
+
+
+def source_warnings(spec: Spec, root: Path) -> list[Located]:
+    """The sources that are valid but large: slow to read, and shown by their cited sections only."""
+    found: list[Located] = []
+    for i, source in enumerate(spec.sources):
+        size = (root / source).stat().st_size
+        if size > sources.LARGE_BYTES:
+            found.append((["sources", i], f"source '{source}' is {size_text(size)}, over {size_text(sources.LARGE_BYTES)}: reading it takes a while, and the sources page shows only the sections the course cites"))
+    return found
+
+
+def size_text(size: int) -> str:
+    """A size for a message, in decimal units as file managers show them: '50.0 MB', '8.6 kB'."""
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1_000:.1f} kB"

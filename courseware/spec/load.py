@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from courseware.errors import Problem, SpecError
-from courseware.spec.checks import cross_check
+from courseware.spec.checks import cross_check, source_warnings
 from courseware.spec.locate import duplicate_keys, expanded_size, format_path, node_for
 from courseware.spec.model import Spec
 
@@ -26,6 +26,7 @@ class LoadedSpec:
     spec: Spec
     path: Path
     node: yaml.Node = field(compare=False, repr=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)  # printed, never fatal
 
     @property
     def root(self) -> Path:
@@ -79,7 +80,8 @@ def load_spec(path: Path) -> LoadedSpec:
     problems += [_at(name, node_for(root, loc), loc, message) for loc, message in cross_check(spec, path.parent)]
     if problems:
         raise SpecError(problems=_sorted(problems))
-    return LoadedSpec(spec=spec, path=path, node=root)
+    warnings = tuple(_at(name, node_for(root, loc), loc, message) for loc, message in source_warnings(spec, path.parent))
+    return LoadedSpec(spec=spec, path=path, node=root, warnings=warnings)
 
 
 def _yaml_problem(name: str, exc: yaml.MarkedYAMLError, what: str, hint: str) -> Problem:

@@ -21,7 +21,7 @@ def lesson_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
     sections = []
     for k, point in enumerate(lesson["key_points"]):
         query = ((point, 1.0), (lesson["title"], 0.3))
-        ranked = corpus.ranked(*query, skip=used) or corpus.ranked(*query)[:1]  # reuse only if nothing else matches
+        ranked = corpus.ranked(*query, skip=used, limit=per_point) or corpus.ranked(*query, limit=1)  # reuse only if nothing else matches
         if not ranked:
             raise GenerationError(NO_MATCH.format(point=point), where=["key_points", k])
         chosen = [ranked[0]] + [r for r in ranked[1:per_point] if r[0] >= SECOND_PARAGRAPH_RATIO * ranked[0][0]]
@@ -32,7 +32,7 @@ def lesson_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
             paragraphs.append(Paragraph(text=passage.text, cites=[citations.cite(passage)]))
         sections.append(Section(heading=point, paragraphs=paragraphs))
     goals = " ".join(o["text"] for o in lesson["objectives"])
-    intro_ranked = corpus.ranked((lesson["title"], 1.0), (goals, 0.5), skip=used)
+    intro_ranked = corpus.ranked((lesson["title"], 1.0), (goals, 0.5), skip=used, limit=1)
     intro = []
     if intro_ranked:
         passage = corpus.passages[intro_ranked[0][1]]
@@ -48,7 +48,7 @@ def overview_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
     citations, used = Citations(), set()
     goals = " ".join(o["text"] for o in inputs["objectives"])
     intro = []
-    ranked = corpus.ranked((course["title"], 1.0), (course["description"], 0.7), (goals, 0.4))
+    ranked = corpus.ranked((course["title"], 1.0), (course["description"], 0.7), (goals, 0.4), limit=1)
     if ranked:
         passage = corpus.passages[ranked[0][1]]
         used.add(ranked[0][1])
@@ -57,7 +57,7 @@ def overview_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
     for m, module in enumerate(inputs["modules"]):
         lessons = " ".join(lesson["title"] for lesson in module["lessons"])
         query = ((module["title"], 1.0), (module["summary"], 0.7), (lessons, 0.5))
-        ranked = corpus.ranked(*query, skip=used) or corpus.ranked(*query)[:1]
+        ranked = corpus.ranked(*query, skip=used, limit=1) or corpus.ranked(*query, limit=1)
         if not ranked:
             raise GenerationError(f"no source passage matches module '{module['title']}' or its lessons; add a source that covers it", where=["modules", m, "title"])
         used.add(ranked[0][1])

@@ -15,9 +15,9 @@ class Corpus:
         self.index = PassageIndex(self.passages, language)
         self.terms = key_terms(self.passages, language)
 
-    def ranked(self, *texts: tuple[str, float], skip: set[int] = frozenset()) -> list[tuple[float, int]]:
-        """Passages matching the weighted texts, best first, leaving out `skip`."""
-        return [(s, i) for s, i in self.index.query(self.index.weights(*texts)) if i not in skip]
+    def ranked(self, *texts: tuple[str, float], skip: set[int] = frozenset(), limit: int | None = None) -> list[tuple[float, int]]:
+        """Passages matching the weighted texts (the best `limit`), best first, leaving out `skip`."""
+        return self.index.query(self.index.weights(*texts), limit, skip)
 
 
 class Citations:

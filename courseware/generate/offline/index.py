@@ -2,43 +2,67 @@
 
 from __future__ import annotations
 
+import heapq
 import math
+from array import array
 from collections import Counter
 
 from courseware.generate.offline.text import terms
 from courseware.sources import Passage
 
 K1, B = 1.5, 0.75
+ROUNDING = 1e-8  # more than the 9-place rounding of scores can reorder
 
 
 class PassageIndex:
-    """Okapi BM25 over the passages of a course's sources."""
+    """Okapi BM25 over the passages of a course's sources.
+
+    Kept as postings (each term with the passages that use it, in compact arrays) rather than a
+    term count per passage: a query then reads only the passages that share a term with it, and
+    a 50 MB source indexes in tens of megabytes instead of hundreds.
+    """
 
     def __init__(self, passages: list[Passage], language: str):
         self.passages = passages
         self.language = language
-        self.counts = [Counter(terms(p.text, language)) for p in passages]
-        self.lengths = [sum(c.values()) for c in self.counts]
-        self.average = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
-        frequency: Counter[str] = Counter()
-        for counts in self.counts:
-            frequency.update(counts.keys())
+        postings: dict[str, tuple[array, array]] = {}
+        lengths = array("q")
+        for i, passage in enumerate(passages):
+            counts = Counter(terms(passage.text, language))
+            lengths.append(sum(counts.values()))
+            for term, tf in counts.items():
+                entry = postings.get(term)
+                if entry is None:
+                    entry = postings[term] = (array("q"), array("q"))
+                entry[0].append(i)
+                entry[1].append(tf)
+        self.postings = postings
+        self.average = (sum(lengths) / len(lengths)) if lengths else 0.0
+        self.norms = array("d", (K1 * (1 - B + B * length / (self.average or 1)) for length in lengths))
         n = len(passages)
-        self.idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
+        self.idf = {t: math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5)) for t, (ids, _) in postings.items()}
 
-    def query(self, weighted: dict[str, float]) -> list[tuple[float, int]]:
-        """(score, passage index) for every passage that matches, best first, ties in source order."""
-        scored = []
-        for i, counts in enumerate(self.counts):
-            score = 0.0
-            norm = K1 * (1 - B + B * self.lengths[i] / (self.average or 1))
-            for term, weight in weighted.items():
-                tf = counts.get(term, 0)
-                if tf:
-                    score += weight * self.idf[term] * tf * (K1 + 1) / (tf + norm)
-            if score > 0:
-                scored.append((score, i))
-        return sorted(scored, key=lambda pair: (-round(pair[0], 9), pair[1]))
+    def query(self, weighted: dict[str, float], limit: int | None = None, skip: set[int] = frozenset()) -> list[tuple[float, int]]:
+        """(score, passage index) for every passage that matches (the best `limit` of them),
+        best first, ties in source order, leaving out `skip`."""
+        scores = [0.0] * len(self.norms)
+        norms, boost = self.norms, K1 + 1
+        for term, weight in weighted.items():  # each passage adds its terms in query order, as BM25 sums them
+            entry = self.postings.get(term)
+            if entry is None:
+                continue
+            scale = weight * self.idf[term]  # the same operations in the same order, term by term
+            for i, tf in zip(*entry):
+                scores[i] += scale * tf * boost / (tf + norms[i])
+        pairs = [(score, i) for i, score in enumerate(scores) if score > 0 and i not in skip]
+        if limit is not None and len(pairs) > limit:
+            # Scores are ranked rounded to 9 places (ties in source order), and any pair of the
+            # rounded top `limit` scores within ROUNDING of the limit-th best raw score: only
+            # those few are rounded and sorted, not every passage that matched.
+            floor = heapq.nlargest(limit, pairs)[-1][0] - ROUNDING
+            pairs = [pair for pair in pairs if pair[0] >= floor]
+        ranked = sorted(pairs, key=lambda pair: (-round(pair[0], 9), pair[1]))
+        return ranked if limit is None else ranked[:limit]
 
     def weights(self, *texts: tuple[str, float]) -> dict[str, float]:
         """A weighted query from (text, weight) pairs."""

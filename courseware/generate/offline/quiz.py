@@ -19,7 +19,7 @@ from courseware.content.model import BLANK, Option, Quiz, QuizItem
 from courseware.errors import GenerationError
 from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.phrases import phrases
-from courseware.generate.offline.terms import Term
+from courseware.generate.offline.terms import Term, folded
 from courseware.generate.offline.text import sentences, stands_alone, strip_bold, terms, word_count
 from courseware.generate.positions import answer_position
 from courseware.sources import Passage
@@ -97,16 +97,15 @@ def _assign_objectives(objectives: list[dict[str, Any]], chosen: list[Candidate]
 
 
 def _candidates(corpus: Corpus, lesson: dict[str, Any]) -> list[Candidate]:
-    ranked = corpus.ranked((lesson["title"], 1.0), (" ".join(lesson["key_points"]), 1.0))[:PASSAGES_PER_LESSON]
+    ranked = corpus.ranked((lesson["title"], 1.0), (" ".join(lesson["key_points"]), 1.0), limit=PASSAGES_PER_LESSON)
     found = []
     for _, i in ranked:
         passage = corpus.passages[i]
         for sentence in sentences(strip_bold(passage.text)):
             if not MIN_WORDS <= word_count(sentence) <= MAX_WORDS or BLANK in sentence or not stands_alone(sentence, corpus.language):
                 continue
-            for term in corpus.terms:
-                if term.count_in(sentence) == 1:
-                    found.append(Candidate(term, sentence, passage))
+            text = folded(sentence)  # the cheap test of Term.count_in, hoisted: every term is tried
+            found += [Candidate(term, sentence, passage) for term in corpus.terms if term.folded in text and term.count_in(sentence) == 1]
     return found
 
 

@@ -19,7 +19,7 @@ def lesson_slides(corpus: Corpus, inputs: dict[str, Any]) -> SlideDeck:
     lesson, words = inputs["lesson"], phrases(inputs["course"]["language"])
     slides = []
     for k, point in enumerate(lesson["key_points"][: inputs["slides"]["max"]]):
-        ranked = corpus.ranked((point, 1.0), (lesson["title"], 0.3))
+        ranked = corpus.ranked((point, 1.0), (lesson["title"], 0.3), limit=2)
         if not ranked:
             raise GenerationError(NO_MATCH.format(point=point), where=["key_points", k])
         top = [corpus.passages[i] for _, i in ranked[:2]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])[\"'”»)\]]*\s+(?=[\"'“«(\[]?\w)")
@@ -40,8 +41,14 @@ def words(text: str) -> list[str]:
 
 def terms(text: str, language: str) -> list[str]:
     """Words worth matching on: no stop words, no single characters."""
-    stop = _STOP.get(base_language(language), set()) | _STOP["en"]
+    stop = _stop_words(language)
     return [w for w in words(text) if len(w) > 1 and w not in stop]
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    # Built once per language: indexing a long source asks for them once a passage.
+    return frozenset(_STOP.get(base_language(language), set()) | _STOP["en"])
 
 
 def sentences(text: str) -> list[str]:
