@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from courseware.content.model import Article, Quiz, Reference
 from courseware.course import Course, LessonContent
+from courseware.names import CREDENTIAL_PAGE, INDEX_PAGE, SOURCES_PAGE
 from courseware.render import register
 from courseware.render.sanitize import inline, plain
 from courseware.render.strings import strings
@@ -28,12 +29,12 @@ def render_html(course: Course, writer: Writer) -> None:
     site = Site(course)
     for name in ASSETS:
         writer.write_bytes(f"html/assets/{name}", find(course, f"html/{name}").read_bytes())
-    writer.write_text("html/index.html", site.page("index.html", page_title=site.spec.course.title))
+    writer.write_text(f"html/{INDEX_PAGE}.html", site.page("index.html", page_title=site.spec.course.title))
     for n, lesson in enumerate(course.lessons):
         writer.write_text(f"html/{lesson.lesson.id}.html", site.lesson_page(n))
-    writer.write_text("html/sources.html", site.page("sources.html", page_title=site.words["sources"], sources=site.sources))
+    writer.write_text(f"html/{SOURCES_PAGE}.html", site.page("sources.html", page_title=site.words["sources"], sources=site.sources))
     if site.spec.credential:
-        writer.write_text("html/credential.html", site.page("credential.html", page_title=site.spec.credential.name))
+        writer.write_text(f"html/{CREDENTIAL_PAGE}.html", site.page("credential.html", page_title=site.spec.credential.name))
 
 
 class Site:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from courseware.course import Course, LessonContent
+from courseware.names import SCORM_SHARED, SOURCES_PAGE
 from courseware.render import register
 from courseware.render.archive import deterministic_zip
 from courseware.render.html import ASSETS, Site
@@ -82,7 +83,7 @@ def package(course: Course, version: str) -> bytes:
         parts = [site.lesson_view(item, f"{item.lesson.id}-" if several else "") for item in sco.lessons]
         html = site.page("sco.html", page_title=sco.title, parts=parts, site_nav=False, scorm_version=version)
         files[sco.href] = html.encode("utf-8")
-    files["sources.html"] = site.page("sources.html", page_title=site.words["sources"], sources=site.sources, site_nav=False).encode("utf-8")
+    files[f"{SOURCES_PAGE}.html"] = site.page("sources.html", page_title=site.words["sources"], sources=site.sources, site_nav=False).encode("utf-8")
     for name in (*ASSETS, "scorm.js"):
         files[f"assets/{name}"] = find(course, f"html/{name}").read_bytes()
     shared = sorted(n for n in files if n not in {s.href for s in units})
@@ -128,8 +129,8 @@ def manifest(course: Course, units: list[Sco], shared: list[str], version: str) 
         resource = etree.SubElement(resources, f"{{{cp}}}resource", identifier=f"res-{sco.ident}", type="webcontent", href=sco.href)
         resource.set(kind_attr, "sco")
         etree.SubElement(resource, f"{{{cp}}}file", href=sco.href)
-        etree.SubElement(resource, f"{{{cp}}}dependency", identifierref="res-shared")
-    shared_resource = etree.SubElement(resources, f"{{{cp}}}resource", identifier="res-shared", type="webcontent")
+        etree.SubElement(resource, f"{{{cp}}}dependency", identifierref=f"res-{SCORM_SHARED}")
+    shared_resource = etree.SubElement(resources, f"{{{cp}}}resource", identifier=f"res-{SCORM_SHARED}", type="webcontent")
     shared_resource.set(kind_attr, "asset")
     for name in shared:
         etree.SubElement(shared_resource, f"{{{cp}}}file", href=name)
