@@ -332,11 +332,17 @@ def diff(
     Example: courseware diff course_specs/blended-teaching.yaml m1-l2/quiz
     """
     from courseware.build import Options
-    from courseware.errors import CoursewareError
     from courseware.review import diff as run_diff
 
+    _print_lines(run_diff, spec, tasks, Options(output=output, llm={"provider": provider, "model": model, "base_url": base_url, "prompts": prompts}))
+
+
+def _print_lines(run, spec: Path, tasks: list[str], options) -> None:
+    """Run a review command and print its lines, or its error in one line."""
+    from courseware.errors import CoursewareError
+
     try:
-        lines = run_diff(spec, tuple(tasks), Options(output=output, llm={"provider": provider, "model": model, "base_url": base_url, "prompts": prompts}))
+        lines = run(spec, tuple(tasks), options)
     except CoursewareError as exc:
         _fail(exc.lines())
     for line in lines:
@@ -361,16 +367,10 @@ def resolve(
     Example: courseware resolve course_specs/blended-teaching.yaml m1-l1/lesson
     """
     from courseware.build import Options
-    from courseware.errors import CoursewareError
     from courseware.review import resolve as run_resolve
 
     llm = {"provider": provider, "model": model, "base_url": base_url, "prompts": prompts}
-    try:
-        lines = run_resolve(spec, tuple(tasks), Options(output=output, llm=llm, wait=wait, on_wait=_say))
-    except CoursewareError as exc:
-        _fail(exc.lines())
-    for line in lines:
-        print(line)
+    _print_lines(run_resolve, spec, tasks, Options(output=output, llm=llm, wait=wait, on_wait=_say))
 
 
 prompts_app = typer.Typer(help="Review prompt templates: check them against prompts.lock, approve them.", no_args_is_help=True)
