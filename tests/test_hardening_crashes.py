@@ -31,7 +31,7 @@ SEED = 20240611
 def task_of(request: dict) -> str:
     """The task a chat request is for: its schema's name and the lesson its prompt names."""
     kind = request["response_format"]["json_schema"]["name"]
-    found = re.search(r"lesson (\S+), \"", request["messages"][1]["content"])
+    found = re.match(r"Lesson (\S+): \"", request["messages"][1]["content"])
     return f"{found.group(1)}/{kind}" if found else "course/overview"
 
 

@@ -41,4 +41,4 @@ def test_a_small_course_builds_through_a_real_llama_cpp_server(cli, tmp_path, mo
 
     again = cli(*args)
     assert again.exit_code == 0, again.stderr
-    assert "generated 0, wrote 0 file(s)" in again.stdout and "calls" not in again.stdout  # nothing asked again
+    assert "generated 0, wrote 0 file(s)" in again.stdout and "calls 0, " in again.stdout  # nothing asked again
