@@ -111,7 +111,8 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     check_selectors(planned.tasks, options.regenerate)
     templates = approved_templates(planned.loaded, options)
     report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
-    left_out = leftovers(options.output, planned.content_dir, planned.orphans, spec_ref(loaded.path))
+    own_spec = spec_ref(loaded.path)
+    left_out = leftovers(options.output, planned.content_dir, planned.orphans, own_spec)
     report.warnings = [str(w) for w in planned.loaded.warnings] + left_out
     chosen = [t for t in planned.tasks if _should_generate(t, planned.statuses[t.id], options)]
     report.conflicts = [t.id for t in planned.tasks if planned.statuses[t.id] == CONFLICT and t not in chosen]
@@ -134,7 +135,6 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     progress = Progress(planned.stats, enabled=planned.provider.calls_model)
     writer = Writer(planned.content_dir)
     course_dir = planned.content_dir.parent
-    own_spec = spec_ref(loaded.path)
 
     def save(task: Task, content: Article | Quiz | SlideDeck) -> None:
         """Write a finished task's file at once; a failed task elsewhere never loses it. The file

@@ -3,10 +3,10 @@ or found in git), and backups of the hand edits that --force and --regenerate re
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 from pathlib import Path
 
+from courseware.content.files import file_digest
 from courseware.errors import CoursewareError
 from courseware.markdown.frontmatter import body_hash, split
 from courseware.writer import ChangedOnDisk, Writer
@@ -32,7 +32,7 @@ def backup(course_dir: Path, relative: str, digest: str) -> Path:
     ChangedOnDisk if it is no longer what the build read (then it is not replaced at all)."""
     path = course_dir / "content" / relative
     data = path.read_bytes() if path.is_file() else b""
-    if hashlib.sha256(data).hexdigest() != digest:
+    if file_digest(data) != digest:  # the same hash the plan took of the file
         raise ChangedOnDisk(f"{path}: changed on disk while the build ran; kept it")
     name = f"{relative.removesuffix('.md')}.{digest[:12]}.md"
     Writer(course_dir / BACKUPS).write_bytes(name, data)

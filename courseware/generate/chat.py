@@ -60,7 +60,6 @@ class Chat:
     def __init__(self, client: Any, base_url: str, model: str, config: LLMConfig, stats: Stats, retry_base: float):
         self.client, self.base_url, self.model, self.config, self.stats = client, base_url, model, config, stats
         self.retry_base = retry_base
-        self.server = config.server  # openai, llama.cpp, vllm, ollama or other (settings.infer_server)
 
     def ask(self, messages: list[dict], response_format: dict | None, variation: str = "") -> Answer:
         """One answer. `variation` (a re-ask, a retry after a runaway) changes the seed and raises
@@ -69,14 +68,14 @@ class Chat:
         choice = response.choices[0]
         usage = _usage(response)
         self.stats.add(prompt_tokens=usage["prompt"], completion_tokens=usage["completion"], cached_tokens=usage["cached"])
+        # A server that echoes the request (headers included) into its answer must not put the key
+        # into the content files or the cache: the answer is redacted before anything reads it.
         text = redact.redact(choice.message.content or "")
         if choice.finish_reason == "length":
             raise self._cut_off(text, usage)
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
             raise GenerationError(f"the model refused: {redact.one_line(str(refusal))}")
-        # A server that echoes the request (headers included) into its answer must not put the key
-        # into the content files or the cache: the answer is redacted before anything reads it.
         if not text.strip():
             raise GenerationError("the model returned an empty answer")
         return Answer(text, getattr(response, "model", None), usage)
@@ -97,7 +96,7 @@ class Chat:
 
     def _for_server(self, response_format: dict) -> dict:
         """Server-specific keys, only for the servers that take them (never sent to OpenAI)."""
-        if self.server == "llama.cpp" and response_format.get("type") == "json_schema":
+        if self.config.server == "llama.cpp" and response_format.get("type") == "json_schema":
             inner = response_format["json_schema"]
             return {**response_format, "json_schema": {**inner, "schema": {**inner["schema"], "x-guidance": LLAMA_CPP_WHITESPACE}}}
         return response_format
@@ -153,7 +152,7 @@ class Chat:
         """Which of three things cut the answer off: a runaway, max_tokens, or a full context window."""
         runaway = runaway_kind(text)
         if runaway:
-            hint = "" if self.server == "llama.cpp" else "; with a llama.cpp server, set llm.server: llama.cpp so its grammar allows no free whitespace"
+            hint = "" if self.config.server == "llama.cpp" else "; with a llama.cpp server, set llm.server: llama.cpp so its grammar allows no free whitespace"
             return Runaway(f"the model ran away ({runaway}) until it was cut off after {usage['completion']} tokens{hint}")
         limit = self.config.max_tokens
         if limit is not None and usage["completion"] < limit:

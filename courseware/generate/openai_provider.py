@@ -45,7 +45,6 @@ class OpenAIProvider(Provider):
         self.stats = context.stats
         self.cache = ResponseCache(self.config.cache_dir)
         self.retry_base = float(os.environ.get("COURSEWARE_RETRY_BASE", "0.5"))
-        self.server = self.config.server
         self.local = is_local(self.base_url)
         self._identities: dict[str, dict] = {}
         self._grounding: dict[str, list[dict]] = {}
@@ -72,7 +71,7 @@ class OpenAIProvider(Provider):
         return {
             "provider": self.name,
             "base_url": self.base_url,
-            "server": self.server,
+            "server": self.config.server,
             "model": self.model,
             "parameters": self.config.parameters(),
             "structured_output": self.config.structured_output,
