@@ -78,7 +78,7 @@ def course_with_slides(folder: Path, lessons: int, slides_per_lesson: int = 10) 
     for module in loaded.spec.modules:
         for lesson in module.lessons:
             deck = SlideDeck(title=lesson.title, slides=[Slide(title=f"Slide {k} of {lesson.title}", bullets=[sentence(k + b) for b in range(3)], notes=sentence(k, 30)) for k in range(slides_per_lesson)])
-            text = Article(title=lesson.title, sections=[Section(heading="Idea", paragraphs=[Paragraph(text=sentence(1))])])
+            text = Article(title=lesson.title, sections=[Section(heading="Idea", blocks=[Paragraph(text=sentence(1))])])
             quiz = Quiz(title=lesson.title, items=[QuizItem(kind="cloze", objective="LO1", prompt="A ____ idea.", options=[Option(text="good", correct=True)], feedback="See the lesson.")])
             items.append(LessonContent(module, lesson, text, quiz, deck))
     overview = Article(title="Benchmark course", intro=[Paragraph(text=sentence(2))])

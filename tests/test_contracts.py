@@ -327,10 +327,10 @@ def test_citations_are_renumbered_by_first_use():
     answer["introduction"][0]["sources"] = [2, 2]
     answer["sections"][0]["paragraphs"][0]["sources"] = [1, 2]
     made = to_article(parse(LESSON, json.dumps(answer)), PASSAGES)
-    assert [r.source for r in made.references] == ["b.md", "a.md"] and [p.cites for p in made.paragraphs()] == [[1], [2, 1], [1]]
+    assert [r.source for r in made.references] == ["b.md", "a.md"] and [p.cites for p in made.blocks()] == [[1], [2, 1], [1]]
 
 
 def test_without_passages_no_citation_is_asked_for():
     t = Terms("lesson", 1, 0)
     made = to_article(parse(t, json.dumps(sample(t))), [])
-    assert made.references == [] and [p.cites for p in made.paragraphs()] == [[], []]
+    assert made.references == [] and [p.cites for p in made.blocks()] == [[], []]

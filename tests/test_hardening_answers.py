@@ -175,7 +175,7 @@ def test_markdown_reads_back_to_exactly_what_was_served(built):
             assert model.title == clean_line(answer["title"])
             assert [p.text for p in model.intro] == [clean_line(p["text"]) for p in answer["introduction"]]
             assert [s.heading for s in model.sections] == [clean_line(s["heading"]) for s in answer["sections"]]
-            assert [[p.text for p in s.paragraphs] for s in model.sections] == [[clean_line(p["text"]) for p in s["paragraphs"]] for s in answer["sections"]]
+            assert [[p.text for p in s.blocks] for s in model.sections] == [[clean_line(p["text"]) for p in s["paragraphs"]] for s in answer["sections"]]
         elif kind == "quiz":
             assert len(model.items) == len(answer["items"])
             for item, served in zip(model.items, answer["items"]):

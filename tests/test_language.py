@@ -15,7 +15,7 @@ FRENCH = "La rétroaction formative aide les étudiants à savoir où ils en son
 
 
 def article(*texts: str) -> Article:
-    sections = [Section(heading="S", paragraphs=[Paragraph(text=t, cites=[]) for t in texts[1:]])] if texts[1:] else []
+    sections = [Section(heading="S", blocks=[Paragraph(text=t, cites=[]) for t in texts[1:]])] if texts[1:] else []
     return Article(title="T", intro=[Paragraph(text=texts[0], cites=[])], sections=sections, references=[])
 
 

@@ -36,7 +36,7 @@ def articles(draw) -> Article:
     cites = st.lists(st.integers(1, len(references)), max_size=3) if references else st.just([])
     paragraphs = st.lists(st.builds(Paragraph, text=lines, cites=cites), min_size=1, max_size=3)
     intro = draw(st.one_of(st.just([]), paragraphs))
-    sections = draw(st.lists(st.builds(Section, heading=lines, paragraphs=paragraphs), min_size=0 if intro else 1, max_size=3))
+    sections = draw(st.lists(st.builds(Section, heading=lines, blocks=paragraphs), min_size=0 if intro else 1, max_size=3))
     return numbered(draw(lines), intro, sections, references)
 
 

@@ -36,7 +36,7 @@ def test_every_paragraph_is_quoted_from_the_section_it_cites(course):
     articles = [c for c in content.values() if isinstance(c, Article)]
     assert len(articles) == 1 + len(planned.loaded.spec.lessons())
     for article in articles:
-        for paragraph in article.paragraphs():
+        for paragraph in article.blocks():
             assert len(paragraph.cites) == 1
             ref = article.references[paragraph.cites[0] - 1]
             assert (ref.source, ref.section, paragraph.text) in passages

@@ -1,53 +1,26 @@
 """Lessons and overviews (articles), quizzes and slide decks, validated wherever they come from.
 
-Every text is one line of inline markdown: whitespace is folded, control characters are
-dropped, so a model answer, an offline extract and a hand edit all land in the same shape.
+An article is sections of blocks (courseware/content/blocks.py); quiz texts and slide bullets
+are inline text. Every inline text is one line of inline markdown: whitespace is folded,
+control characters are dropped, so a model answer, an offline extract and a hand edit all land
+in the same shape.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-FOOTNOTE_REF = re.compile(r"\[\^[^\]]*\]")
-# Only breaking white space folds: no-break spaces are typography (French « », "10 %").
-BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v\u2028\u2029\u0085]+")
+from courseware.content.blocks import (  # noqa: F401 (the content model at a glance: blocks and documents)
+    FOOTNOTE_REF, AnyBlock, Block, Callout, Code, Figure, ListBlock, ListItem, Math, Paragraph, Quote, Table, Text,
+    cites, clean_line, fold_whitespace, renumber,
+)
 
-
-def fold_whitespace(text: str) -> str:
-    """Runs of breaking white space to one space; any white space trimmed at both ends."""
-    return BREAKING_SPACE.sub(" ", text).strip()
 BLANK = "____"
 
-
-def clean_line(value: str) -> str:
-    """Fold whitespace to single spaces and drop control and format-override characters."""
-    kept = []
-    for char in value:
-        category = unicodedata.category(char)
-        if char in "\t\n\r\f\v\u2028\u2029\u0085":
-            kept.append(" ")
-        elif category == "Cc" or char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
-            continue  # C0/C1 controls and bidi overrides never belong in course text
-        else:
-            kept.append(char)
-    text = fold_whitespace("".join(kept))
-    if not text:
-        raise ValueError("must not be empty")
-    return text
-
-
-def _no_footnote_refs(value: str) -> str:
-    if FOOTNOTE_REF.search(value):
-        raise ValueError("footnote references like [^1] belong at the end of a paragraph")
-    return value
-
-
 Line = Annotated[str, AfterValidator(clean_line)]
-ProseLine = Annotated[str, AfterValidator(clean_line), AfterValidator(_no_footnote_refs)]
+ProseLine = Text
 
 
 class _Model(BaseModel):
@@ -69,61 +42,53 @@ class Reference(_Model):
         return self
 
 
-class Paragraph(_Model):
-    text: ProseLine
-    cites: list[Annotated[int, Field(ge=1)]] = []
-
-
 class Section(_Model):
     heading: ProseLine
-    paragraphs: Annotated[list[Paragraph], Field(min_length=1)]
+    blocks: Annotated[list[Block], Field(min_length=1)]
 
 
 class Article(_Model):
-    """A lesson text or the course overview: a title, an intro, sections and the references they cite."""
+    """A lesson text or the course overview: a title, an intro, sections of blocks and the
+    references they cite."""
 
     title: ProseLine
-    intro: list[Paragraph] = []
+    intro: list[Block] = []
     sections: list[Section] = []
     references: list[Reference] = []
 
     @model_validator(mode="after")
     def _check(self) -> Article:
         if not self.intro and not self.sections:
-            raise ValueError("an article needs at least one paragraph")
+            raise ValueError("an article needs at least one block")
         count = len(self.references)
         order: list[int] = []
-        for paragraph in self.paragraphs():
-            for cite in paragraph.cites:
+        for block in self.blocks():
+            for cite in cites(block):
                 if cite > count:
-                    raise ValueError(f"paragraph cites [^{cite}] but only {count} reference(s) are defined")
+                    raise ValueError(f"a {block.kind} cites [^{cite}] but only {count} reference(s) are defined")
                 if cite not in order:
                     order.append(cite)
         if order != list(range(1, count + 1)):
             raise ValueError("every reference must be cited, numbered in the order of first citation")
         return self
 
-    def paragraphs(self) -> list[Paragraph]:
-        """Every paragraph, intro first, in reading order."""
-        return [*self.intro, *(p for s in self.sections for p in s.paragraphs)]
+    def blocks(self) -> list[AnyBlock]:
+        """Every top-level block, intro first, in reading order."""
+        return [*self.intro, *(b for s in self.sections for b in s.blocks)]
 
 
-def numbered(title: str, intro: list[Paragraph], sections: list[Section], references: list[Reference]) -> Article:
+def numbered(title: str, intro: list[AnyBlock], sections: list[Section], references: list[Reference]) -> Article:
     """An Article whose references are renumbered by first citation; uncited ones are dropped."""
     order: list[int] = []
-    for paragraph in [*intro, *(p for s in sections for p in s.paragraphs)]:
-        for cite in paragraph.cites:
+    for block in [*intro, *(b for s in sections for b in s.blocks)]:
+        for cite in cites(block):
             if cite not in order:
                 order.append(cite)
     new = {old: n for n, old in enumerate(order, start=1)}
-
-    def remap(paragraphs: list[Paragraph]) -> list[Paragraph]:
-        return [Paragraph(text=p.text, cites=[new[c] for c in p.cites]) for p in paragraphs]
-
     return Article(
         title=title,
-        intro=remap(intro),
-        sections=[Section(heading=s.heading, paragraphs=remap(s.paragraphs)) for s in sections],
+        intro=[renumber(b, new) for b in intro],
+        sections=[Section(heading=s.heading, blocks=[renumber(b, new) for b in s.blocks]) for s in sections],
         references=[references[old - 1] for old in order],
     )
 
@@ -174,9 +139,14 @@ class Quiz(_Model):
     items: Annotated[list[QuizItem], Field(min_length=1)]
 
 
+Visual = Annotated[Union[Code, Table, Figure, Math], Field(discriminator="kind")]
+"""What a slide may show beside its bullets."""
+
+
 class Slide(_Model):
     title: ProseLine
     bullets: list[ProseLine] = []
+    visual: Visual | None = None
     notes: Annotated[str, AfterValidator(clean_line)] | None = None
 
 

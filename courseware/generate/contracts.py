@@ -232,7 +232,7 @@ def to_article(answer: Any, passages: list[dict]) -> Article:
     return _valid(lambda: numbered(
         answer.title,
         paragraphs(answer.introduction),
-        [Section(heading=s.heading, paragraphs=paragraphs(s.paragraphs)) for s in answer.sections],
+        [Section(heading=s.heading, blocks=paragraphs(s.paragraphs)) for s in answer.sections],
         references,
     ))
 

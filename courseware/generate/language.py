@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from courseware.content import blocks
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.generate.contracts import AnswerError
 
@@ -49,10 +50,10 @@ def check(content: Article | Quiz | SlideDeck, tag: str) -> None:
 def texts(content: Article | Quiz | SlideDeck) -> list[tuple[str, str]]:
     """Every text of a content model with the place a re-ask names it by."""
     if isinstance(content, Article):
-        found = [(f"introduction, paragraph {n}", p.text) for n, p in enumerate(content.intro, start=1)]
+        found = [(f"introduction, {b.kind} {n}", " ".join(blocks.texts(b))) for n, b in enumerate(content.intro, start=1)]
         for s, section in enumerate(content.sections, start=1):
-            found += [(f"section {s}, paragraph {n}", p.text) for n, p in enumerate(section.paragraphs, start=1)]
-        return found
+            found += [(f"section {s}, {b.kind} {n}", " ".join(blocks.texts(b))) for n, b in enumerate(section.blocks, start=1)]
+        return [(place, text) for place, text in found if text]
     if isinstance(content, Quiz):
         found = []
         for n, item in enumerate(content.items, start=1):

@@ -82,7 +82,7 @@ def parse_article(body: str, name: str, first_line: int = 1) -> Article:
             references.append(reader.build(block.line, lambda: Reference(source=source, section=section)))
         else:
             raise reader.unexpected(block, allowed)
-    built = [reader.build(h.line, lambda: Section(heading=heading_text(h), paragraphs=ps)) for h, ps in sections]
+    built = [reader.build(h.line, lambda: Section(heading=heading_text(h), blocks=ps)) for h, ps in sections]
     return reader.build(reader.blocks[0].line, lambda: Article(title=title, intro=intro, sections=built, references=references))
 
 

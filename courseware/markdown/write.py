@@ -33,7 +33,7 @@ def article_markdown(article: Article) -> str:
     parts += [_paragraph(p) for p in article.intro]
     for section in article.sections:
         parts.append(heading(2, section.heading))
-        parts += [_paragraph(p) for p in section.paragraphs]
+        parts += [_paragraph(p) for p in section.blocks]
     for n, ref in enumerate(article.references, start=1):
         parts.append(f"[^{n}]: " + escape_line(ref.source + (f" § {ref.section}" if ref.section else "")))
     return _join(parts)

@@ -134,7 +134,7 @@ class Site:
         return {
             "title": inline(article.title),
             "intro": paragraphs(article.intro),
-            "sections": [{"heading": inline(s.heading), "id": f"section-{k}", "paragraphs": paragraphs(s.paragraphs)} for k, s in enumerate(article.sections, start=1)],
+            "sections": [{"heading": inline(s.heading), "id": f"section-{k}", "paragraphs": paragraphs(s.blocks)} for k, s in enumerate(article.sections, start=1)],
             "references": [{"n": n, "text": self._reference(ref), "href": "sources.html#" + self.anchors.get((ref.source, ref.section), self.anchors.get((ref.source, ""), ""))} for n, ref in enumerate(article.references, start=1)],
         }
 

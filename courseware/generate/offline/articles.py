@@ -30,7 +30,7 @@ def lesson_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
             used.add(i)
             passage = corpus.passages[i]
             paragraphs.append(Paragraph(text=passage.text, cites=[citations.cite(passage)]))
-        sections.append(Section(heading=point, paragraphs=paragraphs))
+        sections.append(Section(heading=point, blocks=paragraphs))
     goals = " ".join(o["text"] for o in lesson["objectives"])
     intro_ranked = corpus.ranked((lesson["title"], 1.0), (goals, 0.5), skip=used, limit=1)
     intro = []
@@ -62,5 +62,5 @@ def overview_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
             raise GenerationError(f"no source passage matches module '{module['title']}' or its lessons; add a source that covers it", where=["modules", m, "title"])
         used.add(ranked[0][1])
         passage = corpus.passages[ranked[0][1]]
-        sections.append(Section(heading=module["title"], paragraphs=[Paragraph(text=passage.text, cites=[citations.cite(passage)])]))
+        sections.append(Section(heading=module["title"], blocks=[Paragraph(text=passage.text, cites=[citations.cite(passage)])]))
     return numbered(course["title"], intro, sections, citations.references)

@@ -1,0 +1,131 @@
+"""Inline text (courseware/content/blocks.py `Text`) read the one way every renderer reads it.
+
+`spans` gives the runs of a text (plain, emphasis, strong, code, math, link) for formats that
+build their own markup (PPTX runs, GIFT, plain text); `mathml` turns LaTeX into MathML for the
+formats that show it (HTML, SCORM, QTI, Moodle). Links keep http, https, mailto and relative
+targets only; inline images are not inline text (a figure is a block).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+SAFE_LINK = re.compile(r"^(?:https?:|mailto:|(?![A-Za-z][A-Za-z0-9+.-]*:)[^\\]*$)", re.IGNORECASE)
+
+
+@cache
+def parser() -> MarkdownIt:
+    """CommonMark inline syntax with `$math$` (no space inside the dollars, none next to a
+    digit: "$5 and $6" stays money), raw HTML shown as text, no inline images."""
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+    return md.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_labels=False, double_inline=False)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of inline text: `kind` is text, code or math; emphasis, strong and link apply to it."""
+
+    text: str
+    kind: str = "text"
+    em: bool = False
+    strong: bool = False
+    href: str | None = None
+
+
+def spans(text: str) -> list[Span]:
+    """The runs of one inline text, in order; soft and hard breaks read as a space."""
+    tokens = parser().parseInline(text)
+    found: list[Span] = []
+    em = strong = 0
+    href: str | None = None
+    for token in _children(tokens):
+        kind = token.type
+        if kind == "em_open":
+            em += 1
+        elif kind == "em_close":
+            em -= 1
+        elif kind == "strong_open":
+            strong += 1
+        elif kind == "strong_close":
+            strong -= 1
+        elif kind == "link_open":
+            target = str(token.attrs.get("href", ""))
+            href = target if SAFE_LINK.match(target) else None
+        elif kind == "link_close":
+            href = None
+        elif kind in ("text", "softbreak", "hardbreak", "html_inline"):
+            value = token.content if kind in ("text", "html_inline") else " "
+            found.append(Span(value, "text", em > 0, strong > 0, href))
+        elif kind == "code_inline":
+            found.append(Span(token.content, "code", em > 0, strong > 0, href))
+        elif kind == "math_inline":
+            found.append(Span(token.content, "math", em > 0, strong > 0, href))
+    return _merged(found)
+
+
+def _children(tokens: list[Token]) -> list[Token]:
+    return [child for token in tokens for child in (token.children or [])]
+
+
+def _merged(found: list[Span]) -> list[Span]:
+    """Neighbouring plain runs with the same styles joined into one."""
+    merged: list[Span] = []
+    for span in found:
+        last = merged[-1] if merged else None
+        if last and span.kind == last.kind == "text" and (span.em, span.strong, span.href) == (last.em, last.strong, last.href):
+            merged[-1] = Span(last.text + span.text, "text", span.em, span.strong, span.href)
+        else:
+            merged.append(span)
+    return merged
+
+
+def plain(text: str) -> str:
+    """The words of an inline text without markup; math as its LaTeX between dollars."""
+    return "".join(f"${s.text}$" if s.kind == "math" else s.text for s in spans(text))
+
+
+class MathError(ValueError):
+    """LaTeX that cannot be converted; the message says what."""
+
+
+@cache
+def mathml(latex: str, display: bool = False) -> str:
+    """MathML (in the MathML namespace) for a LaTeX formula, with the LaTeX as its annotation
+    (what a screen reader without MathML support and a copy-paste get)."""
+    import latex2mathml.converter
+
+    try:
+        rendered = latex2mathml.converter.convert(latex, display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises many kinds for malformed input
+        raise MathError(f"the formula ${latex}$ is not LaTeX that can be shown ({type(exc).__name__})") from None
+    return _annotated(rendered, latex)
+
+
+def _annotated(rendered: str, latex: str) -> str:
+    from xml.sax.saxutils import escape
+
+    head, _, body = rendered.partition(">")
+    inner = body[: body.rfind("</math>")]
+    return f'{head} alttext="{escape(latex, {chr(34): "&quot;"})}"><semantics>{_one_row(inner)}<annotation encoding="application/x-tex">{escape(latex)}</annotation></semantics></math>'
+
+
+def _one_row(inner: str) -> str:
+    """<semantics> takes one presentation child: wrap several in an <mrow>."""
+    return inner if inner.startswith("<mrow>") and inner.endswith("</mrow>") and inner.count("<mrow>") >= 1 and _balanced_once(inner) else f"<mrow>{inner}</mrow>"
+
+
+def _balanced_once(inner: str) -> bool:
+    """Whether `inner` is a single <mrow>...</mrow> element (not two siblings)."""
+    depth = 0
+    for match in re.finditer(r"<(/?)mrow\b[^>]*>", inner):
+        depth += -1 if match.group(1) else 1
+        if depth == 0 and match.end() != len(inner):
+            return False
+    return True
