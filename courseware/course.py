@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from courseware.content.files import parse_content, read_content_file
+from courseware.content.blocks import Figure, figures
+from courseware.content.figures import FigureFile, locate
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import ContentError, Problem
 from courseware.plan import Task
@@ -29,10 +31,23 @@ class Course:
     overview: Article
     lessons: list[LessonContent]
     templates: Path | None = None  # the user's template folder (--templates, or the spec key), checked and approved
+    content_dir: Path | None = None  # where the reviewed markdown is: figures are found beside it
 
     @property
     def direction(self) -> str:
         return direction(self.loaded.spec.course.language)
+
+    def figure(self, lesson_id: str | None, figure: Figure) -> FigureFile:
+        """The image of a figure in a lesson's files (None: the overview), already checked by
+        read_course."""
+        return locate(figure.src, self._markdown_file(lesson_id), self._roots())
+
+    def _markdown_file(self, lesson_id: str | None) -> Path:
+        base = self.content_dir or self.loaded.root
+        return base / "course.md" if lesson_id is None else base / lesson_id / "lesson.md"
+
+    def _roots(self) -> list[Path]:
+        return [self.loaded.root, *([self.content_dir] if self.content_dir else [])]
 
 
 def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known: dict[str, Article | Quiz | SlideDeck] | None = None, templates: Path | None = None) -> Course:
@@ -53,4 +68,11 @@ def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known:
         for module in spec.modules
         for lesson in module.lessons
     ]
-    return Course(loaded=loaded, overview=parsed["course/overview"], lessons=lessons, templates=templates)  # type: ignore[arg-type]
+    course = Course(loaded=loaded, overview=parsed["course/overview"], lessons=lessons, templates=templates, content_dir=content_dir)  # type: ignore[arg-type]
+    for task in tasks:  # every figure's image exists and lies inside the course, or a located error
+        content = parsed[task.id]
+        found = content.blocks() if isinstance(content, Article) else [s.visual for s in content.slides if s.visual] if isinstance(content, SlideDeck) else []
+        for block in found:
+            for figure in figures(block):
+                locate(figure.src, content_dir / task.path, course._roots())
+    return course
