@@ -13,6 +13,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "audience": "Audience", "level": "Level", "license": "License", "authors": "Authors", "language": "Language",
         "unanswered": "Answer every question first.", "question": "Question", "answers_hidden": "The answers are in the speaker notes.",
         "cited_only": "A long source: only the sections this course cites are shown.",
+        "output": "Output",
     },
     "fr": {
         "home": "Accueil du cours", "skip": "Aller au contenu", "objectives": "Objectifs d’apprentissage", "modules": "Modules et leçons",
@@ -24,6 +25,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "audience": "Public", "level": "Niveau", "license": "Licence", "authors": "Auteurs", "language": "Langue",
         "unanswered": "Répondez d’abord à toutes les questions.", "question": "Question", "answers_hidden": "Les réponses figurent dans les notes de l’orateur.",
         "cited_only": "Source longue : seules les sections citées par ce cours sont affichées.",
+        "output": "Sortie",
     },
     "ar": {
         "home": "الصفحة الرئيسية للمقرر", "skip": "انتقل إلى المحتوى", "objectives": "أهداف التعلم", "modules": "الوحدات والدروس",
@@ -35,6 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "audience": "الجمهور", "level": "المستوى", "license": "الترخيص", "authors": "المؤلفون", "language": "اللغة",
         "unanswered": "أجب عن جميع الأسئلة أولًا.", "question": "سؤال", "answers_hidden": "الإجابات في ملاحظات المتحدث.",
         "cited_only": "مصدر طويل: لا تُعرض إلا الأقسام التي يستشهد بها هذا المقرر.",
+        "output": "المخرجات",
     },
 }
 
