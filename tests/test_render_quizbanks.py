@@ -241,7 +241,7 @@ def test_cdata_is_split_around_its_end_marker():
 
 def test_moodle_xml_round_trips_a_cdata_end_in_html(tricky, monkeypatch):
     """nh3 escapes every '>', so force one through to check the whole writer splits CDATA."""
-    monkeypatch.setattr(moodle, "inline", lambda text: Markup(text.replace("<", "&lt;")))
+    monkeypatch.setattr(moodle, "mathjax_html", lambda text: Markup(text.replace("<", "&lt;")))
     spec = tricky.parent / COURSES["blended-teaching"]
     out = tricky.parent / "raw-output"
     shutil.copytree(tricky / "blended-teaching/content", out / "blended-teaching/content")
