@@ -16,9 +16,12 @@ from lxml import etree
 import qti_schema
 from conftest import SPECS, run_cli
 from courseware.content.model import BLANK, Option, QuizItem
+from courseware.markdown.frontmatter import split
+from courseware.markdown.parse import parse_quiz
 from courseware.render.mathml2 import to_mathml2
 from courseware.render.qti import assessment_item, math_element
 from courseware.render.quiztext import Degraded, mathjax_html, typed
+from test_render_qti_badge import check_item
 
 SPEC = "course_specs/blended-teaching.yaml"
 FORMATS = "markdown,qti21,moodle_xml,gift"
@@ -122,6 +125,11 @@ def test_qti_items_with_code_and_math_validate_and_hold_mathml(rich):
     paragraph = cloze.find("q:itemBody/q:p", NS)
     assert paragraph.find("q:textEntryInteraction", NS) is not None and paragraph.find("q:code", NS).text == "n = len(x)"
     assert annotations(cloze.find("q:modalFeedback", NS)) == ["n-1"]
+    # And the checks every sample course's items pass: the text a learner reads, formulas as $LaTeX$.
+    markdown = dist.parent / "content/m1-l1/quiz.md"
+    _, body, first = split(markdown.read_text("utf-8"), str(markdown))
+    for item, question in zip((mc, tf, cloze), parse_quiz(body, str(markdown), first).items):
+        check_item(item.getroot(), question)
 
 
 def test_qti_package_still_validates_with_rich_items(rich):

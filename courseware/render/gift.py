@@ -5,7 +5,8 @@ Each question is `::<name>::[html]<text> {...}` after a `// [id:...]` comment (t
 for current Moodle versions, a plain comment for older ones). The item's feedback is the
 question's general feedback (`####`), shown whatever the learner answered: in GIFT a feedback
 after a true/false answer is shown only for the wrong answer. A cloze item is a short-answer
-question with the blank kept in its text, its accepted answers listed at the end.
+question with the blank kept in its text, its accepted answers listed at the end. Code and math
+are in the HTML as moodle.xml has them (<code>, TeX between \\( and \\)), GIFT-escaped.
 """
 
 from __future__ import annotations
