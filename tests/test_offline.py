@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from courseware.build import Options, plan_course
-from courseware.content.blocks import Code, Figure, Table, cites
+from courseware.content.blocks import Figure, cites
 from courseware.content.model import BLANK, Article, Quiz, Reference, SlideDeck
 from courseware.generate.offline.text import sentences, stands_alone, words
 from courseware.sources import read_sources

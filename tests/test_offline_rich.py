@@ -5,11 +5,9 @@ the content stale. (Needs the block markdown writer and reader of courseware/mar
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-from courseware.content.blocks import Code, Figure
 from courseware.content.files import parse_content, read_content_file
 from courseware.build import Options, plan_course
 
