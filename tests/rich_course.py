@@ -79,9 +79,11 @@ QUIZ = Quiz(title="The mean and the spread", items=[
 
 
 def rich_course(root: Path, lesson: Article = LESSON) -> Course:
-    """tests/data/rich copied to `root/course`, built offline, its content replaced by the rich models."""
+    """tests/data/rich copied to `root/course` (unless a test copied and changed it there first),
+    built offline, its content replaced by the rich models."""
     folder = root / "course"
-    shutil.copytree(RICH, folder, ignore=shutil.ignore_patterns("content"))
+    if not folder.exists():
+        shutil.copytree(RICH, folder, ignore=shutil.ignore_patterns("content"))
     result = run_cli("build", folder / "course.yaml", "--output", folder / "output", "--formats", "markdown")
     assert result.exit_code == 0, result.stderr
     loaded = load_spec(folder / "course.yaml")
