@@ -228,3 +228,22 @@ def test_formulas_cannot_carry_active_content(text):
     assert out.find("math") is not None and out.text_content().endswith("text")
     assert {e.tag for e in out.iter()} - {"p", "math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "mtext", "mstyle"} == set()
     assert [(e.tag, name) for e in out.iter() for name in e.attrib if name.startswith("on") or name in ("href", "src", "style")] == []
+
+
+def test_a_rich_lesson_md_renders_through_the_cli_and_a_bad_formula_is_said_once(tmp_path):
+    from conftest import run_cli
+    from courseware.markdown.write import to_markdown
+
+    rich_course(tmp_path)  # builds the course offline; its lesson.md is then replaced by the rich one
+    folder = tmp_path / "course"
+    lesson = folder / "output/describing-data/content/m1-l1/lesson.md"
+    text = lesson.read_text("utf-8")
+    front = text[: text.index("\n---\n", 4) + 5]
+    broken = LESSON.model_copy(update={"sections": [*LESSON.sections, Section(heading="A slip", blocks=[Math(latex="x^")])]})
+    lesson.write_text(front + to_markdown(broken), "utf-8")
+    result = run_cli("render", folder / "course.yaml", "--output", folder / "output", "--formats", "html,scorm12,scorm2004")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [f"warning: {lesson}: the formula $x^$ is not LaTeX that can be shown (MissingSuperScriptOrSubscriptError); shown as its LaTeX"]
+    page = (folder / "output/describing-data/dist/html/m1-l1.html").read_text("utf-8")
+    assert page.count('<th scope="col"') == 3 and page.count('<div class="math-block"') == 1 and '<span class="nb">sum</span>' in page
+    assert '<pre class="math-tex" tabindex="0"><code>x^</code></pre>' in page
