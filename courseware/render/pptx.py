@@ -14,6 +14,7 @@ from courseware.course import Course, LessonContent
 from courseware.errors import CoursewareError
 from courseware.redact import one_line
 from courseware.render import register
+from courseware.render.notices import notice
 from courseware.render.fit import BULLET_INDENT_PT, Box, fits, height, pages, points, title_size
 from courseware.render.pptx_visuals import Rect, Visuals, emu
 from courseware.render.runs import Run, fill, literal, runs, shown
@@ -48,14 +49,9 @@ def render_pptx(course: Course, writer: Writer) -> None:
 
 
 def _tell(lines: list[str]) -> None:
-    """Say in the build output what the decks show differently (a local stand-in for the shared
-    render notices, until they are on main)."""
-    import sys
-
-    from courseware.redact import line as redacted
-
+    """Say in the build output what the decks show differently (render/notices.py)."""
     for line in lines:
-        print(redacted(f"warning: pptx: {line}"), file=sys.stderr, flush=True)
+        notice(f"pptx: {line}")
 
 
 TEMPLATE_FIX = "save it from PowerPoint or LibreOffice as a .pptx, or use templates/pptx/template.pptx"

@@ -82,7 +82,7 @@ class Degraded:
 
         for reason, (count, first) in self.seen.items():
             times = "once" if count == 1 else f"{count} times"
-            notice(course, f"{course.loaded.spec.course.id}: {self.fmt}: {reason}: {times}, first {first}")
+            notice(f"{course.loaded.spec.course.id}: {self.fmt}: {reason}: {times}, first {first}")
 
 
 def typed_answer(text: str, degraded: Degraded | None, place: str) -> str:
