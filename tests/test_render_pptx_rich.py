@@ -18,6 +18,7 @@ from courseware.render.fit import (
 from courseware.render.pptx import Deck, render_pptx
 from courseware.render.runs import linear
 from courseware.render.templates import BUILT_IN
+from courseware.render.notices import collected
 from courseware.writer import Writer
 from rich_deck import CODE, LONG, OUTPUT, rich_course
 
@@ -175,13 +176,13 @@ def test_right_to_left_decks_keep_code_left_to_right(tmp_path):
     assert all(r._r.find(f"{A}rPr").get("lang") == "ar" for s in prs.slides for shape in s.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs for r in p.runs)
 
 
-def test_the_renderer_says_once_what_both_decks_could_not_show(tmp_path, capfd):
+def test_the_renderer_says_once_what_both_decks_could_not_show(tmp_path):
     course = rich_course(tmp_path / "course")
     writer = Writer(tmp_path / "dist")
-    render_pptx(course, writer)
+    with collected() as notices:
+        render_pptx(course, writer)
     assert sorted(writer.written) == ["stats-m1.pptx", "stats.pptx"]
-    err = capfd.readouterr().err
-    assert err == f"warning: pptx: the formula ${MATRIX}$ cannot be drawn (Unknown symbol: \\begin, found '\\'); the deck shows its LaTeX in monospace\n"
+    assert notices.lines == [f"pptx: the formula ${MATRIX}$ cannot be drawn (Unknown symbol: \\begin, found '\\'); the deck shows its LaTeX in monospace"]
 
 
 def test_libreoffice_shows_the_rich_deck(rich, tmp_path):
