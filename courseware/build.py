@@ -78,8 +78,8 @@ def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
     sources = read_sources(loaded.spec.sources, loaded.root)
     config = resolve(loaded.spec.llm, loaded.root, options.llm)
     stats = Stats()
-    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats))
     content_dir = options.output / loaded.spec.course.id / "content"
+    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats, content_dir))
     tasks = plan(loaded.spec, sources_digest(sources), provider.identity)
     files = {}
     for task in tasks:
