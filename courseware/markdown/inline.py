@@ -98,34 +98,26 @@ class MathError(ValueError):
 @cache
 def mathml(latex: str, display: bool = False) -> str:
     """MathML (in the MathML namespace) for a LaTeX formula, with the LaTeX as its annotation
-    (what a screen reader without MathML support and a copy-paste get)."""
+    (what a screen reader without MathML support and a copy-paste get). Always well-formed XML:
+    the text of `\\text{...}` is escaped (latex2mathml's own string output does not)."""
+    import xml.etree.ElementTree as ET
+
     import latex2mathml.converter
 
     try:
-        rendered = latex2mathml.converter.convert(latex, display="block" if display else "inline")
+        root = latex2mathml.converter.convert_to_element(latex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many kinds for malformed input
         raise MathError(f"the formula ${latex}$ is not LaTeX that can be shown ({type(exc).__name__})") from None
-    return _annotated(rendered, latex)
-
-
-def _annotated(rendered: str, latex: str) -> str:
-    from xml.sax.saxutils import escape
-
-    head, _, body = rendered.partition(">")
-    inner = body[: body.rfind("</math>")]
-    return f'{head} alttext="{escape(latex, {chr(34): "&quot;"})}"><semantics>{_one_row(inner)}<annotation encoding="application/x-tex">{escape(latex)}</annotation></semantics></math>'
-
-
-def _one_row(inner: str) -> str:
-    """<semantics> takes one presentation child: wrap several in an <mrow>."""
-    return inner if inner.startswith("<mrow>") and inner.endswith("</mrow>") and inner.count("<mrow>") >= 1 and _balanced_once(inner) else f"<mrow>{inner}</mrow>"
-
-
-def _balanced_once(inner: str) -> bool:
-    """Whether `inner` is a single <mrow>...</mrow> element (not two siblings)."""
-    depth = 0
-    for match in re.finditer(r"<(/?)mrow\b[^>]*>", inner):
-        depth += -1 if match.group(1) else 1
-        if depth == 0 and match.end() != len(inner):
-            return False
-    return True
+    children = list(root)
+    for child in children:
+        root.remove(child)
+    root.set("alttext", latex)
+    semantics = ET.SubElement(root, "semantics")
+    if len(children) == 1 and children[0].tag == "mrow":
+        semantics.append(children[0])
+    else:  # <semantics> takes one presentation child
+        ET.SubElement(semantics, "mrow").extend(children)
+    annotation = ET.SubElement(semantics, "annotation", encoding="application/x-tex")
+    annotation.text = latex
+    # latex2mathml writes characters as references ("&#x0003D;") in text; kept as references.
+    return re.sub(r"&amp;(#x[0-9A-Fa-f]+;)", r"&\1", ET.tostring(root, encoding="unicode"))
