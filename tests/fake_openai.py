@@ -19,7 +19,8 @@ last message with a ```json fenced block after the words "JSON schema"
 Instances (`values="fixed"`, the default): objects list every property, arrays
 have 3 items (1 for arrays of integers), enums take their first value except a
 property named `kind`, which cycles by item index, as do the branches of an
-anyOf; plain strings are `Fake text <12 hex>`, all distinct and of one length.
+anyOf tagged by `kind`; other anyOfs are null when they allow it, else their
+first branch (so articles are paragraphs and slides have no visual); plain strings are `Fake text <12 hex>`, all distinct and of one length.
 Prompt conventions: `objective` is taken from an `Objective ids: LO1, LO2` line
 of the first user message, a cloze item's `prompt` gets a ` ____ ` blank, and a
 true_false item's `correct_answer` is "true".
@@ -257,9 +258,12 @@ def _type(schema: dict) -> str:
 
 
 def _branch(branches: list[dict], index: int) -> dict:
-    """The non-null branch for an array item's index, cycling (one branch per quiz kind gives every kind)."""
-    usable = [b for b in branches if b.get("type") != "null"] or branches
-    return usable[index % len(usable)]
+    """Branches tagged by `kind` cycle by the array item's index (one branch per quiz kind gives
+    every kind); an optional value (a null branch) is null; other unions take their first branch
+    (a section's blocks are paragraphs, a slide shows no visual)."""
+    if all("kind" in (b.get("properties") or {}) for b in branches):
+        return branches[index % len(branches)]
+    return next((b for b in branches if b.get("type") == "null"), branches[0])
 
 
 def _quiz_conventions(item: dict) -> dict:
