@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, StrictBool, StringConstraints, Tag, ValidationError, create_model
 
 from courseware.content.blocks import CALLOUT_STYLES, Callout, Code, Figure, ListBlock, ListItem, Table
 from courseware.content.model import Article, Option, Paragraph, Quiz, QuizItem, Reference, Section, Slide, SlideDeck, numbered
@@ -140,7 +140,7 @@ def contract(terms: Terms) -> type[_Answer]:
         paragraph = _model("ParagraphBlock", "paragraph", text=_text("paragraph"), sources=sources)
         blocks = {  # the paragraph first: the branch a section starts with
             "paragraph": paragraph,
-            "list": _model("ListBlock", "list", ordered=bool, items=_list(_text("item"), *LIST_ITEMS), sources=sources),
+            "list": _model("ListBlock", "list", ordered=StrictBool, items=_list(_text("item"), *LIST_ITEMS), sources=sources),
             **_tables(True, sources),
             "code": _model("CodeBlock", "code", language=_text("language", patterns.LANGUAGE), code=_text("code", patterns.LINE), output=_text("output", patterns.LINE) | None),
             "callout": _model("CalloutBlock", "callout", style=Literal[CALLOUT_STYLES], title=_text("title") | None, text=_text("callout"), sources=optional),
@@ -243,7 +243,7 @@ def _problem(error: dict, terms: Terms) -> str:
             if i < len(loc) and isinstance(loc[i], str) and _is_tag(loc[i]):  # a tagged union puts the tag in the path
                 tag, i = loc[i], i + 1
             continue
-        if name == "visual":
+        if name == "visual" and (i + 1 < len(loc) or error["type"] != "missing"):
             places.append("visual")
             field, i = "", i + 1
             if i < len(loc) and isinstance(loc[i], str) and _is_tag(loc[i]):
