@@ -37,8 +37,9 @@ Stricter than "one blank" needs: llguidance cannot bound the length of a pattern
 short runs of underscores besides the blank ("Unable to determine if regex is empty"), and
 then enforces nothing at all."""
 
-LANGUAGE = r"^[A-Za-z0-9_+#.-]+$"
-"""A code block's language: a name like python, r, bash or c++ (what the content model takes)."""
+LANGUAGE = r"^[A-Za-z0-9_+#.-]{1,40}$"
+"""A code block's language: a name like python, r, bash or c++ (what the content model takes); its bound
+in the pattern too, for servers that take patterns but not lengths (OpenAI)."""
 
 PATTERNS = {"line": LINE, "prose": PROSE, "cloze": CLOZE, "language": LANGUAGE}
 
