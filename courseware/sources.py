@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from courseware.markdown.blocks import Block, stream_blocks
+from courseware.content.blocks import Callout, ListBlock, Paragraph, Quote, items
+from courseware.markdown.blocks import SourceBlock, read_source_blocks
 
 FOOTNOTE_REF = re.compile(r"\[\^[^\]]*\]")
 
@@ -55,24 +56,32 @@ class SourceDocument:
         found: list[Passage] = []
         title = section = ""
 
-        def take(blocks: list[Block]) -> None:
+        def take(blocks: list[SourceBlock]) -> None:
             nonlocal title, section
-            for block in blocks:
-                if block.kind == "heading":
-                    if block.level == 1 and not title:
-                        title = block.text
+            for _, level, item in blocks:
+                if isinstance(item, str):  # a heading
+                    if level == 1 and not title:
+                        title = item
                     else:
-                        section = block.text
+                        section = item
                     continue
-                where = section or title
-                texts = [block.text] if block.kind in ("paragraph", "quote", "notes") else [t for _, t in block.items] if block.kind == "list" else []
-                for text in texts:
-                    cleaned = FOOTNOTE_REF.sub("", text).strip()
-                    if cleaned:
-                        found.append(Passage(self.path, where, cleaned))
+                for text in _passage_texts(item):
+                    found.append(Passage(self.path, section or title, text))
 
-        stream_blocks(self.text, take)
+        read_source_blocks(self.text, take)
         return tuple(found)
+
+
+def _passage_texts(block) -> list[str]:
+    """The prose of a block that can stand as a passage: a paragraph, a quote, each list item,
+    the paragraphs and lists of a callout."""
+    if isinstance(block, (Paragraph, Quote)):
+        return [block.text]
+    if isinstance(block, ListBlock):
+        return [item.text for item in items(block)]
+    if isinstance(block, Callout):
+        return [text for inner in block.blocks for text in _passage_texts(inner)]
+    return []
 
 
 # The documents read last, by resolved path, with the hash of their bytes: a build reads its

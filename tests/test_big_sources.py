@@ -86,15 +86,15 @@ def built(tmp_path_factory) -> dict:
     shutil.copytree(SPECS, project / "course_specs")
     size = add_handbook(project, sample_handbook(3))
     parses: list[str] = []
-    original = courseware.sources.stream_blocks
+    original = courseware.sources.read_source_blocks
 
-    def counted(text, handle):
+    def counted(text, handle, problem=None):
         parses.append(text[:60])  # the opening of the text tells the sources apart
-        original(text, handle)
+        original(text, handle, problem)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(courseware.sources, "LARGE_BYTES", size - 1)
-        patch.setattr(courseware.sources, "stream_blocks", counted)
+        patch.setattr(courseware.sources, "read_source_blocks", counted)
         result = run_cli("build", project / SPEC, "--output", project / "output")
         assert result.exit_code == 0, result.stderr
         by_build = list(parses)

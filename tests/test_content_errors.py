@@ -37,8 +37,7 @@ def test_body_starts_after_front_matter():
 @pytest.mark.parametrize(("parse", "body", "message"), [
     (parse_article, "Intro without a title.\n", "f.md:8:1: the file must start with a '# Title' heading"),
     (parse_article, "# T\n\nText.[^2]\n\n[^1]: a.md\n", "f.md:10:1: reference [^2] is not defined; add '[^2]: source § section' at the end"),
-    (parse_article, "# T\n\n```\ncode\n```\n", "f.md:10:1: unexpected fence here; this file holds paragraphs, '## Section' headings and '[^n]: source § section' references"),
-    (parse_article, "# T\n\n### Deep\n\nText.\n", "f.md:10:1: unexpected level-3 heading here; this file holds paragraphs, '## Section' headings and '[^n]: source § section' references"),
+    (parse_article, "# T\n\n### Deep\n\nText.\n", "f.md:10:1: a level-3 heading is not read here: a lesson has one '# Title' and '## Section' headings; make it a '## Section', or a paragraph in **bold**"),
     (parse_article, "# T\n\nText with [^1] inside.\n\n[^1]: a.md\n", "f.md:10:1: text: footnote references like [^1] belong at the end of a paragraph"),
     (parse_quiz, "# Q\n\n## Question one\n\nPrompt?\n\n- [x] a\n- [ ] b\n\n> fb\n", "f.md:10:1: a question heading reads '## Q1 · <multiple-choice | true-false | cloze> · <objective id>'"),
     (parse_quiz, "# Q\n\n## Q1 · multiple-choice · LO1\n\nPrompt?\n\n- [x] a\n- b\n\n> fb\n", "f.md:15:1: an option reads '- [x] right answer' or '- [ ] wrong answer'"),
@@ -47,7 +46,7 @@ def test_body_starts_after_front_matter():
     (parse_quiz, "# Q\n\n## Q1 · cloze · LO1\n\nNo blank here.\n\n- [x] a\n\n> fb\n", "f.md:10:1: a cloze prompt needs a blank written as ____"),
     (parse_quiz, "# Q\n\n## Q1 · multiple-choice · LO1\n\nPrompt?\n\n- [x] Same\n- [ ] same\n\n> fb\n", "f.md:10:1: options must be distinct"),
     (parse_quiz, "# Q\n\nA stray paragraph.\n", "f.md:10:1: unexpected paragraph here; this file holds '## Qn · kind · objective' questions, each with a prompt, a '- [x]' option list and a '> feedback' line"),
-    (parse_slides, "# S\n\n## One\n\n- a\n\n- b\n\nText.\n", "f.md:16:1: unexpected paragraph here; this file holds '## Slide title' headings, each with one bullet list and one '::: notes' block"),
+    (parse_slides, "# S\n\n## One\n\n- a\n\n- b\n\nText.\n", "f.md:16:1: unexpected paragraph here; this file holds '## Slide title' headings, each with one bullet list, optionally one code block, table, ::: figure or $$ math, and one '::: notes' block"),
     (parse_slides, "# S\n", "f.md:8:1: slides: needs at least 1 entry"),
 ])
 def test_located_content_errors(parse, body, message):
