@@ -145,7 +145,7 @@ def test_invalid_answer_is_re_asked_and_counted(cli, project, llm_env):
 
 
 @pytest.mark.parametrize(("fault", "message"), [
-    ("length", "course/overview: the answer was cut off at the server's default answer length after 101 tokens; raise llm.max_tokens"),
+    ("length", "course/overview: the answer was cut off at the server's default answer length after 128 tokens; raise llm.max_tokens"),
     ("refusal", "course/overview: the model refused: I can't help with that request."),
     ("empty", "course/overview: the model returned an empty answer"),
 ])
