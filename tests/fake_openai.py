@@ -20,7 +20,8 @@ Instances (`values="fixed"`, the default): objects list every property, arrays
 have 3 items (1 for arrays of integers), enums take their first value except a
 property named `kind`, which cycles by item index, as do the branches of an
 anyOf, except a union of blocks tagged by `type`: null when it allows it, else
-its first branch (articles are paragraphs, slides have no visual); plain strings are `Fake text <12 hex>`, all distinct and of one length.
+its first branch (articles are paragraphs, slides have no visual); plain strings
+are `Fake text <12 hex>`, all distinct and of one length.
 Prompt conventions: `objective` is taken from an `Objective ids: LO1, LO2` line
 of the first user message, a cloze item's `prompt` gets a ` ____ ` blank, and a
 true_false item's `correct_answer` is "true".
