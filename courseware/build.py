@@ -14,6 +14,7 @@ from courseware.content.leftovers import leftovers, remove_temp_files
 from courseware.course import read_course
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import BuildRefused, CoursewareError, GenerationError
+from courseware.generate.figures import source_figures
 from courseware.generate.provider import FatalProviderError, Provider, ProviderContext, make_provider
 from courseware.generate.runner import Progress, run_tasks
 from courseware.generate.settings import LLMConfig, resolve
@@ -79,7 +80,8 @@ def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
     config = resolve(loaded.spec.llm, loaded.root, options.llm)
     stats = Stats()
     content_dir = options.output / loaded.spec.course.id / "content"
-    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats, content_dir))
+    figures = source_figures(sources, content_dir) if config.provider != "offline" else ()  # the offline provider reads them from its passages
+    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats, content_dir, figures))
     tasks = plan(loaded.spec, sources_digest(sources), provider.identity)
     files = {}
     for task in tasks:

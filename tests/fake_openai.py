@@ -19,7 +19,9 @@ last message with a ```json fenced block after the words "JSON schema"
 Instances (`values="fixed"`, the default): objects list every property, arrays
 have 3 items (1 for arrays of integers), enums take their first value except a
 property named `kind`, which cycles by item index, as do the branches of an
-anyOf; plain strings are `Fake text <12 hex>`, all distinct and of one length.
+anyOf, except a union of blocks tagged by `type`: null when it allows it, else
+its first branch (articles are paragraphs, slides have no visual); plain strings
+are `Fake text <12 hex>`, all distinct and of one length.
 Prompt conventions: `objective` is taken from an `Objective ids: LO1, LO2` line
 of the first user message, a cloze item's `prompt` gets a ` ____ ` blank, and a
 true_false item's `correct_answer` is "true".
@@ -257,8 +259,12 @@ def _type(schema: dict) -> str:
 
 
 def _branch(branches: list[dict], index: int) -> dict:
-    """The non-null branch for an array item's index, cycling (one branch per quiz kind gives every kind)."""
+    """The non-null branch for an array item's index, cycling (one branch per quiz kind gives every
+    kind), except in a union of blocks tagged by `type`: its first branch (a section's blocks are
+    paragraphs), or null where it may be (a slide shows no visual)."""
     usable = [b for b in branches if b.get("type") != "null"] or branches
+    if all("type" in (b.get("properties") or {}) for b in usable):
+        return next((b for b in branches if b.get("type") == "null"), usable[0])
     return usable[index % len(usable)]
 
 
@@ -385,13 +391,18 @@ def option_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]|_", " ", visible.casefold()).split())
 
 
+PASSAGE_LINE = re.compile(r"^\[\d+\] \(.*$", re.MULTILINE)
+
+
 def vocabulary(messages: list[dict]) -> dict[int, list[str]]:
-    """The words of the request's user messages (in the course's language), by length."""
+    """The words of the request's source passages (lines `[1] (source § section) text`, in the
+    course's language, where the instructions around them are in English), by length; the
+    words of its user messages when it has no passages."""
+    texts = [_text(m.get("content")) for m in messages if m.get("role") == "user"]
+    passages = [line for text in texts for line in PASSAGE_LINE.findall(text)]
     words: dict[int, list[str]] = {}
-    for message in messages:
-        if message.get("role") == "user":
-            for word in dict.fromkeys(re.findall(r"[^\W\d_]+", _text(message.get("content")))):
-                words.setdefault(len(word), []).append(word)
+    for word in dict.fromkeys(re.findall(r"[^\W\d_]+", "\n".join(passages or texts))):
+        words.setdefault(len(word), []).append(word)
     return words
 
 
@@ -442,8 +453,10 @@ class ArbitraryMaker:
         if kind == "array":
             items = schema.get("items") or {}
             return [self.make(items, depth + 1) for _ in range(self._count(schema, "minItems", "maxItems"))]
-        if kind == "string":
-            return self._in_language(self.string(schema))
+        if kind == "string":  # in words of the prompt where the pattern allows them (a language name has no spaces)
+            text = self.string(schema)
+            worded = self._in_language(text)
+            return worded if "pattern" not in schema or re.fullmatch(schema["pattern"], worded) else text
         if kind == "integer":
             low, high = schema.get("minimum", -10**6), schema.get("maximum", 10**6)
             return self.rng.randint(low, high)

@@ -101,10 +101,10 @@ class Hostile:
                 paragraph["text"] = next(texts)
             for section in data["sections"]:
                 section["heading"] = next(texts)
-                for paragraph in section["paragraphs"]:
+                for paragraph in section["blocks"]:
                     paragraph["text"] = next(texts)
             if lesson == "m1-l1":
-                data["sections"][0]["paragraphs"][0]["text"] = LONGEST["paragraph"]
+                data["sections"][0]["blocks"][0]["text"] = LONGEST["paragraph"]
         elif kind == "quiz":
             for n, item in enumerate(data["items"], start=1):
                 attack = next(texts)
@@ -175,7 +175,7 @@ def test_markdown_reads_back_to_exactly_what_was_served(built):
             assert model.title == clean_line(answer["title"])
             assert [p.text for p in model.intro] == [clean_line(p["text"]) for p in answer["introduction"]]
             assert [s.heading for s in model.sections] == [clean_line(s["heading"]) for s in answer["sections"]]
-            assert [[p.text for p in s.blocks] for s in model.sections] == [[clean_line(p["text"]) for p in s["paragraphs"]] for s in answer["sections"]]
+            assert [[p.text for p in s.blocks] for s in model.sections] == [[clean_line(p["text"]) for p in s["blocks"]] for s in answer["sections"]]
         elif kind == "quiz":
             assert len(model.items) == len(answer["items"])
             for item, served in zip(model.items, answer["items"]):
@@ -417,9 +417,9 @@ def test_no_output_carries_control_or_bidi_override_characters(built):
 @pytest.mark.parametrize(("field", "text", "message"), [
     ("paragraph", "[^1]: x", "footnote references like [^1] belong at the end of a paragraph"),
     ("paragraph", "\x00\x1b\u202e \u2028 ", "must not be empty"),
-    ("paragraph", MEGABYTE, f"section 2, paragraph 1: text: has {len(MEGABYTE)} characters; at most {LENGTHS['paragraph']}"),
+    ("paragraph", MEGABYTE, f"section 2, block 1: text: has {len(MEGABYTE)} characters; at most {LENGTHS['paragraph']}"),
     ("option", "None of the above", "no 'all of the above' or 'none of the above' options"),
-    ("citation", "", "section 2, paragraph 1: cite at least one passage"),
+    ("citation", "", "section 2, block 1: cite at least one passage"),
 ])
 def test_answers_that_break_the_format_are_re_asked_then_refused(tmp_path, monkeypatch, field, text, message):
     llm_env(monkeypatch)
@@ -430,11 +430,11 @@ def test_answers_that_break_the_format_are_re_asked_then_refused(tmp_path, monke
         data = json.loads(content)
         if body["messages"][1]["content"].startswith("Lesson m1-l2:"):
             if field == "paragraph" and "sections" in data:
-                data["sections"][1]["paragraphs"][0]["text"] = f"Looks fine {text}" if text.startswith("[") else text
+                data["sections"][1]["blocks"][0]["text"] = f"Looks fine {text}" if text.startswith("[") else text
             if field == "option" and "items" in data:
                 data["items"][0]["distractors"][0] = text
             if field == "citation" and "sections" in data:
-                data["sections"][1]["paragraphs"][0]["sources"] = []
+                data["sections"][1]["blocks"][0]["sources"] = []
         return json.dumps(data, ensure_ascii=False)
 
     with FakeOpenAI() as server:

@@ -21,7 +21,7 @@ def article(*texts: str) -> Article:
 
 def test_a_text_in_another_language_names_its_place():
     check(article(FRENCH, FRENCH), "fr")
-    with pytest.raises(WrongLanguage, match=r"^section 1, paragraph 2 is written in English, not in French \(the course language\); write every text in French$"):
+    with pytest.raises(WrongLanguage, match=r"^section 1, block 2 is written in English, not in French \(the course language\); write every text in French$"):
         check(article(FRENCH, FRENCH, ENGLISH), "fr-CA")
     with pytest.raises(WrongLanguage, match="^introduction, paragraph 1 is written in French, not in English"):
         check(article(FRENCH), "en")

@@ -145,7 +145,7 @@ def test_invalid_answer_is_re_asked_and_counted(cli, project, llm_env):
 
 
 @pytest.mark.parametrize(("fault", "message"), [
-    ("length", "course/overview: the answer was cut off at the server's default answer length after 101 tokens; raise llm.max_tokens"),
+    ("length", "course/overview: the answer was cut off at the server's default answer length after 128 tokens; raise llm.max_tokens"),
     ("refusal", "course/overview: the model refused: I can't help with that request."),
     ("empty", "course/overview: the model returned an empty answer"),
 ])
@@ -342,3 +342,31 @@ def test_a_lessons_three_tasks_share_the_longest_prefix(cli, project, llm_env):
         assert "Source passages:\n[1] (" in context
         assert all(u.startswith(context) for u in users)  # only the task differs
         assert len(_os.path.commonprefix(users)) / max(len(u) for u in users) > 0.6
+
+
+def test_answers_with_lists_tables_code_and_callouts_become_lesson_markdown(cli, project, llm_env):
+    server = llm_env
+
+    def rich(body: dict, content: str) -> str:
+        answer = json.loads(content)
+        if body["response_format"]["json_schema"]["name"] == "lesson" and "Lesson m1-l1:" in body["messages"][1]["content"]:
+            answer["sections"][0]["blocks"] = [
+                {"type": "paragraph", "text": "`pwd` shows where you are:", "sources": [1]},
+                {"type": "code", "language": "bash", "code": "pwd\nls -l", "output": "/home/ada"},
+                {"type": "list", "ordered": True, "items": ["Open a *terminal*.", "Type `pwd`."], "sources": [2]},
+                {"type": "table", "header": ["Model", "Where"], "rows": [["flipped", "home | class"], ["station", "class"]], "caption": "Two models.", "sources": [1]},
+                {"type": "callout", "style": "warning", "title": "Mind the path", "text": "A relative path starts at $cwd$.", "sources": []},
+            ]
+        return json.dumps(answer)
+
+    server.answer = rich
+    result = build(cli, server, "--formats", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert "re-asks 0" in result.stdout
+    lesson = (CONTENT / "m1-l1" / "lesson.md").read_text("utf-8")
+    section = lesson.split("\n## ", 2)[1]
+    assert "\n\n`pwd` shows where you are:[^1]\n\n```bash\npwd\nls -l\n```\n\n```output\n/home/ada\n```\n\n" in section
+    assert "\n1. Open a *terminal*.\n2. Type `pwd`.[^2]\n" in section
+    assert "| Model | Where |\n" in section and "| flipped | home \\| class |\n" in section and "\nTable: Two models.[^1]\n" in section
+    assert "\n::: warning Mind the path\n\nA relative path starts at $cwd$.\n\n:::\n" in section
+    assert cli("render", SPEC, "--formats", "markdown").exit_code == 0  # and it reads back

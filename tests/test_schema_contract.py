@@ -6,6 +6,7 @@ decides which keywords are sent and is part of every content key."""
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import openai
 import pytest
 
 from courseware.errors import CoursewareError
+from courseware.generate import contracts
 from courseware.generate.contracts import Terms, json_schema
+from courseware.generate.figures import SourceFigure
 from courseware.generate.settings import infer_server, resolve
 from courseware.spec.model import QUIZ_KINDS, LLMSettings
-from fake_openai import FakeOpenAI, answer_content
+from fake_openai import ArbitraryMaker, FakeOpenAI, answer_content
 
 COURSES = {"blended-teaching": 25, "evaluation-formative": 10}  # tasks per sample course
 
@@ -51,6 +54,34 @@ def test_anything_the_schema_allows_is_accepted(cli, project, model_env, course,
     assert summary(result, course).startswith(f"{course}: calls {COURSES[course]}, retries 0, re-asks 0, cache hits 0, failures 0;")
     assert server.calls == COURSES[course]
     assert len(list((Path("output") / course / "content").rglob("*.md"))) == COURSES[course]
+
+
+FIGURES = [SourceFigure(f"F{n}", f"figures/f{n}.svg", f"Figure {n}", "A caption." if n % 2 else None, None, "s.md", f"S{n}") for n in (1, 2)]
+PASSAGES = [{"source": "s.md", "section": f"S{n}"} for n in range(1, 5)]
+
+
+@pytest.mark.parametrize("server_kind", ["llama.cpp", "openai"])
+@pytest.mark.parametrize("t", [
+    Terms("lesson", 3, 4, figures=("F1", "F2")), Terms("lesson", 2, 0), Terms("overview", 2, 4),
+    Terms("slides", 5, figures=("F1", "F2")), Terms("slides", 3), Terms("quiz", 4, 0, ("LO1", "LO2"), QUIZ_KINDS),
+], ids=str)
+def test_every_answer_the_schema_allows_converts_to_content(t, server_kind):
+    # Many draws of anything the schema allows: every branch of every block union, every length.
+    schema = json_schema(t, server_kind)
+    kinds = set()
+    for n in range(150):
+        answer = ArbitraryMaker(schema, random.Random(n)).make(schema)
+        parsed = contracts.parse(t, json.dumps(answer))
+        if t.kind in ("lesson", "overview"):
+            content = contracts.to_article(parsed, PASSAGES[: t.passages], FIGURES)
+            kinds |= {b.kind for b in content.blocks()}
+        elif t.kind == "slides":
+            content = contracts.to_slides(parsed, "Deck", FIGURES)
+            kinds |= {s.visual.kind for s in content.slides if s.visual}
+        else:
+            contracts.to_quiz(parsed, "Quiz", "m1-l1", ("True", "False"))
+    wanted = {"lesson": {"paragraph", "list", "table", "code", "callout"}, "overview": {"paragraph", "list", "table", "code", "callout"}, "slides": {"code", "table"}, "quiz": set()}[t.kind]
+    assert kinds == wanted | ({"figure"} if t.figures else set())
 
 
 def test_the_arbitrary_fake_draws_again_on_a_re_ask_and_the_same_on_a_rebuild(cli, project, model_env):

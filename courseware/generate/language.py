@@ -52,7 +52,7 @@ def texts(content: Article | Quiz | SlideDeck) -> list[tuple[str, str]]:
     if isinstance(content, Article):
         found = [(f"introduction, {b.kind} {n}", " ".join(blocks.texts(b))) for n, b in enumerate(content.intro, start=1)]
         for s, section in enumerate(content.sections, start=1):
-            found += [(f"section {s}, {b.kind} {n}", " ".join(blocks.texts(b))) for n, b in enumerate(section.blocks, start=1)]
+            found += [(f"section {s}, block {n}", " ".join(blocks.texts(b))) for n, b in enumerate(section.blocks, start=1)]  # as the contract's re-asks name it
         return [(place, text) for place, text in found if text]
     if isinstance(content, Quiz):
         found = []

@@ -18,6 +18,7 @@ from courseware.errors import CoursewareError, GenerationError
 from courseware.generate import contracts, language
 from courseware.generate.cache import ResponseCache
 from courseware.generate.chat import Answer, Chat, Runaway, is_local
+from courseware.generate.figures import SourceFigure, offered
 from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.prompts import PromptSet
@@ -181,8 +182,8 @@ class OpenAIProvider(Provider):
                 f"the files record the model that answered (answered_by); set --model to the served model's name"]
 
     def _terms(self, task: Task) -> contracts.Terms:
-        """What bounds the task's answer: its inputs and the passages it is grounded in."""
-        return contracts.terms(task.kind, task.inputs, len(self._passages(task)))
+        """What bounds the task's answer: its inputs, the passages it is grounded in and the figures offered."""
+        return contracts.terms(task.kind, task.inputs, len(self._passages(task)), tuple(f.id for f in self._figures(task)))
 
     def _response_format(self, task: Task) -> dict | None:
         mode = self.config.structured_output
@@ -204,10 +205,14 @@ class OpenAIProvider(Provider):
         inputs, schema = task.inputs, self._schema_text(task)
         if task.kind == "overview":
             return self.prompts.render("overview", {"course": inputs["course"], "modules": inputs["modules"], "passages": passages, "schema": schema})
+        figures = [{"id": f.id, "alt": f.alt, "caption": f.caption} for f in self._figures(task)]
         variables = {"lesson": inputs["lesson"], "schema": schema}
         if task.kind in ("quiz", "slides"):
             variables[task.kind] = inputs[task.kind]
-        return self.prompts.render("context", {"lesson": inputs["lesson"], "passages": passages}) + "\n" + self.prompts.render(task.kind, variables)
+        if task.kind in ("lesson", "slides"):
+            variables["figures"] = figures
+        context = self.prompts.render("context", {"lesson": inputs["lesson"], "passages": passages, "figures": figures})
+        return context + "\n" + self.prompts.render(task.kind, variables)
 
     def _passages(self, task: Task) -> list[dict]:
         """The source passages a task is grounded in, numbered for citation (a lesson's three
@@ -216,6 +221,11 @@ class OpenAIProvider(Provider):
         if subject not in self._grounding:
             self._grounding[subject] = self._rank_passages(task)
         return self._grounding[subject]
+
+    def _figures(self, task: Task) -> list[SourceFigure]:
+        """The figures offered with a lesson's tasks: those in the sections of its passages (the
+        overview is written into another folder, and is offered none)."""
+        return [] if task.kind == "overview" else offered(self.context.figures, self._passages(task))
 
     def _rank_passages(self, task: Task) -> list[dict]:
         inputs, corpus = task.inputs, self.corpus
@@ -236,16 +246,16 @@ class OpenAIProvider(Provider):
         ]
 
     def _convert(self, task: Task, text: str, passages: list[dict]) -> Article | Quiz | SlideDeck:
-        inputs = task.inputs
-        answer = contracts.parse(contracts.terms(task.kind, inputs, len(passages)), text)
+        inputs, figures = task.inputs, self._figures(task)
+        answer = contracts.parse(contracts.terms(task.kind, inputs, len(passages), tuple(f.id for f in figures)), text)
         if task.kind in ("overview", "lesson"):
-            return contracts.to_article(answer, passages)
+            return contracts.to_article(answer, passages, figures)
         lesson = inputs["lesson"]
         if task.kind == "quiz":
             words = phrases(inputs["course"]["language"])
             objectives = [o["id"] for o in lesson["objectives"]]
             return contracts.to_quiz(answer, lesson["title"], lesson["id"], (words["true"], words["false"]), tuple(objectives))
-        return contracts.to_slides(answer, lesson["title"])
+        return contracts.to_slides(answer, lesson["title"], figures)
 
 
 def _sha256(text: str) -> str:

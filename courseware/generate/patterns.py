@@ -37,11 +37,17 @@ Stricter than "one blank" needs: llguidance cannot bound the length of a pattern
 short runs of underscores besides the blank ("Unable to determine if regex is empty"), and
 then enforces nothing at all."""
 
-PATTERNS = {"line": LINE, "prose": PROSE, "cloze": CLOZE}
+LANGUAGE = r"^[A-Za-z0-9_+#.-]{1,40}$"
+"""A code block's language: a name like python, r, bash or c++ (what the content model takes); its bound
+in the pattern too, for servers that take patterns but not lengths (OpenAI)."""
+
+PATTERNS = {"line": LINE, "prose": PROSE, "cloze": CLOZE, "language": LANGUAGE}
 
 
 def explain(pattern: str, text: str) -> str:
     """Why `text` does not match one of PATTERNS, in the words of the re-ask."""
+    if pattern == LANGUAGE:
+        return "a code block's language is one name like python, r, bash or text (letters, digits, _ + # . -)"
     if pattern == CLOZE:
         if text.count("_") != len(BLANK) or BLANK not in text:
             return f"a cloze prompt has exactly one blank written {BLANK} (four underscores) and no other underscore"

@@ -12,6 +12,7 @@ from courseware.errors import CoursewareError, GenerationError
 
 if TYPE_CHECKING:
     from courseware.content.model import Article, Quiz, SlideDeck
+    from courseware.generate.figures import SourceFigure
     from courseware.generate.settings import LLMConfig
     from courseware.generate.stats import Stats
     from courseware.plan import Task
@@ -21,13 +22,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ProviderContext:
-    """What a provider may read besides the task: the spec, its sources, the resolved settings."""
+    """What a provider may read besides the task: the spec, its sources, the resolved settings,
+    and the sources' figures (their `src` relative to a lesson's markdown file)."""
 
     spec: Spec
     sources: list[SourceDocument]
     config: LLMConfig
     stats: Stats
     content_dir: Path | None = None  # where the task files are written: figures' paths are relative to them
+    figures: tuple[SourceFigure, ...] = ()
 
 
 class FatalProviderError(GenerationError):

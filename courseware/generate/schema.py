@@ -31,7 +31,7 @@ DROPPED = ("title", "description", "default", "discriminator", "$defs")
 
 def derive(model: type[BaseModel], server: str, in_prompt: bool = False) -> dict[str, Any]:
     """The schema of `model` for `server`: $refs inlined (Ollama's converter breaks on nested
-    ones), every object closed with every property required, tagged unions as plain anyOf,
+    ones), every object closed with every property required, tagged unions as one plain anyOf,
     const as a one-value enum, and only the bound keywords the server honours. `in_prompt`
     leaves out patterns too: a schema shown to the model in the prompt is read, not enforced."""
     full = model.model_json_schema()
@@ -61,7 +61,7 @@ def _clean(schema: dict[str, Any], keep: frozenset[str]) -> dict[str, Any]:
         elif key == "items":
             out[key] = _clean(value, keep)
         elif key in ("anyOf", "oneOf"):  # tagged unions come as oneOf; anyOf is what every server takes
-            out["anyOf"] = [_clean(branch, keep) for branch in value]
+            out["anyOf"] = _branches(value, keep)
         elif key == "const":
             out["enum"] = [value]
         else:
@@ -69,4 +69,13 @@ def _clean(schema: dict[str, Any], keep: frozenset[str]) -> dict[str, Any]:
     if out.get("type") == "object" and "properties" in out:
         out["additionalProperties"] = False  # without it llama.cpp adds and repeats keys
         out["required"] = list(out["properties"])
+    return out
+
+
+def _branches(value: list[dict[str, Any]], keep: frozenset[str]) -> list[dict[str, Any]]:
+    """A union's branches, a union nested in it (an optional tagged union) spliced in: one anyOf."""
+    out: list[dict[str, Any]] = []
+    for branch in value:
+        cleaned = _clean(branch, keep)
+        out += cleaned["anyOf"] if set(cleaned) == {"anyOf"} else [cleaned]
     return out
