@@ -220,6 +220,11 @@ def _inline(tokens: list[Token]) -> str:
     return " ".join(fold_whitespace(t.content) for t in tokens if t.type == "inline")
 
 
+def _image(tokens: list[Token]) -> re.Match | None:
+    """The image of an image-only paragraph (its path may hold runs of spaces, so unfolded)."""
+    return IMAGE.match(" ".join(t.content.strip() for t in tokens if t.type == "inline"))
+
+
 def validation_message(exc: ValidationError) -> str:
     """The first problem pydantic found, as one line: where (field path) and what."""
     err = exc.errors()[0]
@@ -363,10 +368,9 @@ class _Convert:
         line = self.line(token)
         kind = token.type
         if kind == "paragraph_open":
-            raw = _inline(tokens[first:last])
-            if IMAGE.match(raw):
-                return [(line, self.figure_image(raw, line, None), ())]
-            text, cites = self.text(raw, line)
+            if image := _image(tokens[first:last]):
+                return [(line, self.figure_image(image, line, None), ())]
+            text, cites = self.text(_inline(tokens[first:last]), line)
             if not self.strict and not text:
                 return []
             return [(line, self.build(line, lambda: Paragraph(text=text, cites=cites)), ())]
@@ -501,17 +505,16 @@ class _Convert:
         if not paragraphs or len(paragraphs) != len(groups) or len(paragraphs) > 2:
             raise self.fail(line, shape)
         image_line = self.line(tokens[paragraphs[0][0]])
-        raw = _inline(tokens[paragraphs[0][0] : paragraphs[0][1]])
-        if not IMAGE.match(raw):
+        image = _image(tokens[paragraphs[0][0] : paragraphs[0][1]])
+        if not image:
             raise self.fail(image_line, shape)
         caption = None
         if len(paragraphs) == 2:
             caption_line = self.line(tokens[paragraphs[1][0]])
             caption = self.text(_inline(tokens[paragraphs[1][0] : paragraphs[1][1]]), caption_line)
-        return self.figure_image(raw, image_line, caption)
+        return self.figure_image(image, image_line, caption)
 
-    def figure_image(self, raw: str, line: int, caption: tuple[str, list[int]] | None) -> Figure:
-        match = IMAGE.match(raw)
+    def figure_image(self, match: re.Match, line: int, caption: tuple[str, list[int]] | None) -> Figure:
         alt = fold_whitespace(re.sub(r"\\([\\\[\]])", r"\1", match["alt"]))
         if not alt:
             raise self.fail(line, "a figure needs alt text: what a learner who cannot see it needs to know, written ![alt text](path)")
