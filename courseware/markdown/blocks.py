@@ -370,6 +370,8 @@ class _Convert:
         if kind == "paragraph_open":
             if image := _image(tokens[first:last]):
                 return [(line, self.figure_image(image, line, None), ())]
+            if self.strict:
+                self.check_not_a_table(tokens[first + 1], line)
             text, cites = self.text(_inline(tokens[first:last]), line)
             if not self.strict and not text:
                 return []
@@ -447,14 +449,19 @@ class _Convert:
         aligns = align if any(align) else []
         return self.build(line, lambda: Table(header=header, align=aligns, rows=rows, caption=text or None, cites=cites))
 
+    def check_not_a_table(self, token: Token, line: int) -> None:
+        """A pipe table whose delimiter row does not match its header reads as a paragraph of
+        pipes: say so rather than keep it."""
+        rows = token.content.split("\n")
+        if len(rows) >= 2 and "|" in rows[0] and _DELIMITER_ROW.match(rows[1].strip()):
+            header, rule = (_cell_count(r) for r in rows[:2])
+            raise self.fail(line, f"this table's header has {header} cell(s) but the row under it has {rule}; a table's second row is one '---' per column")
+
     def check_row(self, token: Token, width: int) -> None:
         """markdown-it pads a short row and cuts a long one: a reviewed table must be exact."""
         if not self.strict or not self.lines or not token.map:
             return
-        row = self.lines[token.map[0]].strip()
-        row = row[1:] if row.startswith("|") else row
-        row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
-        count = len(re.findall(r"(?<!\\)\|", row)) + 1
+        count = _cell_count(self.lines[token.map[0]])
         if count != width:
             raise self.fail(self.line(token), f"this table row has {count} cell(s) but the header has {width}; write a '|' inside a cell as '\\|'")
 
@@ -522,6 +529,17 @@ class _Convert:
         credit = re.sub(r'\\([\\"])', r"\1", match["credit"]) if match["credit"] is not None else None
         text, cites = caption if caption else (None, [])
         return self.build(line, lambda: Figure(src=src, alt=alt, caption=text or None, credit=(fold_whitespace(credit) or None) if credit else None, cites=cites))
+
+
+_DELIMITER_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
+
+
+def _cell_count(row: str) -> int:
+    """The cells of a pipe-table row: its unescaped pipes, without a leading and trailing one."""
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return len(re.findall(r"(?<!\\)\|", row)) + 1
 
 
 _OTHER = {
