@@ -4,6 +4,7 @@ for every block kind; and what is written reads right on GitHub (its renderer, c
 from __future__ import annotations
 
 import html
+from pathlib import Path
 import os
 import re
 
@@ -327,3 +328,15 @@ def test_files_written_with_the_old_leading_backslashes_read_the_same():
         references=[Reference(source="|source.md", section="=sec")],
     )
     assert to_markdown(article).splitlines()[2] == "1\\. Not a list, as the old writer put it.[^1]"
+
+
+def test_the_documented_block_examples_read_and_are_written_as_documented():
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text("utf-8")
+    section = docs[docs.index("## Blocks") : docs.index("## Escaping")]
+    examples = re.findall(r"^(`{3,4})markdown\n(.*?)\n\1$", section, flags=re.S | re.M)
+    assert len(examples) == 8  # paragraph, list, table, code with output, math, figure, callout, quote
+    for _, example in examples:
+        example = re.sub(r"\[\^\d\]", "[^1]", example)
+        body = f"# T\n\n{example}\n" + ("\n[^1]: sources/stats.md\n" if "[^1]" in example else "")
+        written = to_markdown(parse_article(body, "formats.md"))
+        assert written == body, example
