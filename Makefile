@@ -19,7 +19,8 @@ demo: $(STAMP)
 	$(BIN)/courseware validate course_specs/
 	$(BIN)/courseware build course_specs/ --provider offline
 	@echo
-	@echo "Done. Read the reviewed markdown in output/blended-teaching/content/ and output/evaluation-formative/content/"
+	@echo "Done. Read the reviewed markdown in output/blended-teaching/content/, output/evaluation-formative/content/"
+	@echo "and output/describing-data/content/ (statistics: tables, a figure, formulas, Python with its output, callouts)"
 	@echo "(one folder per lesson: lesson.md, quiz.md, slides.md; course.md is the overview),"
 	@echo "and what was rendered from it in output/<course>/dist/: html/index.html, the .pptx decks,"
 	@echo "scorm12.zip, scorm2004.zip, qti21.zip, moodle.xml, gift.txt and badge.json."

@@ -78,8 +78,8 @@ def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
     sources = read_sources(loaded.spec.sources, loaded.root)
     config = resolve(loaded.spec.llm, loaded.root, options.llm)
     stats = Stats()
-    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats))
     content_dir = options.output / loaded.spec.course.id / "content"
+    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats, content_dir))
     tasks = plan(loaded.spec, sources_digest(sources), provider.identity)
     files = {}
     for task in tasks:
@@ -193,12 +193,15 @@ def approved_templates(loaded: LoadedSpec, options: Options) -> Path | None:
 
 def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report, known: dict | None, templates: Path | None) -> None:
     from courseware.render import render
+    from courseware.render.notices import collected
 
     course = read_course(loaded, tasks, content_dir, known or {}, templates)
     report.read = len(tasks)
     formats = list(options.formats or loaded.spec.outputs)
     dist = Writer(content_dir.parent / "dist", hold=True)  # a template failing on the last page leaves dist/ as it was
-    report.rendered, report.unavailable = render(course, formats, dist)
+    with collected() as notices:  # what a format could not show as written, said once (render/notices.py)
+        report.rendered, report.unavailable = render(course, formats, dist)
+    report.warnings += notices.lines
     dist.flush()
     report.pruned = dist.prune()  # dist/ is exactly what this render made: no page of a removed lesson survives
 

@@ -1,17 +1,22 @@
-"""Source documents: the markdown or text files a spec lists, split into cited passages."""
+"""Source documents: the markdown or text files a spec lists, read as cited passages of blocks."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from courseware.content.blocks import Callout, ListBlock, Paragraph, Quote, items
+from courseware.content.blocks import AnyBlock, Callout, Figure, figures, texts
 from courseware.markdown.blocks import SourceBlock, read_source_blocks
+from courseware.markdown.inline import plain
 
 FOOTNOTE_REF = re.compile(r"\[\^[^\]]*\]")
+# Image references, found cheaply in the raw text (no parse) for the sources' digest: a match
+# inside a code block only adds a file to the digest, which costs nothing but a hash.
+IMAGE_REF = re.compile(r"!\[(?:[^\]\\\n]|\\.)*\]\(\s*<?([^)\s>]+)")
 
 # A source over LARGE_BYTES gets a warning on validate and build, and its sources page shows only
 # the sections the course cites; one over MAX_BYTES is refused by validation (never read). The
@@ -23,11 +28,21 @@ MAX_BYTES = 200_000_000
 
 @dataclass(frozen=True)
 class Passage:
-    """A paragraph (or list item) of a source, with the section it stands in."""
+    """One block of a source (paragraph, list, table, code, math, figure, quote or callout) with
+    the section it stands in: `text` is its prose as plain words (for ranking and quoting; empty
+    for code and display math, which are found through the paragraph that introduces them)."""
 
-    source: str
+    source: str  # the source's path as written in the spec
     section: str
     text: str
+    block: AnyBlock
+    line: int = 0  # where the block starts in the source file
+    file: Path | None = field(default=None, compare=False, repr=False)  # the source file, to place its figures
+
+    def placed(self, markdown_file: Path) -> AnyBlock:
+        """The block as written in `markdown_file`: each figure's image path, relative to the
+        source file, made relative to that file's folder."""
+        return relocated(self.block, self.file, markdown_file) if self.file else self.block
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,7 @@ class SourceDocument:
     path: str  # as written in the spec, relative to the spec's folder
     text: str
     size: int = field(default=0, compare=False)  # bytes on disk
+    file: Path | None = field(default=None, compare=False)  # where it was read from (absolute)
 
     @property
     def large(self) -> bool:
@@ -45,8 +61,13 @@ class SourceDocument:
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
+    @cached_property
+    def images(self) -> tuple[str, ...]:
+        """The image paths the text names (relative to the source file), each once."""
+        return tuple(dict.fromkeys(m.group(1) for m in IMAGE_REF.finditer(self.text)))
+
     def passages(self) -> tuple[Passage, ...]:
-        """Paragraphs, list items and quotes, each under its nearest heading."""
+        """Every block, each under its nearest heading."""
         return self._passages
 
     @cached_property
@@ -56,32 +77,49 @@ class SourceDocument:
         found: list[Passage] = []
         title = section = ""
 
-        def take(blocks: list[SourceBlock]) -> None:
+        def take(batch: list[SourceBlock]) -> None:
             nonlocal title, section
-            for _, level, item in blocks:
-                if isinstance(item, str):  # a heading
+            for line, level, item in batch:
+                if isinstance(item, str):  # a heading: the section of the blocks after it
                     if level == 1 and not title:
                         title = item
                     else:
                         section = item
                     continue
-                for text in _passage_texts(item):
-                    found.append(Passage(self.path, section or title, text))
+                words = " ".join(_plain(t) for t in texts(item))
+                found.append(Passage(self.path, section or title, item.text if words == getattr(item, "text", None) else words, item, line, self.file))
 
         read_source_blocks(self.text, take)
         return tuple(found)
 
 
-def _passage_texts(block) -> list[str]:
-    """The prose of a block that can stand as a passage: a paragraph, a quote, each list item,
-    the paragraphs and lists of a callout."""
-    if isinstance(block, (Paragraph, Quote)):
-        return [block.text]
-    if isinstance(block, ListBlock):
-        return [item.text for item in items(block)]
-    if isinstance(block, Callout):
-        return [text for inner in block.blocks for text in _passage_texts(inner)]
-    return []
+# Characters that may make inline markdown differ from its plain words; a text without any is
+# its own plain text (most of a long source), and is not parsed again to find that out.
+MARKUP = re.compile(r"[\\`*_\[\]$<>&!~]")
+BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def _plain(text: str) -> str:
+    """inline.plain(text), without parsing the text when it has no markup but **bold** terms."""
+    if not MARKUP.search(text):
+        return text
+    unbolded = BOLD.sub(r"\1", text)
+    return unbolded if not MARKUP.search(unbolded) else plain(text)
+
+
+def relocated(block: AnyBlock, source_file: Path, markdown_file: Path) -> AnyBlock:
+    """`block` with each figure's src (relative to `source_file`) made relative to `markdown_file`."""
+    if not any(True for _ in figures(block)):
+        return block
+
+    def moved(figure: Figure) -> Figure:
+        image = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(source_file)), figure.src))
+        return figure.model_copy(update={"src": Path(os.path.relpath(image, os.path.dirname(os.path.abspath(markdown_file)))).as_posix()})
+
+    if isinstance(block, Figure):
+        return moved(block)
+    assert isinstance(block, Callout)
+    return block.model_copy(update={"blocks": [moved(b) if isinstance(b, Figure) else b for b in block.blocks]})
 
 
 # The documents read last, by resolved path, with the hash of their bytes: a build reads its
@@ -98,7 +136,8 @@ def read_sources(paths: list[str], root: Path) -> list[SourceDocument]:
         known = _last_read.get(file)
         if known is None or known[1].path != path or _file_sha256(file) != known[0]:
             data = file.read_bytes()
-            known = (hashlib.sha256(data).hexdigest(), SourceDocument(path, data.decode("utf-8-sig").replace("\r\n", "\n"), len(data)))
+            text = data.decode("utf-8-sig").replace("\r\n", "\n")
+            known = (hashlib.sha256(data).hexdigest(), SourceDocument(path, text, len(data), Path(os.path.abspath(root / path))))
         documents.append(known[1])
         seen[file] = known
     _last_read.clear()
@@ -112,5 +151,17 @@ def _file_sha256(file: Path) -> str:
 
 
 def sources_digest(sources: list[SourceDocument]) -> dict[str, str]:
-    """Each source path with the hash of its text: what content keys record of the sources."""
-    return {doc.path: doc.sha256 for doc in sources}
+    """Each source path with the hash of its text, and each image a source names (its path from
+    the spec's folder) with the hash of its bytes: what content keys record of the sources, so
+    that a changed figure makes the content that shows it stale."""
+    digest = {doc.path: doc.sha256 for doc in sources}
+    for doc in sources:
+        if doc.file is None:
+            continue
+        for src in doc.images:
+            name = Path(os.path.normpath(Path(doc.path).parent / src)).as_posix()
+            image = doc.file.parent / src
+            if name not in digest and not name.startswith("../") and image.is_file():
+                digest[name] = _file_sha256(image)
+    return digest
+

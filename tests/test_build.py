@@ -177,13 +177,13 @@ def test_render_before_build_says_what_to_do(cli, project):
 def test_build_a_folder_of_specs(cli, project):
     result = cli("build", "course_specs/")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in Path("output").iterdir()) == ["blended-teaching", "evaluation-formative"]
+    assert sorted(p.name for p in Path("output").iterdir()) == ["blended-teaching", "describing-data", "evaluation-formative"]
 
 
 def test_plan_lists_tasks_with_keys(cli, project):
     result = cli("plan", SPEC, "--json")
     plan = json.loads(result.stdout)
-    assert plan["provider"] == {"provider": "offline", "model": "extractive-bm25-v1"}
+    assert plan["provider"] == {"provider": "offline", "model": "extractive-bm25-v2"}
     assert [t["id"] for t in plan["tasks"]][:4] == ["course/overview", "m1-l1/lesson", "m1-l1/quiz", "m1-l1/slides"]
     assert len(plan["tasks"]) == 25 and len({t["key"] for t in plan["tasks"]}) == 25
     assert not Path("output").exists()  # planning writes nothing

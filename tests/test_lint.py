@@ -110,6 +110,27 @@ def test_same_options_and_look_alike_options(cli, committed):
     assert (result.exit_code, result.stderr) == (1, at("m1-l1", heading) + "options must be distinct\n")
 
 
+def test_code_and_formulas_in_options_are_compared_as_written(cli, committed):
+    lines = lines_of("m1-l1")
+    _, options = first_multiple_choice(lines)
+    # Punctuation is what tells these apart: to the prose rule they would all read "x 2".
+    texts = ["$x^2$", "$x_2$", "`x-2`", "`x+2`", "$x!2$"][: len(options)]
+    for i, text in zip(options, texts):
+        lines[i] = lines[i][: len("- [ ] ")] + text
+    save("m1-l1", lines)
+    result = cli("lint", SPEC)
+    assert (result.exit_code, result.stderr) == (0, "")
+    # The same code but for a Cyrillic "а" and a zero-width space reads the same to a learner.
+    first, second = options[:2]
+    lines[first] = lines[first][: len("- [ ] ")] + "`ls -a`"
+    look_alike = "`ls -\u0430\u200b`"
+    lines[second] = lines[second][: len("- [ ] ")] + look_alike
+    save("m1-l1", lines)
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr == at("m1-l1", second) + f"option {look_alike!r} reads the same as '`ls -a`' on line {first + 1} {LOOKS_SAME}\n"
+
+
 def test_all_of_the_above(cli, committed):
     lines = lines_of("m2-l1")
     _, options = first_multiple_choice(lines)

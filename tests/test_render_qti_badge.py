@@ -22,8 +22,9 @@ from conftest import SPECS, run_cli
 from courseware.content.model import BLANK, Option, QuizItem
 from courseware.markdown.frontmatter import split
 from courseware.markdown.parse import parse_quiz
+from courseware.markdown.inline import plain as inline_plain
 from courseware.render.qti import assessment_item
-from courseware.render.sanitize import plain
+from courseware.render.quiztext import typed
 from courseware.spec.load import load_spec
 from standards import standards
 
@@ -38,6 +39,7 @@ WITH_BADGE = ("blended-teaching", "evaluation-formative")
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MATHML = "http://www.w3.org/1998/Math/MathML"
 XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -89,10 +91,16 @@ def quizzes(root: Path, course: str) -> dict[str, list[QuizItem]]:
 
 
 def text_of(element) -> str:
-    """The text a learner reads, with a text entry shown as the blank it replaces."""
+    """The text a learner reads, with a text entry shown as the blank it replaces and a formula
+    as its LaTeX between dollars (as inline.plain writes it)."""
     parts = [element.text or ""]
     for child in element:
-        parts.append(BLANK if local(child) == "textEntryInteraction" else text_of(child))
+        if local(child) == "textEntryInteraction":
+            parts.append(BLANK)
+        elif etree.QName(child).namespace == MATHML:
+            parts.append(f"${child.findtext('.//{*}annotation')}$")
+        else:
+            parts.append(text_of(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -179,24 +187,24 @@ def check_item(item, question: QuizItem) -> None:
     response = item.find(q("responseDeclaration"))
     correct = [v.text for v in response.iterfind(f"{q('correctResponse')}/{q('value')}")]
     body = item.find(q("itemBody"))
-    assert {local(e) for e in body.iter()} <= BODY_ELEMENTS
+    assert {local(e) for e in body.iter() if etree.QName(e).namespace != MATHML} <= BODY_ELEMENTS
     if question.kind == "cloze":
         (entry,) = body.iter(q("textEntryInteraction"))
         paragraph = next(e for e in entry.iterancestors() if local(e) == "p")
-        assert text_of(paragraph) == plain(question.prompt)
+        assert text_of(paragraph) == inline_plain(question.prompt)
         keys = [(e.get("mapKey"), e.get("mappedValue"), e.get("caseSensitive")) for e in response.iterfind(f"{q('mapping')}/{q('mapEntry')}")]
-        answers = list(dict.fromkeys(plain(o.text) for o in question.options))
+        answers = list(dict.fromkeys(typed(o.text) for o in question.options))
         assert keys == [(a, "1", "false") for a in answers]
         assert response.get("baseType") == "string" and correct == answers[:1]
         assert item.find(f"{q('responseProcessing')}//{q('mapResponse')}") is not None
     else:
         (interaction,) = body.iter(q("choiceInteraction"))
         assert (interaction.get("maxChoices"), interaction.get("shuffle")) == ("1", "false")
-        assert text_of(interaction.find(q("prompt"))) == plain(question.prompt)
+        assert text_of(interaction.find(q("prompt"))) == inline_plain(question.prompt)
         choices = interaction.findall(q("simpleChoice"))
-        assert [text_of(c) for c in choices] == [plain(o.text) for o in question.options]
+        assert [text_of(c) for c in choices] == [inline_plain(o.text) for o in question.options]
         right = [c for c in choices if c.get("identifier") in correct]
-        assert len(correct) == 1 and [text_of(c) for c in right] == [plain(question.answer.text)]
+        assert len(correct) == 1 and [text_of(c) for c in right] == [inline_plain(question.answer.text)]
         assert response.get("baseType") == "identifier"
         assert item.find(f"{q('responseProcessing')}//{q('match')}/{q('correct')}") is not None
     outcomes = {o.get("identifier"): o.get("baseType") for o in item.iterfind(q("outcomeDeclaration"))}
@@ -206,7 +214,7 @@ def check_item(item, question: QuizItem) -> None:
     (feedback,) = item.findall(q("modalFeedback"))
     assert (feedback.get("outcomeIdentifier"), feedback.get("showHide")) == ("FEEDBACK", "show")
     assert feedback.get("identifier") in {b.text for b in item.iter(q("baseValue")) if b.get("baseType") == "identifier"}
-    assert text_of(feedback).strip() == plain(question.feedback)
+    assert text_of(feedback).strip() == inline_plain(question.feedback)
 
 
 def test_a_lesson_test_passes_at_the_pass_mark(built):

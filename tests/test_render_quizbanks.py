@@ -20,7 +20,7 @@ from courseware.markdown.frontmatter import split
 from courseware.markdown.parse import parse_quiz
 from courseware.render import moodle
 from courseware.render.moodle import category_path, cdata, idnumber
-from courseware.render.sanitize import inline, plain
+from courseware.render.quiztext import mathjax_html, typed
 
 ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
 GIFT_CHECK = Path(__file__).parent / "js" / "gift_check.js"
@@ -122,7 +122,8 @@ def expected_bank(out: Path, course_id: str) -> list[tuple[str, str | None, list
 
 
 def as_html(facts: dict, text: str, tag: str = "div") -> str:
-    return f'<{tag} lang="{facts["language"]}" dir="{facts["dir"]}">{inline(text)}</{tag}>'
+    # The sanitizer's HTML, formulas as TeX for Moodle's MathJax filter (pinned in test_render_quiz_rich.py).
+    return f'<{tag} lang="{facts["language"]}" dir="{facts["dir"]}">{mathjax_html(text)}</{tag}>'
 
 
 def prompt_html(facts: dict, text: str) -> str:
@@ -175,7 +176,7 @@ def check_xml_question(question, facts: dict, lesson_id: str, n: int, item) -> N
     else:
         assert question.findtext("usecase") == "0"
         assert fractions == ["100"] * len(item.options)
-        assert texts == [plain(o.text).replace("*", "\\*") for o in item.options]
+        assert texts == [typed(o.text).replace("*", "\\*") for o in item.options]
 
 
 @pytest.mark.parametrize("course_id", list(COURSES))
@@ -241,7 +242,7 @@ def test_cdata_is_split_around_its_end_marker():
 
 def test_moodle_xml_round_trips_a_cdata_end_in_html(tricky, monkeypatch):
     """nh3 escapes every '>', so force one through to check the whole writer splits CDATA."""
-    monkeypatch.setattr(moodle, "inline", lambda text: Markup(text.replace("<", "&lt;")))
+    monkeypatch.setattr(moodle, "mathjax_html", lambda text: Markup(text.replace("<", "&lt;")))
     spec = tricky.parent / COURSES["blended-teaching"]
     out = tricky.parent / "raw-output"
     shutil.copytree(tricky / "blended-teaching/content", out / "blended-teaching/content")
@@ -286,7 +287,7 @@ def check_gift_question(question: dict, facts: dict, lesson_id: str, n: int, ite
         assert [c["text"] for c in choices] == [{"format": "html", "text": as_html(facts, o.text, "span")} for o in item.options]
     else:
         assert all(c["isCorrect"] for c in choices)
-        assert [c["text"]["text"] for c in choices] == [plain(o.text).replace("*", "\\*").replace("->", "-*>") for o in item.options]
+        assert [c["text"]["text"] for c in choices] == [typed(o.text).replace("*", "\\*").replace("->", "-*>") for o in item.options]
 
 
 @pytest.mark.parametrize("course_id", list(COURSES))

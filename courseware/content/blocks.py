@@ -33,8 +33,16 @@ def fold_whitespace(text: str) -> str:
     return BREAKING_SPACE.sub(" ", text).strip()
 
 
+# What clean_line changes besides white space: a text without any (most texts) is only folded.
+_UNCLEAN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def clean_line(value: str) -> str:
     """Fold whitespace to single spaces and drop control and format-override characters."""
+    if value and not _UNCLEAN.search(value):
+        text = fold_whitespace(value)
+        if text:
+            return text
     kept = []
     for char in value:
         category = unicodedata.category(char)

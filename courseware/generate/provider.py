@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from courseware.errors import CoursewareError, GenerationError
@@ -26,6 +27,7 @@ class ProviderContext:
     sources: list[SourceDocument]
     config: LLMConfig
     stats: Stats
+    content_dir: Path | None = None  # where the task files are written: figures' paths are relative to them
 
 
 class FatalProviderError(GenerationError):

@@ -122,3 +122,174 @@ def _pieces(bullets: list[str], box: Box, smallest: float) -> list[str]:
 def points(emu: int) -> float:
     return emu / 12700
 
+
+
+# Code: monospace lines that keep their breaks ----------------------------------------------------
+
+MONO_WIDTH = 0.61  # DejaVu Sans Mono's advance (Consolas: 0.55): the wider, so estimates overshoot
+TAB = 4
+
+
+def mono_rows(line: str, width_pt: float, size: float) -> int:
+    """How many rows a code line takes in a box `width_pt` wide: wrapped at spaces as PowerPoint
+    does, a word longer than a row broken."""
+    per_row = max(1, int(width_pt // (MONO_WIDTH * size)))
+    if len(line) <= per_row:
+        return 1
+    rows, used = 1, 0
+    for k, word in enumerate(line.split(" ")):
+        need = len(word) + (1 if k else 0)
+        if used and used + need > per_row:
+            rows, used, need = rows + 1, 0, len(word)
+        used += need
+        while used > per_row:
+            rows, used = rows + 1, used - per_row
+    return rows
+
+
+def mono_height(lines_: list[str], width_pt: float, size: float) -> float:
+    return sum(mono_rows(line, width_pt, size) for line in lines_) * size * LINE_HEIGHT
+
+
+def wraps(lines_: list[str], width_pt: float, size: float) -> bool:
+    """Whether any line is wider than the box at `size` (it would wrap)."""
+    return any(mono_rows(line, width_pt, size) > 1 for line in lines_)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One slide's share of a code block: code lines, output lines, and the size of both."""
+
+    code: list[str]
+    output: list[str]
+    size: float
+
+
+LABEL_SHARE = 0.75  # the "Output" label's size, as a share of the code's
+GAP_PT = 8.0  # between the code box, the label and the output box
+MONO_INSETS = (14.4, 7.2)  # a text box's default insets, left+right and top+bottom, in points
+
+
+def listing_height(code: list[str], output: list[str], width: float, size: float) -> float:
+    """Code box, and if there is output, a label and the output box, stacked."""
+    inner = width - MONO_INSETS[0]
+    total = mono_height(code, inner, size) + MONO_INSETS[1] if code else 0.0
+    if output:
+        total += (GAP_PT if code else 0.0) + size * LABEL_SHARE * LINE_HEIGHT + mono_height(output, inner, size) + MONO_INSETS[1]
+    return total
+
+
+def listings(code: list[str], output: list[str], box: Box, sizes: tuple[float, ...]) -> list[Listing]:
+    """A code block (and its output) on as few slides as fit, never cut: the largest size at which
+    all of it fits without wrapping a line, else the largest that fits at all; else, at the smallest
+    size, the code split over slides (at a blank line when one is near), the output after the last
+    piece or on slides of its own."""
+    for no_wrap in (True, False):
+        for size in sizes:
+            if (not no_wrap or not wraps(code + output, box.width - MONO_INSETS[0], size)) and listing_height(code, output, box.width, size) <= box.height:
+                return [Listing(code, output, size)]
+    size = sizes[-1]
+    pieces = _split(code, box, size, lambda part: listing_height(part, [], box.width, size))
+    last = pieces.pop()
+    if listing_height(last, output, box.width, size) <= box.height:
+        return [*(Listing(p, [], size) for p in pieces), Listing(last, output, size)]
+    outs = _split(output, box, size, lambda part: listing_height([], part, box.width, size))
+    return [*(Listing(p, [], size) for p in [*pieces, last]), *(Listing([], o, size) for o in outs)]
+
+
+def _split(lines_: list[str], box: Box, size: float, measure) -> list[list[str]]:
+    """Lines in consecutive parts that each fit `box` as `measure` says; a part ends at a blank line
+    in its last third when there is one. Every part holds at least one line."""
+    parts: list[list[str]] = []
+    current: list[str] = []
+    for line in lines_:
+        if current and measure([*current, line]) > box.height:
+            blank = max((k for k, text in enumerate(current) if not text.strip()), default=-1)
+            cut = blank + 1 if blank >= len(current) * 2 // 3 else len(current)
+            parts.append(current[:cut])
+            current = current[cut:]
+        current.append(line)
+    if current:
+        parts.append(current)
+    return [[*p] for p in parts if p] or [[]]
+
+
+def code_lines(text: str) -> list[str]:
+    """A code block's lines as a slide shows them: tabs expanded, nothing else changed."""
+    return [line.expandtabs(TAB) for line in text.split("\n")]
+
+
+# Tables: columns by content, rows over slides ------------------------------------------------------
+
+CELL_INSETS = (14.4, 7.2)  # a table cell's default margins, left+right and top+bottom, in points
+MIN_COLUMN_EM = 4.0
+
+
+def column_widths(cells: list[list[str]], width: float, size: float) -> list[float]:
+    """Column widths that add up to `width`: each column's share follows its longest text, no column
+    narrower than its longest word (when that fits) nor than a few characters."""
+    columns = len(cells[0])
+    longest = [max(text_width(row[c]) for row in cells) for c in range(columns)]
+    word = [max((text_width(w) for row in cells for w in row[c].split()), default=0.0) for c in range(columns)]
+    floor = [max(MIN_COLUMN_EM, w) * size + CELL_INSETS[0] for w in word]
+    if sum(floor) > width:
+        floor = [width / columns] * columns
+    natural = [max(f, n * size + CELL_INSETS[0]) for f, n in zip(floor, longest)]
+    if sum(natural) <= width:
+        extra = width - sum(natural)
+        return [n + extra * n / sum(natural) for n in natural]
+    spare = width - sum(floor)
+    over = [n - f for n, f in zip(natural, floor)]
+    return [f + spare * o / sum(over) if sum(over) else f for f, o in zip(floor, over)]
+
+
+# Table rows grow to their text in every app, with the font's own line gap: 1.36 em for Noto Sans,
+# which LibreOffice puts in for Calibri where Carlito is missing. Measured rows are never shorter.
+ROW_LINE_HEIGHT = 1.4
+
+
+def row_height(row: list[str], widths: list[float], size: float) -> float:
+    return max(lines(cell, w - CELL_INSETS[0], size) for cell, w in zip(row, widths)) * size * ROW_LINE_HEIGHT + CELL_INSETS[1]
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """One slide's share of a table: the body rows (indexes) under the repeated header."""
+
+    rows: list[int]
+    size: float
+    widths: list[float]
+
+
+def table_pages(header: list[str], rows: list[list[str]], box: Box, sizes: tuple[float, ...]) -> list[TablePage]:
+    """A table on as few slides as fit: the largest size at which it all fits; else at the smallest
+    size, its rows split over slides, each slide repeating the header."""
+    for size in sizes:
+        widths = column_widths([header, *rows], box.width, size)
+        if sum(row_height(r, widths, size) for r in [header, *rows]) <= box.height:
+            return [TablePage(list(range(len(rows))), size, widths)]
+    size = sizes[-1]
+    widths = column_widths([header, *rows], box.width, size)
+    pages_: list[TablePage] = []
+    used, current = row_height(header, widths, size), []
+    for k, row in enumerate(rows):
+        need = row_height(row, widths, size)
+        if current and used + need > box.height:
+            pages_.append(TablePage(current, size, widths))
+            used, current = row_height(header, widths, size), []
+        current.append(k)
+        used += need
+    pages_.append(TablePage(current, size, widths))
+    return pages_
+
+
+# Pictures -----------------------------------------------------------------------------------------
+
+
+def contain(width: float, height: float, box: Box, largest: float | None = None) -> tuple[float, float]:
+    """The size of a `width` x `height` picture scaled to fit `box`, aspect ratio kept; never
+    larger than `largest` times its own size when that is given."""
+    scale = min(box.width / width, box.height / height)
+    if largest is not None:
+        scale = min(scale, largest)
+    return width * scale, height * scale

@@ -13,6 +13,7 @@ from courseware.content.model import Article, Quiz, Reference
 from courseware.course import Course, LessonContent
 from courseware.names import CREDENTIAL_PAGE, INDEX_PAGE, SOURCES_PAGE
 from courseware.render import register
+from courseware.render.html_blocks import BlockViews
 from courseware.render.sanitize import inline, plain
 from courseware.render.strings import strings
 from courseware.render.templates import ConfinedLoader, find, folders
@@ -35,6 +36,8 @@ def render_html(course: Course, writer: Writer) -> None:
     writer.write_text(f"html/{SOURCES_PAGE}.html", site.page("sources.html", page_title=site.words["sources"], sources=site.sources))
     if site.spec.credential:
         writer.write_text(f"html/{CREDENTIAL_PAGE}.html", site.page("credential.html", page_title=site.spec.credential.name))
+    for name, figure in sorted(site.views.figures.items()):  # every image a page shows, under the name its pages use
+        writer.write_bytes(f"html/{name}", figure.data)
 
 
 class Site:
@@ -44,6 +47,7 @@ class Site:
         self.course = course
         self.spec = course.loaded.spec
         self.words = strings(self.spec.course.language)
+        self.views = BlockViews(course, self.words)
 
     @cached_property
     def loader(self) -> ConfinedLoader:
@@ -85,7 +89,7 @@ class Site:
     @cached_property
     def overview(self) -> dict:
         """The course overview as an article view; every page's header context uses it."""
-        return self.article(self.course.overview)
+        return self.article(self.course.overview, None)
 
     def page(self, template: str, **context) -> str:
         """Render one page with the shared context."""
@@ -111,41 +115,55 @@ class Site:
 
     def lesson_view(self, item: LessonContent, prefix: str = "") -> dict:
         """What lesson_body.html shows of one lesson; `prefix` keeps its ids unique on a shared page."""
+        lesson_id = item.lesson.id
+        slides_file = self._file(lesson_id, "slides.md")
         return {
             "prefix": prefix,
             "module": item.module,
             "lesson": item.lesson,
             "objectives": [o for o in self.spec.objectives if o.id in item.lesson.objectives],
-            "text": self.article(item.text, prefix),
-            "slides": [{"title": inline(s.title), "bullets": [inline(b) for b in s.bullets], "notes": inline(s.notes) if s.notes else None} for s in item.slides.slides],
-            "quiz": self.quiz(item.quiz, item.lesson.id),
+            "text": self.article(item.text, lesson_id, prefix),
+            "slides": [
+                {
+                    "title": inline(s.title, slides_file),
+                    "bullets": [inline(b, slides_file) for b in s.bullets],
+                    "visual": self.views.block(s.visual, lesson_id, slides_file, prefix) if s.visual else None,
+                    "notes": inline(s.notes, slides_file) if s.notes else None,
+                }
+                for s in item.slides.slides
+            ],
+            "quiz": self.quiz(item.quiz, lesson_id),
             "quiz_key": self.quiz_key(item.quiz, item.lesson.quiz.pass_score),
             "pass_percent": round(item.lesson.quiz.pass_score * 100),
         }
 
-    def article(self, article: Article, prefix: str = "") -> dict:
-        """Sanitized paragraphs with citation links; references pointing at the sources page."""
-        def cite(n: int) -> Markup:
-            return Markup('<sup class="cite"><a href="#{1}ref-{0}">{0}</a></sup>').format(n, prefix)
-
-        def paragraphs(items):
-            return [Markup("{}{}").format(inline(p.text), Markup("").join(cite(c) for c in p.cites)) for p in items]
-
+    def article(self, article: Article, lesson_id: str | None, prefix: str = "") -> dict:
+        """Block views (html_blocks.py) with citation links; references pointing at the sources page."""
+        where = self._file(lesson_id, "lesson.md")
         return {
-            "title": inline(article.title),
-            "intro": paragraphs(article.intro),
-            "sections": [{"heading": inline(s.heading), "id": f"section-{k}", "paragraphs": paragraphs(s.blocks)} for k, s in enumerate(article.sections, start=1)],
+            "title": inline(article.title, where),
+            "intro": self.views.blocks(article.intro, lesson_id, where, prefix),
+            "sections": [
+                {"heading": inline(s.heading, where), "id": f"section-{k}", "blocks": self.views.blocks(s.blocks, lesson_id, where, prefix)}
+                for k, s in enumerate(article.sections, start=1)
+            ],
             "references": [{"n": n, "text": self._reference(ref), "href": "sources.html#" + self.anchors.get((ref.source, ref.section), self.anchors.get((ref.source, ""), ""))} for n, ref in enumerate(article.references, start=1)],
         }
+
+    def _file(self, lesson_id: str | None, name: str) -> str:
+        """The content file a text comes from, as notices name it."""
+        base = self.course.content_dir or self.course.loaded.root
+        return str(base / "course.md") if lesson_id is None else str(base / lesson_id / name)
 
     def _reference(self, ref: Reference) -> str:
         return f"{ref.source} § {plain(ref.section)}" if ref.section else ref.source
 
     def quiz(self, quiz: Quiz, lesson_id: str) -> list[dict]:
+        where = self._file(lesson_id, "quiz.md")
         return [
             {
-                "n": n, "kind": item.kind, "prompt": inline(item.prompt), "feedback": inline(item.feedback), "objective": item.objective,
-                "options": [inline(o.text) for o in item.options] if item.kind != "cloze" else [],
+                "n": n, "kind": item.kind, "prompt": inline(item.prompt, where), "feedback": inline(item.feedback, where), "objective": item.objective,
+                "options": [inline(o.text, where) for o in item.options] if item.kind != "cloze" else [],
                 "name": f"{_slug(lesson_id)}-q{n}",
             }
             for n, item in enumerate(quiz.items, start=1)

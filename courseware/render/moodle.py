@@ -19,7 +19,8 @@ from markupsafe import Markup
 from courseware.content.model import BLANK, QuizItem, clean_line
 from courseware.course import Course, LessonContent
 from courseware.render import register
-from courseware.render.sanitize import inline, plain, xml_text
+from courseware.render.quiztext import Degraded, mathjax_html, typed_answer
+from courseware.render.sanitize import xml_text
 from courseware.writer import Writer
 
 QTYPES = {"multiple_choice": "multichoice", "true_false": "truefalse", "cloze": "shortanswer"}
@@ -37,6 +38,7 @@ def render_moodle_xml(course: Course, writer: Writer) -> None:
     """Write dist/moodle.xml: every lesson's quiz, in lesson order, below its own category."""
     buffer = io.BytesIO()
     buffer.write(DECLARATION)
+    degraded = Degraded("moodle_xml")
     # lxml's incremental writer, unlike a tree, can split a CDATA section around "]]>".
     with etree.xmlfile(buffer, encoding="UTF-8") as xf:
         xml = _Xml(xf)
@@ -45,9 +47,10 @@ def render_moodle_xml(course: Course, writer: Writer) -> None:
                 _category(xml, path)
                 if item is not None:
                     for n, question in enumerate(item.quiz.items, start=1):
-                        _question(xml, course, item, n, question)
+                        _question(xml, course, item, n, question, degraded)
     buffer.write(b"\n")
     writer.write_bytes("moodle.xml", buffer.getvalue())
+    degraded.say(course)
 
 
 # The bank, shared with the GIFT renderer.
@@ -93,11 +96,12 @@ def idnumber(course: Course, item: LessonContent, n: int) -> str:
 
 
 def html(course: Course, text: str, tag: str = "div") -> str:
-    """Sanitized HTML of one line of markdown, marked with the course's language and direction."""
+    """Sanitized HTML of one line of markdown, marked with the course's language and direction;
+    code as <code>, a formula as TeX between \\( and \\) for Moodle's MathJax filter."""
     # An LMS shows the bank in its own interface language: without lang and dir an Arabic
     # question would be laid out left to right, and read aloud with the wrong voice.
     wrapper = Markup('<{0} lang="{1}" dir="{2}">{3}</{0}>')
-    return str(wrapper.format(Markup(tag), course.loaded.spec.course.language, course.direction, inline(text)))
+    return str(wrapper.format(Markup(tag), course.loaded.spec.course.language, course.direction, mathjax_html(text)))
 
 
 def prompt_html(course: Course, question: QuizItem) -> str:
@@ -105,9 +109,9 @@ def prompt_html(course: Course, question: QuizItem) -> str:
     return html(course, question.prompt).replace(BLANK, LINE)
 
 
-def accepted(text: str) -> str:
-    """A cloze answer as a short-answer pattern: plain text, a literal '*' escaped (Moodle's wildcard)."""
-    return plain(text).replace("*", "\\*")
+def accepted(text: str, degraded: Degraded | None = None, place: str = "") -> str:
+    """A cloze answer as a short-answer pattern: what a learner types, a literal '*' escaped (Moodle's wildcard)."""
+    return typed_answer(text, degraded, place).replace("*", "\\*")
 
 
 # Writing XML.
@@ -162,7 +166,7 @@ def _category(xml: _Xml, path: str) -> None:
             xml.text("")
 
 
-def _question(xml: _Xml, course: Course, item: LessonContent, n: int, question: QuizItem) -> None:
+def _question(xml: _Xml, course: Course, item: LessonContent, n: int, question: QuizItem, degraded: Degraded) -> None:
     with xml.element("question", type=QTYPES[question.kind]):
         with xml.element("name"):
             xml.text(question_name(item, n))
@@ -188,7 +192,7 @@ def _question(xml: _Xml, course: Course, item: LessonContent, n: int, question: 
         else:
             xml.leaf("usecase", "0")
             for option in question.options:
-                _answer(xml, True, accepted(option.text), "moodle_auto_format")
+                _answer(xml, True, accepted(option.text, degraded, f"{item.lesson.id} question {n}"), "moodle_auto_format")
 
 
 def _answer(xml: _Xml, right: bool, text: str, text_format: str) -> None:

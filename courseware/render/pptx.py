@@ -14,8 +14,11 @@ from courseware.course import Course, LessonContent
 from courseware.errors import CoursewareError
 from courseware.redact import one_line
 from courseware.render import register
-from courseware.render.fit import Box, pages, points, title_size
-from courseware.render.sanitize import plain, xml_text
+from courseware.render.notices import notice
+from courseware.render.fit import BULLET_INDENT_PT, Box, fits, height, pages, points, title_size
+from courseware.render.pptx_visuals import Rect, Visuals, emu
+from courseware.render.runs import Run, fill, literal, runs, shown
+from courseware.render.sanitize import plain
 from courseware.render.strings import strings
 from courseware.render.templates import find
 from courseware.writer import Writer
@@ -24,6 +27,9 @@ from courseware.zipcheck import check_zip
 LAYOUTS = ("Title Slide", "Title and Content", "Section Header")
 TITLE_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)
 BODY_SIZES = (24.0, 20.0, 18.0, 16.0)
+INSETS = (14.4, 7.2)  # a placeholder's default insets, left+right and top+bottom, in points
+GAP_PT = 12.0  # between the bullets and the visual
+BULLETS_SHARE = 0.4  # bullets sharing a slide with a visual take at most this share of its height
 # Zip entries get this time; SOURCE_DATE_EPOCH sets the document dates (default: 2000-01-01).
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -33,10 +39,19 @@ def render_pptx(course: Course, writer: Writer) -> None:
     """Write dist/<course>.pptx and dist/<course>-<module>.pptx."""
     spec = course.loaded.spec
     template = find(course, "pptx/template.pptx")
-    writer.write_bytes(f"{spec.course.id}.pptx", Deck(course, template, spec.course.title, course.lessons, sections=True).build())
+    said: dict[str, None] = {}  # what the decks could not show, in order, each once
+    deck = Deck(course, template, spec.course.title, course.lessons, sections=True, notices=said)
+    writer.write_bytes(f"{spec.course.id}.pptx", deck.build())
     for module in spec.modules:
         lessons = [item for item in course.lessons if item.module.id == module.id]
-        writer.write_bytes(f"{spec.course.id}-{module.id}.pptx", Deck(course, template, module.title, lessons, sections=False).build())
+        writer.write_bytes(f"{spec.course.id}-{module.id}.pptx", Deck(course, template, module.title, lessons, sections=False, notices=said).build())
+    _tell(list(said))
+
+
+def _tell(lines: list[str]) -> None:
+    """Say in the build output what the decks show differently (render/notices.py)."""
+    for line in lines:
+        notice(f"pptx: {line}")
 
 
 TEMPLATE_FIX = "save it from PowerPoint or LibreOffice as a .pptx, or use templates/pptx/template.pptx"
@@ -60,8 +75,9 @@ def _open(template) -> Any:
 class Deck:
     """One presentation: a title slide, an objectives slide, then each lesson's slides and quiz."""
 
-    def __init__(self, course: Course, template, title: str, lessons: list[LessonContent], sections: bool):
+    def __init__(self, course: Course, template, title: str, lessons: list[LessonContent], sections: bool, notices: dict[str, None] | None = None):
         self.course, self.title, self.lessons, self.sections = course, title, lessons, sections
+        self.notices = notices if notices is not None else {}
         self.spec = course.loaded.spec
         self.language = self.spec.course.language
         self.rtl = course.direction == "rtl"
@@ -76,6 +92,18 @@ class Deck:
         self.boxes: dict[tuple[str, int], Box] = {}  # text box sizes per layout placeholder
         ids = [int(s.get("id")) for s in self.prs.slides._sldIdLst.sldId_lst]
         self.next_slide_id = max([255, *ids]) + 1
+        self.visuals = Visuals(course, self.language, self.rtl, self.words, self.notice)
+
+    def notice(self, line: str) -> None:
+        self.notices.setdefault(line, None)
+
+    def inline(self, text: str) -> list[Run]:
+        """Inline markdown as runs; a formula shown as its LaTeX is said once."""
+        failed: list[str] = []
+        found = runs(text, failed)
+        for latex in failed:
+            self.notice(f"the formula ${latex}$ is not LaTeX that can be shown; the deck shows it as written")
+        return found
 
     def add_slide(self, layout_name: str) -> Any:
         """python-pptx's Slides.add_slide, but counting slide ids instead of scanning them all."""
@@ -99,7 +127,7 @@ class Deck:
         self.title_slide(self.title, spec.course.audience if self.sections else spec.course.title)
         objective_ids = {o for item in self.lessons for o in item.lesson.objectives}
         chosen = [o for o in spec.objectives if o.id in objective_ids]
-        self.content_slide(self.words["objectives"], [f"{o.id}: {o.text}" for o in chosen], "; ".join(f"{o.id} ({o.bloom}): {o.text}" for o in chosen))
+        self.content_slide(self.words["objectives"], [literal(f"{o.id}: {o.text}") for o in chosen], "; ".join(f"{o.id} ({o.bloom}): {o.text}" for o in chosen))
         module_id = None
         for item in self.lessons:
             if self.sections and item.module.id != module_id:
@@ -107,14 +135,15 @@ class Deck:
                 self.section_slide(item.module.title, item.module.summary)
             self.section_slide(plain(item.slides.title), f"{self.words['lesson']} · {item.lesson.duration} {self.words['minutes']}")
             for slide in item.slides.slides:
-                self.content_slide(plain(slide.title), [plain(b) for b in slide.bullets], plain(slide.notes) if slide.notes else plain(slide.title))
+                notes = plain(slide.notes) if slide.notes else plain(slide.title)
+                self.content_slide(plain(slide.title), [self.inline(b) for b in slide.bullets], notes, slide.visual, item.lesson.id)
             if item.lesson.slides.quiz:
                 for n, question in enumerate(item.quiz.items, start=1):
                     letters = "ABCDEFGHIJ"
-                    options = [f"{letters[k]}. {plain(o.text)}" for k, o in enumerate(question.options)] if question.kind != "cloze" else []
+                    options = [[Run(f"{letters[k]}. "), *self.inline(o.text)] for k, o in enumerate(question.options)] if question.kind != "cloze" else []
                     answer = ", ".join(plain(o.text) for o in question.options if o.correct)
                     notes = f"{self.words['correct']}: {answer}. {plain(question.feedback)}"
-                    self.content_slide(f"{self.words['question']} {n}", [plain(question.prompt), *options], notes)
+                    self.content_slide(f"{self.words['question']} {n}", [self.inline(question.prompt), *options], notes)
         self._properties()
         return _deterministic(self.prs)
 
@@ -123,64 +152,95 @@ class Deck:
     def title_slide(self, title: str, subtitle: str) -> None:
         slide = self.add_slide("Title Slide")
         self._title(slide, title)
-        self._body(slide, [subtitle], title_style=True)
+        self._body(slide, [literal(subtitle)], title_style=True)
 
     def section_slide(self, title: str, subtitle: str) -> None:
         slide = self.add_slide("Section Header")
         self._title(slide, title)
         if subtitle:
-            self._body(slide, [subtitle], title_style=True)
+            self._body(slide, [literal(subtitle)], title_style=True)
         else:
             self._drop_empty(slide)
 
-    def content_slide(self, title: str, bullets: list[str], notes: str | None) -> None:
+    def content_slide(self, title: str, bullets: list[list[Run]], notes: str | None, visual: Any = None, lesson_id: str | None = None) -> None:
+        """Bullets, and a visual under them; what does not fit continues on slides titled (k/n)."""
         layout = self.layouts["Title and Content"]
         body = next(p for p in layout.placeholders if p.placeholder_format.idx == 1)
-        box = Box(points(body.width) - 14.4, points(body.height) - 7.2)  # less the default insets
-        chunks = pages(bullets, box, BODY_SIZES)
-        for k, (chunk, size) in enumerate(chunks, start=1):
+        area = Rect(points(body.left), points(body.top), points(body.width), points(body.height))
+        box = Box(area.width - INSETS[0], area.height - INSETS[1])
+        texts = [shown(b) for b in bullets]
+        # Each slide is (bullets, their size, the body's height or None for all of it, draw visual or None).
+        planned: list[tuple[list[list[Run]], float, float | None, Any]] = []
+        if visual is not None:
+            shared = self._shared(texts, area, box) if bullets else (BODY_SIZES[0], 0.0)
+            if shared is not None:
+                size, used = shared
+                draws = self.visuals.plan(visual, lesson_id, area.below(used + GAP_PT) if used else area)
+                if len(draws) == 1 or not bullets:
+                    planned = [(bullets if k == 0 else [], size, used, draw) for k, draw in enumerate(draws)]
+            if not planned:  # the bullets first, then the visual on slides of its own
+                planned = [(chunk, size, None, None) for chunk, size in self._chunks(bullets, texts, box)]
+                planned += [([], BODY_SIZES[0], 0.0, draw) for draw in self.visuals.plan(visual, lesson_id, area)]
+        else:
+            planned = [(chunk, size, None, None) for chunk, size in self._chunks(bullets, texts, box)]
+        for k, (chunk, size, used, draw) in enumerate(planned, start=1):
             slide = self.add_slide("Title and Content")
-            self._title(slide, title if len(chunks) == 1 else f"{title} ({k}/{len(chunks)})")
-            self._body(slide, chunk, size=size)
+            self._title(slide, title if len(planned) == 1 else f"{title} ({k}/{len(planned)})")
+            if used == 0.0:
+                self._drop_empty(slide)
+            else:
+                shape = self._body(slide, chunk, size=size)
+                if used is not None and shape is not None:  # the body shrinks to its bullets; the visual has the rest
+                    shape.left, shape.top, shape.width, shape.height = body.left, body.top, body.width, emu(used)
+            if draw is not None:
+                draw(slide)
             if notes:
-                self._set_text(slide.notes_slide.notes_text_frame, [notes], None)
+                self._set_text(slide.notes_slide.notes_text_frame, [literal(notes)], None)
+
+    def _shared(self, texts: list[str], area: Rect, box: Box) -> tuple[float, float] | None:
+        """(size, height in points) at which the bullets fit in the top share of the body, leaving
+        the rest to a visual; None if they do not at any size."""
+        room = Box(box.width, area.height * BULLETS_SHARE - INSETS[1])
+        for size in BODY_SIZES:
+            if fits(texts, room, size, BULLET_INDENT_PT):
+                return size, height(texts, room, size, BULLET_INDENT_PT) + INSETS[1]
+        return None
+
+    def _chunks(self, bullets: list[list[Run]], texts: list[str], box: Box) -> list[tuple[list[list[Run]], float]]:
+        """fit.pages on the bullets' text, mapped back to their runs (a bullet split by pages is
+        shown as plain text, its formatting lost only in that rare case)."""
+        by_text = dict(zip(texts, bullets))
+        return [([by_text.get(t, literal(t)) for t in chunk], size) for chunk, size in pages(texts, box, BODY_SIZES)]
 
     # Text -------------------------------------------------------------------------------------
 
     def _title(self, slide: Any, text: str) -> None:
         shape = slide.shapes.title
-        self._set_text(shape.text_frame, [text], title_size(text, self.box(slide, shape), TITLE_SIZES))
+        self._set_text(shape.text_frame, [literal(text)], title_size(text, self.box(slide, shape), TITLE_SIZES))
 
-    def _body(self, slide: Any, paragraphs: list[str], size: float | None = None, title_style: bool = False) -> None:
+    def _body(self, slide: Any, paragraphs: list[list[Run]], size: float | None = None, title_style: bool = False) -> Any:
         shape = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
         if shape is None:
-            return
+            return None
         if title_style:
-            size = title_size(" ".join(paragraphs), self.box(slide, shape), BODY_SIZES)
+            size = title_size(" ".join(shown(p) for p in paragraphs), self.box(slide, shape), BODY_SIZES)
         self._set_text(shape.text_frame, paragraphs, size)
+        return shape
 
     def _drop_empty(self, slide: Any) -> None:
         for shape in list(slide.placeholders):
             if shape.placeholder_format.idx == 1:
                 shape._element.getparent().remove(shape._element)
 
-    def _set_text(self, frame: Any, paragraphs: list[str], size: float | None) -> None:
-        from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
-        from pptx.util import Pt
+    def _set_text(self, frame: Any, paragraphs: list[list[Run]], size: float | None) -> None:
+        from pptx.enum.text import MSO_AUTO_SIZE
 
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
         frame.clear()
-        for k, text in enumerate(paragraphs):
+        for k, parts in enumerate(paragraphs):
             paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
-            run = paragraph.add_run()
-            run.text = xml_text(text)  # a deck is XML: U+FFFF in a text would stop the build
-            if size is not None:
-                run.font.size = Pt(size)
-            run._r.get_or_add_rPr().set("lang", self.language)
-            if self.rtl:
-                paragraph._p.get_or_add_pPr().set("rtl", "1")
-                paragraph.alignment = PP_ALIGN.RIGHT
+            fill(paragraph, parts, size, self.language, self.rtl)
 
     def _properties(self) -> None:
         props = self.prs.core_properties

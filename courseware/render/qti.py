@@ -11,9 +11,12 @@ from lxml import etree
 
 from courseware.content.model import BLANK, QuizItem
 from courseware.course import Course, LessonContent
+from courseware.markdown.inline import MathError, mathml
 from courseware.render import register
 from courseware.render.archive import deterministic_zip
-from courseware.render.sanitize import inline, plain
+from courseware.render.mathml2 import MATHML, Unsupported, to_mathml2
+from courseware.render.quiztext import Degraded, has_math, marked, typed_answer
+from courseware.render.sanitize import plain
 from courseware.render.strings import strings
 from courseware.writer import Writer
 
@@ -27,6 +30,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MANIFEST = "imsmanifest.xml"
 
+NO_MATHML2 = "a formula that MathML 2 (what QTI 2.1 reads) cannot hold is shown as its LaTeX"
 # The sanitizer's tags that QTI 2.1 also has; anything else keeps its text and loses its tag.
 INLINE = {"a", "em", "strong", "code", "sub", "sup", "span"}
 # Elements whose content is text mixed with inline markup: indenting inside them would change the text.
@@ -42,30 +46,37 @@ def render_qti(course: Course, writer: Writer) -> None:
     lessons: list[tuple[LessonContent, list[tuple[str, str]]]] = []
     language = course.loaded.spec.course.language
     words = strings(language)
+    degraded = Degraded("qti21")
     for lesson in course.lessons:
         items = []
         for n, question in enumerate(lesson.quiz.items, start=1):
             identifier = f"{lesson.lesson.id}-q{n}"  # a normalizedString in QTI; the manifest's xs:IDs get a prefix
             href = f"items/{lesson.lesson.id}-q{n}.xml"
             title = f"{lesson.lesson.title} · {words['question']} {n}"
-            files[href] = _serialize(assessment_item(question, identifier, title, language))
+            place = f"{lesson.lesson.id} question {n}"
+            files[href] = _serialize(assessment_item(question, identifier, title, language, degraded, place))
             items.append((identifier, href))
         files[f"tests/{lesson.lesson.id}.xml"] = _serialize(assessment_test(lesson, items))
         lessons.append((lesson, items))
     files[MANIFEST] = _serialize(manifest(course, lessons))
     writer.write_bytes("qti21.zip", deterministic_zip(files, first=(MANIFEST,)))
+    degraded.say(course)
 
 
 # Items -----------------------------------------------------------------------------------------
 
 
-def assessment_item(question: QuizItem, identifier: str, title: str, language: str) -> etree._Element:
-    """One non-adaptive assessmentItem: a choice or a text entry, scored 0/1, feedback after an answer."""
-    item = _root(QTI, "assessmentItem", QTI_XSD, identifier=identifier, title=title, adaptive="false", timeDependent="false", toolName="courseware")
+def assessment_item(question: QuizItem, identifier: str, title: str, language: str, degraded: Degraded | None = None, place: str = "") -> etree._Element:
+    """One non-adaptive assessmentItem: a choice or a text entry, scored 0/1, feedback after an
+    answer; code and math inline (m:math), what QTI cannot hold noted in `degraded`."""
+    shown = _Shown(degraded, place)
+    texts = [question.prompt, question.feedback, *(o.text for o in question.options)]
+    nsmap = {"m": MATHML} if any(has_math(t) for t in texts) else None  # QTI imports MathML 2 for m:math
+    item = _root(QTI, "assessmentItem", QTI_XSD, nsmap=nsmap, identifier=identifier, title=title, adaptive="false", timeDependent="false", toolName="courseware")
     item.set(XML_LANG, language)
     cloze = question.kind == "cloze"
     response = _q(item, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="string" if cloze else "identifier")
-    answers = _unique(plain(o.text) for o in question.options) if cloze else []
+    answers = _unique(typed_answer(o.text, degraded, place) for o in question.options) if cloze else []
     correct = answers[0] if cloze else f"choice_{next(k for k, o in enumerate(question.options, start=1) if o.correct)}"
     _q(_q(response, "correctResponse"), "value").text = _text(correct)
     if cloze:
@@ -78,16 +89,16 @@ def assessment_item(question: QuizItem, identifier: str, title: str, language: s
 
     body = _q(item, "itemBody")
     if cloze:
-        _cloze_paragraph(body, question.prompt, max(len(a) for a in answers))
+        _cloze_paragraph(body, question.prompt, max(len(a) for a in answers), shown)
     else:
         interaction = _q(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="false", maxChoices="1")
-        _xhtml(_q(interaction, "prompt"), inline(question.prompt))
+        _xhtml(_q(interaction, "prompt"), question.prompt, shown)
         for k, option in enumerate(question.options, start=1):
-            _xhtml(_q(interaction, "simpleChoice", identifier=f"choice_{k}"), inline(option.text))
+            _xhtml(_q(interaction, "simpleChoice", identifier=f"choice_{k}"), option.text, shown)
 
     _response_processing(item, cloze)
     feedback = _q(item, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier="SHOWN", showHide="show")
-    _xhtml(_q(feedback, "p"), inline(question.feedback))
+    _xhtml(_q(feedback, "p"), question.feedback, shown)
     return item
 
 
@@ -111,7 +122,7 @@ def _response_processing(item: etree._Element, cloze: bool) -> None:
     _set(answered, "FEEDBACK", "identifier", "SHOWN")
 
 
-def _cloze_paragraph(body: etree._Element, prompt: str, longest: int) -> None:
+def _cloze_paragraph(body: etree._Element, prompt: str, longest: int, shown: _Shown) -> None:
     """The prompt as a paragraph with a textEntryInteraction where its (first) blank was."""
     marker, k = "cwblank", 0
     while marker in prompt.casefold():  # a placeholder the markdown renderer leaves alone
@@ -121,7 +132,7 @@ def _cloze_paragraph(body: etree._Element, prompt: str, longest: int) -> None:
     # A box a little wider than the longest answer, in steps of ten, so its width gives nothing away.
     width = max(20, (longest // 10 + 1) * 10)
     interaction = etree.Element(f"{{{QTI}}}textEntryInteraction", responseIdentifier="RESPONSE", expectedLength=str(width))
-    _xhtml(paragraph, inline(prompt.replace(BLANK, marker, 1)), marker, interaction)
+    _xhtml(paragraph, prompt.replace(BLANK, marker, 1), shown, marker, interaction)
     if interaction.getparent() is None:  # the blank sat inside a link target: ask after the text
         _append_text(paragraph, " ")
         paragraph.append(interaction)
@@ -177,16 +188,18 @@ def manifest(course: Course, lessons: list[tuple[LessonContent, list[tuple[str, 
     return root
 
 
-# Sanitized HTML to QTI XHTML -------------------------------------------------------------------
+# Inline markdown to QTI XHTML and MathML -------------------------------------------------------
 
 
 class _Inline(HTMLParser):
-    """Rebuilds the sanitizer's inline HTML as QTI elements under `parent`; unknown tags keep only their text."""
+    """Rebuilds the sanitizer's inline HTML as QTI elements under `parent`, each formula marker
+    as an m:math element; unknown tags keep only their text."""
 
-    def __init__(self, parent: etree._Element, marker: str | None, interaction: etree._Element | None):
+    def __init__(self, parent: etree._Element, shown: _Shown, marker: str | None, interaction: etree._Element | None, formulas: re.Pattern[str], latex: list[str]):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, etree._Element]] = [("", parent)]
-        self.marker, self.interaction = marker, interaction
+        self.shown, self.marker, self.interaction = shown, marker, interaction
+        self.formulas, self.latex = formulas, latex
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -216,6 +229,14 @@ class _Inline(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         parent = self.stack[-1][1]
+        pieces = self.formulas.split(data)  # text, formula index, text, ...
+        for k, piece in enumerate(pieces):
+            if k % 2:
+                parent.append(self.shown.math(self.latex[int(piece)]))
+            else:
+                self._text(parent, piece)
+
+    def _text(self, parent: etree._Element, data: str) -> None:
         if self.marker and self.interaction is not None and self.interaction.getparent() is None and self.marker in data:
             before, after = data.split(self.marker, 1)
             _append_text(parent, before)
@@ -224,14 +245,38 @@ class _Inline(HTMLParser):
         _append_text(parent, data.replace(self.marker, BLANK) if self.marker else data)
 
     def _attribute(self, value: str) -> str:
+        value = self.formulas.sub(lambda m: f"${self.latex[int(m.group(1))]}$", value)
         return _text(value.replace(self.marker, BLANK) if self.marker else value)
 
 
-def _xhtml(parent: etree._Element, html: str, marker: str | None = None, interaction: etree._Element | None = None) -> None:
-    """Append sanitized inline HTML to `parent` as QTI XHTML, the interaction placed at `marker`."""
-    parser = _Inline(parent, marker, interaction)
+def _xhtml(parent: etree._Element, text: str, shown: _Shown, marker: str | None = None, interaction: etree._Element | None = None) -> None:
+    """Append a line of inline markdown to `parent` as QTI XHTML with MathML, the interaction placed at `marker`."""
+    html, formulas, latex = marked(text)
+    parser = _Inline(parent, shown, marker, interaction, formulas, latex)
     parser.feed(html)
     parser.close()
+
+
+class _Shown:
+    """How one item shows its formulas: as m:math, or where MathML 2 cannot hold one, as its LaTeX."""
+
+    def __init__(self, degraded: Degraded | None, place: str):
+        self.degraded, self.place = degraded, place
+
+    def math(self, latex: str) -> etree._Element:
+        try:
+            return math_element(latex)
+        except (MathError, Unsupported, etree.XMLSyntaxError):
+            if self.degraded is not None:
+                self.degraded.add(NO_MATHML2, f"${latex}$ in {self.place}")
+            code = etree.Element(f"{{{QTI}}}code")
+            code.text = _text(f"${latex}$")
+            return code
+
+
+def math_element(latex: str) -> etree._Element:
+    """A formula as an m:math element that QTI 2.1's MathML 2 schema accepts."""
+    return to_mathml2(etree.fromstring(mathml(latex)))
 
 
 def _append_text(parent: etree._Element, text: str) -> None:

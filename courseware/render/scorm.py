@@ -74,7 +74,7 @@ def scos(course: Course) -> list[Sco]:
 
 
 def package(course: Course, version: str) -> bytes:
-    """The zip: imsmanifest.xml first, the SCO pages, the sources page and the assets."""
+    """The zip: imsmanifest.xml first, the SCO pages, the sources page, the assets and the figures."""
     site = Site(course)
     files: dict[str, bytes] = {}
     units = scos(course)
@@ -86,6 +86,8 @@ def package(course: Course, version: str) -> bytes:
     files[f"{SOURCES_PAGE}.html"] = site.page("sources.html", page_title=site.words["sources"], sources=site.sources, site_nav=False).encode("utf-8")
     for name in (*ASSETS, "scorm.js"):
         files[f"assets/{name}"] = find(course, f"html/{name}").read_bytes()
+    for name, figure in site.views.figures.items():  # every image the SCOs show, listed in the manifest with the assets
+        files[name] = figure.data
     shared = sorted(n for n in files if n not in {s.href for s in units})
     files["imsmanifest.xml"] = manifest(course, units, shared, version)
     return deterministic_zip(files, first=("imsmanifest.xml",))

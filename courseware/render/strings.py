@@ -13,6 +13,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "audience": "Audience", "level": "Level", "license": "License", "authors": "Authors", "language": "Language",
         "unanswered": "Answer every question first.", "question": "Question", "answers_hidden": "The answers are in the speaker notes.",
         "cited_only": "A long source: only the sections this course cites are shown.",
+        "table": "Table", "output": "Output", "callout_note": "Note", "callout_tip": "Tip", "callout_warning": "Warning",
+        "callout_example": "Example", "callout_activity": "Activity", "callout_takeaway": "Key takeaway",
     },
     "fr": {
         "home": "Accueil du cours", "skip": "Aller au contenu", "objectives": "Objectifs d’apprentissage", "modules": "Modules et leçons",
@@ -24,6 +26,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "audience": "Public", "level": "Niveau", "license": "Licence", "authors": "Auteurs", "language": "Langue",
         "unanswered": "Répondez d’abord à toutes les questions.", "question": "Question", "answers_hidden": "Les réponses figurent dans les notes de l’orateur.",
         "cited_only": "Source longue : seules les sections citées par ce cours sont affichées.",
+        "table": "Tableau", "output": "Sortie", "callout_note": "Remarque", "callout_tip": "Astuce", "callout_warning": "Attention",
+        "callout_example": "Exemple", "callout_activity": "Activité", "callout_takeaway": "À retenir",
     },
     "ar": {
         "home": "الصفحة الرئيسية للمقرر", "skip": "انتقل إلى المحتوى", "objectives": "أهداف التعلم", "modules": "الوحدات والدروس",
@@ -35,6 +39,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "audience": "الجمهور", "level": "المستوى", "license": "الترخيص", "authors": "المؤلفون", "language": "اللغة",
         "unanswered": "أجب عن جميع الأسئلة أولًا.", "question": "سؤال", "answers_hidden": "الإجابات في ملاحظات المتحدث.",
         "cited_only": "مصدر طويل: لا تُعرض إلا الأقسام التي يستشهد بها هذا المقرر.",
+        "table": "جدول", "output": "المخرجات", "callout_note": "ملاحظة", "callout_tip": "نصيحة", "callout_warning": "تحذير",
+        "callout_example": "مثال", "callout_activity": "نشاط", "callout_takeaway": "الخلاصة",
     },
 }
 

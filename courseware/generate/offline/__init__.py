@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
+from pathlib import Path
 
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.generate.offline.articles import lesson_article, overview_article
@@ -12,15 +14,18 @@ from courseware.generate.offline.slides import lesson_slides
 from courseware.generate.provider import Provider, ProviderContext, register
 from courseware.plan import Task
 
-BUILDERS = {"overview": overview_article, "lesson": lesson_article, "quiz": lesson_quiz, "slides": lesson_slides}
+BUILDERS = {"overview": overview_article, "lesson": lesson_article, "slides": lesson_slides}
+PLACED = ("lesson", "slides")  # the kinds that may show a source's figure
 
 
 @register("offline")
 class OfflineProvider(Provider):
-    """Extractive generation: BM25-ranked source passages, key-term quiz items, cited throughout."""
+    """Extractive generation: BM25-ranked source blocks, key-term quiz items, cited throughout."""
 
     name = "offline"
-    model = "extractive-bm25-v1"
+    # v2: source blocks of every kind (lists, tables, code with the sentence that introduces
+    # it, display math, figures, quotes, callouts), not only paragraphs; slides show a visual.
+    model = "extractive-bm25-v2"
     # A kind's number goes up when its generator makes something else from the same inputs, so
     # content made by the old one turns stale instead of passing for current. Quiz 2: objectives
     # assigned by shared words with every objective covered, right answers tiled over a course.
@@ -33,12 +38,24 @@ class OfflineProvider(Provider):
     def corpus(self) -> Corpus:
         return Corpus(self.context.sources, self.context.spec.course.language)
 
+    @cached_property
+    def content_dir(self) -> Path:
+        return Path(os.path.abspath(self.context.content_dir or Path("output") / self.context.spec.course.id / "content"))
+
     def identity(self, kind: str) -> dict:
-        """The provider and model, and the generator's version for the kinds that have one."""
-        return {**super().identity(kind), **({"version": self.versions[kind]} if kind in self.versions else {})}
+        """The provider and model, the generator's version for the kinds that have one, and
+        for lessons and slides where the sources' images lie seen from a lesson's folder: the
+        paths written in the content, which change when the output folder moves."""
+        found = {**super().identity(kind), **({"version": self.versions[kind]} if kind in self.versions else {})}
+        folders = sorted({Path(os.path.relpath(doc.file.parent, self.content_dir / "lesson")).as_posix() for doc in self.context.sources if doc.file and doc.images})
+        if kind in PLACED and folders:
+            found["figures_from"] = folders
+        return found
 
     def prepare(self) -> None:
         self.corpus  # build the index once, before tasks run in parallel
 
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:
-        return BUILDERS[task.kind](self.corpus, task.inputs)
+        if task.kind == "quiz":
+            return lesson_quiz(self.corpus, task.inputs)
+        return BUILDERS[task.kind](self.corpus, task.inputs, self.content_dir / task.path)

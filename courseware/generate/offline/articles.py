@@ -1,66 +1,97 @@
-"""Offline lesson texts and course overview: the most relevant source paragraphs, each cited."""
+"""Offline lesson texts and course overview: the source blocks that best match, each cited."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from courseware.content.model import Article, Paragraph, Section, numbered
 from courseware.errors import GenerationError
-from courseware.generate.offline.corpus import Citations, Corpus
+from courseware.generate.offline.corpus import VISUALS, Citations, Corpus, cited, placed
 
 NO_MATCH = "no source passage matches the key point '{point}'; add a source that covers it or reword the key point"
-SECOND_PARAGRAPH_RATIO = 0.6  # a second paragraph must score this share of the best one
+SECOND_PARAGRAPH_RATIO = 0.6  # a second passage must score this share of the best one
 LONG_LESSON_MINUTES = 45
+VISUAL_CANDIDATES = 4  # a key point's code, table or figure is looked for among its best four passages
 
 
-def lesson_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
-    """One section per key point, built from the best-matching passages not used yet."""
+def point_query(point: str, lesson: dict[str, Any]) -> tuple[tuple[str, float], ...]:
+    """What a key point's passages are ranked by: the point, and the lesson title a little."""
+    return ((point, 1.0), (lesson["title"], 0.3))
+
+
+def lesson_visuals(corpus: Corpus, lesson: dict[str, Any]) -> dict[int, int]:
+    """The code block, table or figure each key point shows (key point index -> passage index):
+    each visual found among a point's best passages goes to the point it matches best, and a
+    point shows the best-matching visual it got. Lessons and slides show the same ones."""
+    best: dict[int, tuple[float, int]] = {}  # visual -> (score, key point)
+    for k, point in enumerate(lesson["key_points"]):
+        for score, i in corpus.ranked(*point_query(point, lesson), limit=VISUAL_CANDIDATES):
+            for j in corpus.unit(i):
+                if isinstance(corpus.passages[j].block, VISUALS) and (j not in best or score > best[j][0]):
+                    best[j] = (score, k)
+    shown: dict[int, tuple[float, int]] = {}
+    for j, (score, k) in sorted(best.items()):
+        if k not in shown or score > shown[k][0]:
+            shown[k] = (score, j)
+    return {k: j for k, (_, j) in shown.items()}
+
+
+def lesson_article(corpus: Corpus, inputs: dict[str, Any], markdown_file: Path | None = None) -> Article:
+    """One section per key point: its best-matching blocks not used yet, a code block or display
+    math with the sentence that introduces it, and the point's code, table or figure, in source
+    order. Figures' paths are written relative to `markdown_file` (the lesson.md)."""
     lesson = inputs["lesson"]
     citations, used = Citations(), set()
     per_point = 2 if lesson["duration"] >= LONG_LESSON_MINUTES else 1
     sections = []
+    visuals = lesson_visuals(corpus, lesson)
     for k, point in enumerate(lesson["key_points"]):
-        query = ((point, 1.0), (lesson["title"], 0.3))
-        ranked = corpus.ranked(*query, skip=used, limit=per_point) or corpus.ranked(*query, limit=1)  # reuse only if nothing else matches
+        query = point_query(point, lesson)
+        # Another point's visual (and the sentence introducing it) stays for that point.
+        reserved = {j for other, v in visuals.items() if other != k for j in corpus.unit(v)}
+        ranked = corpus.ranked(*query, skip=used | reserved, limit=per_point) or corpus.ranked(*query, limit=1)  # reuse only if nothing else matches
         if not ranked:
             raise GenerationError(NO_MATCH.format(point=point), where=["key_points", k])
-        chosen = [ranked[0]] + [r for r in ranked[1:per_point] if r[0] >= SECOND_PARAGRAPH_RATIO * ranked[0][0]]
-        paragraphs = []
-        for _, i in chosen:
-            used.add(i)
+        chosen = [ranked[0][1]] + [i for score, i in ranked[1:per_point] if score >= SECOND_PARAGRAPH_RATIO * ranked[0][0]]
+        if k in visuals and visuals[k] not in used:
+            chosen.append(visuals[k])
+        indices = sorted({j for i in chosen for j in corpus.unit(i) if j not in used or j in chosen})
+        used.update(indices)
+        blocks = []
+        for i in indices:
             passage = corpus.passages[i]
-            paragraphs.append(Paragraph(text=passage.text, cites=[citations.cite(passage)]))
-        sections.append(Section(heading=point, blocks=paragraphs))
+            blocks.append(cited(placed(passage, markdown_file), citations.cite(passage), passage.section))
+        sections.append(Section(heading=point, blocks=blocks))
     goals = " ".join(o["text"] for o in lesson["objectives"])
-    intro_ranked = corpus.ranked((lesson["title"], 1.0), (goals, 0.5), skip=used, limit=1)
+    intro_ranked = corpus.ranked((lesson["title"], 1.0), (goals, 0.5), skip=used | corpus.not_paragraphs, limit=1)
     intro = []
     if intro_ranked:
         passage = corpus.passages[intro_ranked[0][1]]
-        intro_cite = citations.cite(passage)
-        intro = [Paragraph(text=passage.text, cites=[intro_cite])]
+        intro = [Paragraph(text=passage.block.text, cites=[citations.cite(passage)])]
     # The intro is chosen last but read first: number references in reading order.
     return numbered(lesson["title"], intro, sections, citations.references)
 
 
-def overview_article(corpus: Corpus, inputs: dict[str, Any]) -> Article:
+def overview_article(corpus: Corpus, inputs: dict[str, Any], markdown_file: Path | None = None) -> Article:
     """The course introduction and a paragraph per module."""
     course = inputs["course"]
-    citations, used = Citations(), set()
+    citations, used = Citations(), set(corpus.not_paragraphs)
     goals = " ".join(o["text"] for o in inputs["objectives"])
     intro = []
-    ranked = corpus.ranked((course["title"], 1.0), (course["description"], 0.7), (goals, 0.4), limit=1)
+    ranked = corpus.ranked((course["title"], 1.0), (course["description"], 0.7), (goals, 0.4), skip=used, limit=1)
     if ranked:
         passage = corpus.passages[ranked[0][1]]
         used.add(ranked[0][1])
-        intro.append(Paragraph(text=passage.text, cites=[citations.cite(passage)]))
+        intro.append(Paragraph(text=passage.block.text, cites=[citations.cite(passage)]))
     sections = []
     for m, module in enumerate(inputs["modules"]):
         lessons = " ".join(lesson["title"] for lesson in module["lessons"])
         query = ((module["title"], 1.0), (module["summary"], 0.7), (lessons, 0.5))
-        ranked = corpus.ranked(*query, skip=used, limit=1) or corpus.ranked(*query, limit=1)
+        ranked = corpus.ranked(*query, skip=used, limit=1) or corpus.ranked(*query, skip=corpus.not_paragraphs, limit=1)
         if not ranked:
             raise GenerationError(f"no source passage matches module '{module['title']}' or its lessons; add a source that covers it", where=["modules", m, "title"])
         used.add(ranked[0][1])
         passage = corpus.passages[ranked[0][1]]
-        sections.append(Section(heading=module["title"], blocks=[Paragraph(text=passage.text, cites=[citations.cite(passage)])]))
+        sections.append(Section(heading=module["title"], blocks=[Paragraph(text=passage.block.text, cites=[citations.cite(passage)])]))
     return numbered(course["title"], intro, sections, citations.references)

@@ -17,7 +17,7 @@ from typing import Any
 
 from courseware.content.model import BLANK, Option, Quiz, QuizItem
 from courseware.errors import GenerationError
-from courseware.generate.offline.corpus import Corpus
+from courseware.generate.offline.corpus import Corpus, prose
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.offline.terms import Term, folded
 from courseware.generate.offline.text import sentences, stands_alone, strip_bold, terms, word_count
@@ -101,7 +101,10 @@ def _candidates(corpus: Corpus, lesson: dict[str, Any]) -> list[Candidate]:
     found = []
     for _, i in ranked:
         passage = corpus.passages[i]
-        for sentence in sentences(strip_bold(passage.text)):
+        said = [s for text in prose(passage) for s in sentences(strip_bold(text))]
+        if len(corpus.unit(i)) > 1 and corpus.unit(i)[0] == i:
+            said = said[:-1]  # "... the sample mean is" introduces a formula: no question alone
+        for sentence in said:
             if not MIN_WORDS <= word_count(sentence) <= MAX_WORDS or BLANK in sentence or not stands_alone(sentence, corpus.language):
                 continue
             text = folded(sentence)  # the cheap test of Term.count_in, hoisted: every term is tried

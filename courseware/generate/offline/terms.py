@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from courseware.content.blocks import texts
 from courseware.generate.offline.text import BOLD, terms, word_count
 from courseware.sources import Passage
 
@@ -51,10 +52,11 @@ def folded(text: str) -> str:
 
 
 def key_terms(passages: list[Passage], language: str) -> list[Term]:
-    """Bold phrases of one to five words, in order of first use; frequent words if there are too few."""
+    """Bold phrases of one to five words (in any block's text), in order of first use; frequent
+    words if there are too few."""
     found: dict[str, Term] = {}
     for passage in passages:
-        for phrase in BOLD.findall(passage.text):
+        for phrase in (p for text in texts(passage.block) for p in BOLD.findall(text)):
             term = Term(" ".join(phrase.split()))
             if 1 <= word_count(term.text) <= 5 and term.key not in found:
                 found[term.key] = term
