@@ -144,8 +144,8 @@ def stream_blocks(body: str, handle: Callable[[list[Node]], None], problem: Call
     def take(tokens: list[Token]) -> None:
         tokens = pending + tokens
         pending.clear()
-        groups = _groups(tokens, 0, len(tokens))
-        if groups and _may_take_more(tokens[groups[-1][0]]):
+        groups = [g for g in _groups(tokens, 0, len(tokens)) if tokens[g[0]].type != "footnote_reference_open"]
+        if groups and _may_take_more(tokens[groups[-1][0]]):  # footnote definitions in between do not count
             start = groups[-1][0]
             pending.extend(tokens[start:])
             tokens = tokens[:start]
@@ -313,12 +313,19 @@ class _Convert:
                 yield Node("other", line, token.type)
             else:
                 # A block, with what belongs to it: a table's caption, a code block's output.
-                taken = [groups[n - 1]]
-                while n < len(groups) and self.belongs(tokens, taken[-1], groups[n]):
-                    taken.append(groups[n])
+                taken, skipped = [groups[n - 1]], []
+                while n < len(groups):
+                    if tokens[groups[n][0]].type == "footnote_reference_open" and _may_take_more(tokens[taken[-1][0]]):
+                        skipped.append(groups[n])  # a footnote definition left in place (stream_blocks): read past it
+                    elif self.belongs(tokens, taken[-1], groups[n]):
+                        taken.append(groups[n])
+                    else:
+                        break
                     n += 1
                 for block_line, block, lines in self.blocks_with_lines(tokens, taken, depth=0):
                     yield Node("block", block_line, block=block, lines=lines)
+                for first, last in skipped:
+                    yield from self.nodes(tokens[first : last + 1])
 
     def footnotes(self, tokens: list[Token], first: int, last: int) -> Iterator[Node]:
         for j in range(first, last):
