@@ -147,6 +147,8 @@ BLOCK = st.sampled_from([
     "- item one\n- item two\n  - nested", "1. first\n2. second", "> a quote\n> # a heading in the quote", "```\n# not a heading\n\n# still code\n```",
     "::: notes\n# heading in notes\n\ntext in notes\n:::", "<!-- a comment\n\n# inside the comment\n-->", "    indented code", "[^1]: The footnote.",
     "[^2]: Unreferenced.\n\n    More of it.", "[link]: https://example.org", "Setext heading\n---", "***", "<div>\nhtml block\n</div>",
+    "| a | b |\n| - | - |\n| 1 | 2 |", "Table: A caption.", "```py\nx = 1\n```", "```output\n1\n```", "$$\nx^2\n$$",
+    "::: figure\n\n![Alt](f.png \"credit\")\n\nCaption.\n\n:::", "![](no-alt.png)", "::: tip Title\n\n- a\n\n:::", "- item\n\n  ```\n  code in an item\n  ```",
 ])
 
 

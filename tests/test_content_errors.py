@@ -51,3 +51,54 @@ def test_body_starts_after_front_matter():
 ])
 def test_located_content_errors(parse, body, message):
     assert problem(parse, body) == message
+
+
+ARTICLE_HOLDS = (
+    "paragraphs, lists, tables, code, $$ math, ::: figure and callout containers, quotes, "
+    "'## Section' headings and '[^n]: source § section' references"
+)
+CALLOUTS = "::: note, tip, warning, example, activity, takeaway"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("# T\n\n::: figure\n\n![](figures/x.png)\n\n:::\n", "f.md:12:1: a figure needs alt text: what a learner who cannot see it needs to know, written ![alt text](path)"),
+    ("# T\n\nText.\n\n![](x.png)\n", "f.md:12:1: a figure needs alt text: what a learner who cannot see it needs to know, written ![alt text](path)"),
+    ("# T\n\n::: figure\n\nJust text.\n\n:::\n", "f.md:12:1: a ::: figure holds one image written ![alt text](path \"credit\") and optionally a caption paragraph"),
+    ("# T\n\n![A chart](https://example.org/x.png)\n", "f.md:10:1: src: a figure's image is a relative path to a file beside the course, not 'https://example.org/x.png'"),
+    ("# T\n\n| a | b |\n| - | - |\n| 1 | 2 |\n| 1 | 2 | 3 |\n", "f.md:13:1: this table row has 3 cell(s) but the header has 2; write a '|' inside a cell as '\\|'"),
+    ("# T\n\n| a | b |\n| - | - |\n| 1 |\n", "f.md:12:1: this table row has 1 cell(s) but the header has 2; write a '|' inside a cell as '\\|'"),
+    ("# T\n\n| a | b |\n| - |\n| 1 | 2 |\n", "f.md:10:1: this table's header has 2 cell(s) but the row under it has 1; a table's second row is one '---' per column"),
+    ("# T\n\n| a |\n| - |\n", "f.md:10:1: a table needs at least one row under its header and delimiter rows"),
+    ("# T\n\n::: sidebar\n\nText.\n\n:::\n", f"f.md:10:1: unknown container '::: sidebar'; the containers are ::: figure and the callouts {CALLOUTS}"),
+    ("# T\n\n:::: tip\n\n::: warning\n\nText.\n\n:::\n\n::::\n", "f.md:12:1: a callout cannot hold another callout; close the first one (':::') before this one"),
+    ("# T\n\n::: tip\n\n:::\n", "f.md:10:1: this ::: tip is empty; write its paragraphs between '::: tip' and ':::'"),
+    ("# T\n\n::: tip\n\n## Inside\n\n:::\n", "f.md:12:1: a heading cannot stand inside a ::: container; end the container first"),
+    ("# T\n\n::: notes\n\nSay this.\n\n:::\n", f"f.md:10:1: '::: notes' (speaker notes) belongs in slides.md; here the containers are ::: figure and the callouts {CALLOUTS}"),
+    ("# T\n\n## S\n\n### Deeper\n\nText.\n", "f.md:12:1: a level-3 heading is not read here: a lesson has one '# Title' and '## Section' headings; make it a '## Section', or a paragraph in **bold**"),
+    ("# T\n\n<div class=\"box\">\nText.\n</div>\n", "f.md:10:1: raw HTML is not read here; write it in markdown (a ::: figure for an image, a pipe table for a table)"),
+    ("# T\n\n---\n", f"f.md:10:1: unexpected thematic break (---) here; this file holds {ARTICLE_HOLDS}"),
+    ("# T\n\n- Run it:\n\n  ```\n  pwd\n  ```\n", "f.md:12:1: a list item holds one line of text, and optionally a nested list; put this after the list"),
+    ("# T\n\n```output\n/home\n```\n", "f.md:10:1: an ```output block follows the code block whose output it is"),
+    ("# T\n\n```{r}\nx\n```\n", "f.md:10:1: language: a code block's language is a name like python or r, not '{r}'"),
+    ("# T\n\n> One.\n>\n> Two.\n", "f.md:10:1: a quote holds one paragraph: '> text'"),
+    ("# T\n\n- Item.[^9]\n\n[^1]: a.md\n", "f.md:10:1: reference [^9] is not defined; add '[^9]: source § section' at the end"),
+])
+def test_located_block_errors(body, message):
+    assert problem(parse_article, body) == message
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("# S\n\n## One\n\n- a\n  - b\n", "f.md:12:1: a slide's bullets are one flat '- ' list, without citations"),
+    ("# S\n\n## One\n\n```\nx\n```\n\n| a |\n| - |\n| 1 |\n", "f.md:16:1: unexpected table block here; this file holds '## Slide title' headings, each with one bullet list, optionally one code block, table, ::: figure or $$ math, and one '::: notes' block"),
+    ("# S\n\n## One\n\n::: tip\n\nx\n\n:::\n", "f.md:12:1: unexpected callout block here; this file holds '## Slide title' headings, each with one bullet list, optionally one code block, table, ::: figure or $$ math, and one '::: notes' block"),
+])
+def test_located_slide_errors(body, message):
+    assert problem(parse_slides, body) == message
+
+
+def test_hand_added_blocks_read():
+    article = parse_article("# T\n\n`pwd` shows where you are:\n\n```sh\npwd\n```\n\n- one\n- two\n\n| a | b |\n| - | - |\n| 1 | 2 |\n", "f.md", 8)
+    assert [b.kind for b in article.blocks()] == ["paragraph", "code", "list", "table"]
+    quiz = parse_quiz("# Q\n\n## Q1 · true-false · LO1\n\nDoes `pwd` print $x^2$?\n\n- [x] `True`\n- [ ] $y$\n\n> Because `pwd` prints $x$.\n", "f.md", 8)
+    item = quiz.items[0]
+    assert (item.prompt, item.options[0].text, item.options[1].text, item.feedback) == ("Does `pwd` print $x^2$?", "`True`", "$y$", "Because `pwd` prints $x$.")

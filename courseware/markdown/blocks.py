@@ -144,8 +144,8 @@ def stream_blocks(body: str, handle: Callable[[list[Node]], None], problem: Call
     def take(tokens: list[Token]) -> None:
         tokens = pending + tokens
         pending.clear()
-        groups = _groups(tokens, 0, len(tokens))
-        if groups and _may_take_more(tokens[groups[-1][0]]):
+        groups = [g for g in _groups(tokens, 0, len(tokens)) if tokens[g[0]].type != "footnote_reference_open"]
+        if groups and _may_take_more(tokens[groups[-1][0]]):  # footnote definitions in between do not count
             start = groups[-1][0]
             pending.extend(tokens[start:])
             tokens = tokens[:start]
@@ -218,6 +218,11 @@ def _groups(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
 
 def _inline(tokens: list[Token]) -> str:
     return " ".join(fold_whitespace(t.content) for t in tokens if t.type == "inline")
+
+
+def _image(tokens: list[Token]) -> re.Match | None:
+    """The image of an image-only paragraph (its path may hold runs of spaces, so unfolded)."""
+    return IMAGE.match(" ".join(t.content.strip() for t in tokens if t.type == "inline"))
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -308,12 +313,19 @@ class _Convert:
                 yield Node("other", line, token.type)
             else:
                 # A block, with what belongs to it: a table's caption, a code block's output.
-                taken = [groups[n - 1]]
-                while n < len(groups) and self.belongs(tokens, taken[-1], groups[n]):
-                    taken.append(groups[n])
+                taken, skipped = [groups[n - 1]], []
+                while n < len(groups):
+                    if tokens[groups[n][0]].type == "footnote_reference_open" and _may_take_more(tokens[taken[-1][0]]):
+                        skipped.append(groups[n])  # a footnote definition left in place (stream_blocks): read past it
+                    elif self.belongs(tokens, taken[-1], groups[n]):
+                        taken.append(groups[n])
+                    else:
+                        break
                     n += 1
                 for block_line, block, lines in self.blocks_with_lines(tokens, taken, depth=0):
                     yield Node("block", block_line, block=block, lines=lines)
+                for first, last in skipped:
+                    yield from self.nodes(tokens[first : last + 1])
 
     def footnotes(self, tokens: list[Token], first: int, last: int) -> Iterator[Node]:
         for j in range(first, last):
@@ -363,10 +375,11 @@ class _Convert:
         line = self.line(token)
         kind = token.type
         if kind == "paragraph_open":
-            raw = _inline(tokens[first:last])
-            if IMAGE.match(raw):
-                return [(line, self.figure_image(raw, line, None), ())]
-            text, cites = self.text(raw, line)
+            if image := _image(tokens[first:last]):
+                return [(line, self.figure_image(image, line, None), ())]
+            if self.strict:
+                self.check_not_a_table(tokens[first + 1], line)
+            text, cites = self.text(_inline(tokens[first:last]), line)
             if not self.strict and not text:
                 return []
             return [(line, self.build(line, lambda: Paragraph(text=text, cites=cites)), ())]
@@ -443,14 +456,19 @@ class _Convert:
         aligns = align if any(align) else []
         return self.build(line, lambda: Table(header=header, align=aligns, rows=rows, caption=text or None, cites=cites))
 
+    def check_not_a_table(self, token: Token, line: int) -> None:
+        """A pipe table whose delimiter row does not match its header reads as a paragraph of
+        pipes: say so rather than keep it."""
+        rows = token.content.split("\n")
+        if len(rows) >= 2 and "|" in rows[0] and _DELIMITER_ROW.match(rows[1].strip()):
+            header, rule = (_cell_count(r) for r in rows[:2])
+            raise self.fail(line, f"this table's header has {header} cell(s) but the row under it has {rule}; a table's second row is one '---' per column")
+
     def check_row(self, token: Token, width: int) -> None:
         """markdown-it pads a short row and cuts a long one: a reviewed table must be exact."""
         if not self.strict or not self.lines or not token.map:
             return
-        row = self.lines[token.map[0]].strip()
-        row = row[1:] if row.startswith("|") else row
-        row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
-        count = len(re.findall(r"(?<!\\)\|", row)) + 1
+        count = _cell_count(self.lines[token.map[0]])
         if count != width:
             raise self.fail(self.line(token), f"this table row has {count} cell(s) but the header has {width}; write a '|' inside a cell as '\\|'")
 
@@ -501,17 +519,16 @@ class _Convert:
         if not paragraphs or len(paragraphs) != len(groups) or len(paragraphs) > 2:
             raise self.fail(line, shape)
         image_line = self.line(tokens[paragraphs[0][0]])
-        raw = _inline(tokens[paragraphs[0][0] : paragraphs[0][1]])
-        if not IMAGE.match(raw):
+        image = _image(tokens[paragraphs[0][0] : paragraphs[0][1]])
+        if not image:
             raise self.fail(image_line, shape)
         caption = None
         if len(paragraphs) == 2:
             caption_line = self.line(tokens[paragraphs[1][0]])
             caption = self.text(_inline(tokens[paragraphs[1][0] : paragraphs[1][1]]), caption_line)
-        return self.figure_image(raw, image_line, caption)
+        return self.figure_image(image, image_line, caption)
 
-    def figure_image(self, raw: str, line: int, caption: tuple[str, list[int]] | None) -> Figure:
-        match = IMAGE.match(raw)
+    def figure_image(self, match: re.Match, line: int, caption: tuple[str, list[int]] | None) -> Figure:
         alt = fold_whitespace(re.sub(r"\\([\\\[\]])", r"\1", match["alt"]))
         if not alt:
             raise self.fail(line, "a figure needs alt text: what a learner who cannot see it needs to know, written ![alt text](path)")
@@ -519,6 +536,17 @@ class _Convert:
         credit = re.sub(r'\\([\\"])', r"\1", match["credit"]) if match["credit"] is not None else None
         text, cites = caption if caption else (None, [])
         return self.build(line, lambda: Figure(src=src, alt=alt, caption=text or None, credit=(fold_whitespace(credit) or None) if credit else None, cites=cites))
+
+
+_DELIMITER_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
+
+
+def _cell_count(row: str) -> int:
+    """The cells of a pipe-table row: its unescaped pipes, without a leading and trailing one."""
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return len(re.findall(r"(?<!\\)\|", row)) + 1
 
 
 _OTHER = {

@@ -35,11 +35,15 @@ def _escaped(text: str) -> str:
     return "\\" + text
 
 
-def escape_start(text: str, after_table: bool = False) -> str:
+_TASK = re.compile(r"^\[[ xX]\](?:\s|$)")
+
+
+def escape_start(text: str, after_table: bool = False, item: bool = False) -> str:
     """A one-line text made safe to start a line: it reads back (through `unescape_start`) as
-    itself, and an escape is added only where the text would otherwise start a block; a text
-    that begins as an escape would (`\\*`, rare) gets one backslash more."""
-    if unescape_start(text) != text or (after_table and text.startswith(CAPTION)):
+    itself, and an escape is added only where the text would otherwise start a block (or, in a
+    list `item`, a GitHub task box); a text that begins as an escape would (`\\*`, rare) gets
+    one backslash more."""
+    if unescape_start(text) != text or (after_table and text.startswith(CAPTION)) or (item and _TASK.match(text)):
         return _escaped(text)
     if _plain_paragraph(text) and not IMAGE.match(text):
         return text
@@ -79,7 +83,7 @@ def _list(block: ListBlock, alternate: bool = False, indent: str = "") -> str:
     lines = []
     for n, item in enumerate(block.items, start=1):
         marker = (f"{n})" if alternate else f"{n}.") if block.ordered else ("*" if alternate else "-")
-        lines.append(f"{indent}{marker} {_cited(escape_start(item.text), item.cites)}")
+        lines.append(f"{indent}{marker} {_cited(escape_start(item.text, item=True), item.cites)}")
         if item.children:
             lines.append(_list(item.children, False, indent + " " * (len(marker) + 1)))
     return "\n".join(lines)
@@ -114,13 +118,14 @@ def _container(name: str, inner: list[str]) -> str:
     return f"{marker} {name}\n\n{body}\n\n{marker}"
 
 
-def block_markdown(block: AnyBlock, before: AnyBlock | None = None) -> str:
-    """One block as markdown; `before` is the block written just before it (two lists in a row
-    take different markers, a paragraph after a table must not read as its caption)."""
+def block_markdown(block: AnyBlock, before: AnyBlock | None = None, alternate: bool = False) -> str:
+    """One block as markdown; `before` is the block written just before it (a paragraph after a
+    table must not read as its caption); a list that follows a list of its kind is written with
+    the other marker (`*` or `1)`, `alternate`), else the two would read as one."""
     if isinstance(block, Paragraph):
         return _cited(escape_start(block.text, after_table=isinstance(before, Table) and not before.caption), block.cites)
     if isinstance(block, ListBlock):
-        return _list(block, alternate=isinstance(before, ListBlock) and before.ordered == block.ordered)
+        return _list(block, alternate)
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, Code):
@@ -140,7 +145,12 @@ def block_markdown(block: AnyBlock, before: AnyBlock | None = None) -> str:
 
 
 def _blocks(blocks: list[AnyBlock]) -> list[str]:
-    return [block_markdown(b, blocks[n - 1] if n else None) for n, b in enumerate(blocks)]
+    parts, before, alternate = [], None, False
+    for block in blocks:
+        alternate = isinstance(block, ListBlock) and isinstance(before, ListBlock) and before.ordered == block.ordered and not alternate
+        parts.append(block_markdown(block, before, alternate))
+        before = block
+    return parts
 
 
 def _join(parts: list[str]) -> str:
@@ -175,7 +185,7 @@ def slides_markdown(deck: SlideDeck) -> str:
     for slide in deck.slides:
         parts.append(heading(2, slide.title))
         if slide.bullets:
-            parts.append("\n".join(f"- {escape_start(b)}" for b in slide.bullets))
+            parts.append("\n".join(f"- {escape_start(b, item=True)}" for b in slide.bullets))
         if slide.visual:
             parts.append(block_markdown(slide.visual))
         if slide.notes:
