@@ -201,6 +201,14 @@ def test_a_key_point_about_code_gets_the_code_and_the_sentence_that_introduces_i
     assert code.language == "python" and "statistics.median(times)" in code.code and code.output == "mean: 25.6\nmedian: 21.5\nmodes: [12, 15, 25]"
 
 
+def test_a_sentence_ending_in_a_colon_comes_with_the_list_it_announces(stats):
+    _, content = stats
+    section = next(s for s in content["m1-l2/lesson"].sections if s.heading.startswith("The median is the middle value"))
+    n = next(k for k, b in enumerate(section.blocks) if b.kind == "paragraph" and b.text.endswith("To find the median of $n$ values:"))
+    steps = section.blocks[n + 1]
+    assert steps.kind == "list" and steps.ordered and [i.text for i in steps.items][0] == "Sort the values from smallest to largest."
+
+
 def test_figure_paths_are_relative_to_the_file_they_are_written_in(stats):
     planned, content = stats
     svg = (STATS.parent / "sources/describing-data/figures/commute-times.svg").resolve()

@@ -30,19 +30,21 @@ class Corpus:
 
     def unit(self, i: int) -> list[int]:
         """Passage i with what belongs with it, in source order: a code block or display math
-        with the paragraph right before it that introduces it (and the other way round)."""
-        here, found = self.passages[i], [i]
-        after = self.passages[i + 1] if i + 1 < len(self.passages) else None
-        before = self.passages[i - 1] if i > 0 else None
-        if isinstance(here.block, Paragraph) and after is not None and isinstance(after.block, INTRODUCED) and _together(here, after):
+        with the paragraph right before it that introduces it, and a paragraph ending in a colon
+        with the block it announces (a list of steps, a table), and the other way round."""
+        found = [i]
+        if i + 1 < len(self.passages) and _introduces(self.passages[i], self.passages[i + 1]):
             found.append(i + 1)
-        if isinstance(here.block, INTRODUCED) and before is not None and isinstance(before.block, Paragraph) and _together(before, here):
+        if i > 0 and _introduces(self.passages[i - 1], self.passages[i]):
             found.insert(0, i - 1)
         return found
 
 
-def _together(first: Passage, second: Passage) -> bool:
-    return first.source == second.source and first.section == second.section
+def _introduces(first: Passage, second: Passage) -> bool:
+    """Whether paragraph `first` introduces the block `second` right after it."""
+    if not isinstance(first.block, Paragraph) or (first.source, first.section) != (second.source, second.section):
+        return False
+    return isinstance(second.block, INTRODUCED) or (first.block.text.endswith(":") and not isinstance(second.block, Paragraph))
 
 
 def prose(passage: Passage) -> list[str]:
