@@ -220,7 +220,7 @@ def test_figure_paths_are_relative_to_the_file_they_are_written_in(stats):
     assert any(isinstance(s.visual, Figure) for s in content["m1-l1/slides"].slides)
 
 
-def test_slides_show_the_code_table_or_figure_of_their_lesson_section(stats):
+def test_slides_show_the_code_table_figure_or_formula_of_their_lesson_section(stats):
     planned, content = stats
     shown = set()
     for lesson in planned.loaded.spec.lessons():
@@ -230,7 +230,7 @@ def test_slides_show_the_code_table_or_figure_of_their_lesson_section(stats):
                 shown.add(slide.visual.kind)
                 assert slide.visual.model_dump(exclude={"cites"}) in [b.model_dump(exclude={"cites"}) for b in article.blocks()]
                 assert not getattr(slide.visual, "cites", [])
-    assert shown == {"code", "table", "figure"}
+    assert shown == {"code", "table", "figure", "math"}
 
 
 def test_a_changed_figure_image_changes_the_keys_of_lessons_and_slides(cli, tmp_path):

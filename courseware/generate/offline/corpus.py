@@ -10,7 +10,7 @@ from courseware.generate.offline.index import PassageIndex
 from courseware.generate.offline.terms import key_terms
 from courseware.sources import Passage, SourceDocument
 
-VISUALS = (Code, Table, Figure)  # what a slide shows beside its bullets, in the lesson's words
+VISUALS = (Code, Table, Figure, Math)  # what a slide shows beside its bullets, in the lesson's words
 INTRODUCED = (Code, Math)  # blocks that need the sentence before them: "`pwd` shows you where you are:"
 PROSE = (Paragraph, ListBlock, Quote, Callout)  # blocks with sentences to quote in quizzes and slides
 
