@@ -216,8 +216,14 @@ def _groups(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
     return found
 
 
+def _fold(text: str) -> str:
+    """fold_whitespace, without a regex pass over a text that has nothing to fold (line breaks
+    and tabs are not printable; a no-break space is not either, and is kept by the fold)."""
+    return fold_whitespace(text) if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " " else text
+
+
 def _inline(tokens: list[Token]) -> str:
-    return " ".join(fold_whitespace(t.content) for t in tokens if t.type == "inline")
+    return " ".join(_fold(t.content) for t in tokens if t.type == "inline")
 
 
 def _image(tokens: list[Token]) -> re.Match | None:
@@ -267,15 +273,13 @@ class _Convert:
     # -- texts ----------------------------------------------------------------------------
 
     def text(self, raw: str, line: int) -> tuple[str, list[int]]:
-        """A text that starts a line, and the citations at its end."""
-        if not self.strict:
-            return _source_unescape(fold_whitespace(FOOTNOTE_REF.sub("", raw))), []
+        """A text that starts a line (folded already), and the citations at its end."""
         text, cites = self.cites(raw, line)
-        return unescape_start(text), cites
+        return (unescape_start(text) if self.strict else _source_unescape(text)), cites
 
     def cites(self, raw: str, line: int) -> tuple[str, list[int]]:
-        if not self.strict:
-            return fold_whitespace(FOOTNOTE_REF.sub("", raw)), []
+        if not self.strict:  # a source's own footnotes are not the course's references
+            return (fold_whitespace(FOOTNOTE_REF.sub("", raw)) if "[^" in raw else raw), []
         text, cites = raw, []
         match = TRAILING_CITES.search(text)
         if match:
