@@ -7,7 +7,6 @@ same text; such a file is reported as it would be by a build, and its questions 
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from pathlib import Path
 from courseware.content.files import read_content_file
 from courseware.content.model import Quiz, QuizItem
 from courseware.errors import ContentError, Problem
-from courseware.generate.contracts import BANNED_OPTIONS, _normal
-from courseware.markdown.inline import spans
+from courseware.content.options import option_key
+from courseware.generate.contracts import BANNED_OPTIONS
 from courseware.markdown.parse import QuizLines, parse_quiz_lines
 from courseware.spec.model import BLOOM_LEVELS, Lesson, Spec
 
@@ -119,44 +118,6 @@ def _option_findings(file: str, item: QuizItem, lines: list[int]) -> Iterator[Pr
     wrong = [o for o in item.options if not o.correct]
     if all(len(item.options[right].text) > len(o.text) for o in wrong):
         yield Problem(file, lines[right], 1, "", "the right answer is the one longest option, which gives it away; make a wrong answer as long, or the right one shorter")
-
-
-def option_key(text: str) -> tuple[str, ...]:
-    """What a learner tells apart in an option: its prose as the contract reads it (case,
-    punctuation and look-alike letters aside), its code and formulas as written, since there
-    `x^2` and `x_2`, or `a == b` and `a = b`, are different answers."""
-    key: list[str] = []
-    prose: list[str] = []
-    for span in [*spans(text), None]:
-        if span is not None and span.kind == "text":
-            prose.append(span.text)
-            continue
-        if "".join(prose).strip():
-            key.append(_normal("".join(prose)))
-        prose = []
-        if span is not None:
-            key.append(f"{span.kind}:{_as_written(span.text)}")
-    return tuple(k for k in key if k)
-
-
-def _as_written(text: str) -> str:
-    """Code or a formula as a learner sees it: compatibility forms folded, invisible characters
-    dropped, spacing collapsed, a non-ASCII look-alike read as the ASCII letter it imitates
-    (Cyrillic а as a); case and signs kept (X and x are two variables)."""
-    from disarm import skeleton_key
-
-    visible = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) not in ("Cf", "Cc"))
-    folded = "".join(_ascii_look_alike(c, skeleton_key) for c in visible)
-    return " ".join(folded.split())
-
-
-def _ascii_look_alike(char: str, skeleton_key) -> str:
-    if char.isascii():
-        return char
-    prototype = skeleton_key(char)
-    if not (prototype.isascii() and prototype.isalnum()):
-        return char
-    return prototype.upper() if char.isupper() else prototype  # the skeleton gives lower case
 
 
 def _position_findings(quizzes: list[LessonQuiz]) -> Iterator[Problem]:

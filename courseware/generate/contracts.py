@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
@@ -27,6 +26,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, StrictBool, StringConstraints, Tag, ValidationError, create_model
 
 from courseware.content.blocks import CALLOUT_STYLES, Callout, Code, Figure, ListBlock, ListItem, Table
+from courseware.content.options import option_key
 from courseware.content.model import Article, Option, Paragraph, Quiz, QuizItem, Reference, Section, Slide, SlideDeck, numbered
 from courseware.generate import patterns, schema
 from courseware.generate.figures import SourceFigure
@@ -376,19 +376,6 @@ BANNED_OPTIONS = re.compile(
 )
 
 
-def _normal(text: str) -> str:
-    """What a learner tells apart in an option: compatibility forms folded (NFKC), control and
-    format characters dropped (zero-width spaces and joiners, soft hyphens), look-alike letters
-    folded to one prototype by the Unicode TR39 confusable skeleton (Cyrillic а reads as Latin
-    a), case and punctuation ignored. Accents are kept: côte and cote are two French words."""
-    from disarm import skeleton_key  # TR39 skeleton, kept current with each Unicode version
-
-    visible = "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) not in ("Cf", "Cc"))
-    # Case first: the skeleton alone reads a capital I as l, and "FLIPPED" would differ from "flipped".
-    words = re.sub(r"[^\w\s]", " ", visible.casefold())
-    return " ".join(re.sub(r"[^\w\s]", " ", skeleton_key(words)).split())  # the skeleton may map letters to signs
-
-
 def to_quiz(answer: Any, title: str, lesson_id: str, labels: tuple[str, str], objectives: tuple[str, ...] = ()) -> Quiz:
     """Check what the schema cannot say about each item and that every one of `objectives` has
     one, and place each right answer (courseware/generate/positions.py)."""
@@ -413,7 +400,7 @@ def _quiz_item(item: Any, where: str, place: Callable[[int], int], labels: tuple
     else:
         wrong = [d.strip() for d in item.distractors]
         texts = [right, *wrong]
-        if len({_normal(t) for t in texts}) != len(texts):
+        if len({option_key(t) for t in texts}) != len(texts):
             raise AnswerError(f"{where}: the options must all differ (after ignoring case, punctuation, invisible characters and look-alike letters)")
         if any(BANNED_OPTIONS.search(t) for t in texts):
             raise AnswerError(f"{where}: no 'all of the above' or 'none of the above' options")
