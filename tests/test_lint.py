@@ -71,7 +71,7 @@ def test_sample_courses_lint_clean_and_report_levels(cli):
     summaries = [line for line in lines if "quizzes" in line]
     assert summaries == ["blended-teaching: 8 quizzes, 40 items: no findings", "describing-data: 4 quizzes, 19 items: no findings", "evaluation-formative: 3 quizzes, 12 items: no findings"]
     assert lines[-1] == summaries[-1]
-    assert len(lines) == 8 + 1 + 3 + 1
+    assert len(lines) == 8 + 1 + 4 + 1 + 3 + 1
 
 
 # --------------------------------------------------------------------------- hand edits, one defect each
