@@ -72,7 +72,7 @@ def test_the_code_key_point_carries_its_code_and_the_sentence_before_it(built):
     assert section.index("checks the hand calculations above:") < section.index("```python\nimport statistics")
 
 
-def test_a_changed_figure_image_makes_the_lessons_that_show_it_stale(built):
+def test_a_changed_figure_image_makes_the_content_stale(built):
     from conftest import run_cli
 
     root, _ = built
