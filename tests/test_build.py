@@ -202,9 +202,10 @@ def test_committed_sample_content_is_current(cli, project):
 
     from conftest import REPO
 
-    for course in ("blended-teaching", "evaluation-formative"):
+    for course in ("blended-teaching", "describing-data", "evaluation-formative"):
         shutil.copytree(REPO / "output" / course / "content", Path("output") / course / "content")
     result = cli("build", "course_specs/", "--frozen")
     assert result.exit_code == 0, result.stderr
     assert "blended-teaching: 25 tasks (25 current); generated 0, wrote 0 file(s)" in result.stdout
+    assert "describing-data: 13 tasks (13 current); generated 0, wrote 0 file(s)" in result.stdout
     assert "evaluation-formative: 10 tasks (10 current); generated 0, wrote 0 file(s)" in result.stdout

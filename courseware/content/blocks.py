@@ -58,6 +58,14 @@ def clean_line(value: str) -> str:
     return text
 
 
+def clean_cell(value: str) -> str:
+    """A table cell: inline text like any other, but it may be empty."""
+    try:
+        return clean_line(value)
+    except ValueError:
+        return ""
+
+
 def clean_verbatim(value: str) -> str:
     """Code or LaTeX: line breaks and indentation kept (tabs too), line ends normalised, trailing
     spaces and blank lines at both ends dropped, other control characters removed."""
@@ -105,6 +113,14 @@ def _image_path(value: str) -> str:
 def _language(value: str) -> str:
     if value and not LANGUAGE.match(value):
         raise ValueError(f"a code block's language is a name like python or r, not {value!r}")
+    if value == "output":  # in markdown, a block marked output is the output of the code before it
+        raise ValueError("'output' is not a code block's language: it marks the output of the code block before it")
+    return value
+
+
+def _latex(value: str) -> str:
+    if any(line.strip().endswith("$$") or line.strip().startswith("$$") for line in value.split("\n")):
+        raise ValueError("display math is LaTeX without $$ (the markdown puts them around it)")
     return value
 
 
@@ -141,13 +157,15 @@ class Table(_Model):
     kind: Literal["table"] = "table"
     header: Annotated[list[Text], Field(min_length=1)]
     align: list[Align] = []  # one per column, or empty for all default
-    rows: Annotated[list[list[Annotated[str, AfterValidator(lambda v: fold_whitespace(v))]]], Field(min_length=1)]
+    rows: Annotated[list[list[Annotated[str, AfterValidator(clean_cell)]]], Field(min_length=1)]
     caption: Text | None = None
     cites: Cites = []
 
     @model_validator(mode="after")
     def _check(self) -> Table:
         width = len(self.header)
+        if self.align and not any(self.align):  # no alignment is one thing, however it is written
+            object.__setattr__(self, "align", [])
         if self.align and len(self.align) != width:
             raise ValueError(f"a table's alignment names {len(self.align)} column(s) but its header has {width}")
         for n, row in enumerate(self.rows, start=1):
@@ -173,7 +191,7 @@ class Math(_Model):
     """Display math, in LaTeX."""
 
     kind: Literal["math"] = "math"
-    latex: Verbatim
+    latex: Annotated[str, AfterValidator(clean_verbatim), AfterValidator(_latex)]
 
 
 class Figure(_Model):

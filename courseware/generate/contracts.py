@@ -349,7 +349,7 @@ def to_article(answer: Any, passages: list[dict], figures: list[SourceFigure] = 
         if item.type == "table":
             return Table(header=item.header, rows=item.rows, caption=item.caption, cites=cites)
         if item.type == "code":
-            return Code(language=item.language, code=item.code, output=item.output)
+            return Code(language=_language(item.language), code=item.code, output=item.output)
         if item.type == "callout":
             return Callout(style=item.style, title=item.title, blocks=[Paragraph(text=item.text, cites=cites)])
         return _figure_block(offered[item.figure], reference)
@@ -368,6 +368,12 @@ def to_article(answer: Any, passages: list[dict], figures: list[SourceFigure] = 
 def _figure_block(figure: SourceFigure, reference: Callable[[SourceFigure], int] | None = None) -> Figure:
     cites = [reference(figure)] if reference and figure.caption and figure.source else []
     return Figure(src=figure.src, alt=figure.alt, caption=figure.caption, credit=figure.credit, cites=cites)
+
+
+def _language(name: str) -> str:
+    """A code block's language as the content model takes it: in markdown a block marked
+    `output` is the output of the code before it, so a model's "output" is plain text."""
+    return "text" if name == "output" else name
 
 
 BANNED_OPTIONS = re.compile(
@@ -420,7 +426,7 @@ def to_slides(answer: Any, title: str, figures: list[SourceFigure] = ()) -> Slid
         if item is None:
             return None
         if item.type == "code":
-            return Code(language=item.language, code=item.code)
+            return Code(language=_language(item.language), code=item.code)
         if item.type == "table":
             return Table(header=item.header, rows=item.rows)
         return _figure_block(offered[item.figure])  # a slide cites nothing: its figure keeps its caption and credit
