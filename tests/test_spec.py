@@ -18,6 +18,7 @@ def test_sample_specs_validate_with_a_one_line_summary(cli, monkeypatch):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         "course_specs/blended-teaching.yaml: valid: 'Foundations of Blended Teaching' (en), 9 objectives, 3 modules, 8 lessons, 5 sources",
+        "course_specs/describing-data.yaml: valid: 'Describing Data: A First Course in Statistics' (en), 5 objectives, 2 modules, 4 lessons, 3 sources",
         "course_specs/evaluation-formative.yaml: valid: 'Évaluation formative en ligne' (fr), 3 objectives, 2 modules, 3 lessons, 3 sources",
     ]
 
