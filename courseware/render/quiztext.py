@@ -12,12 +12,11 @@ import re
 from functools import cache
 from html import escape
 
-import nh3
 from markdown_it.renderer import RendererHTML
 from markupsafe import Markup
 
 from courseware.markdown.inline import parser, spans
-from courseware.render.sanitize import ATTRIBUTES, SCHEMES, TAGS
+from courseware.render.sanitize import clean
 
 
 class _Marking(RendererHTML):
@@ -40,7 +39,7 @@ def marked(text: str) -> tuple[str, re.Pattern[str], list[str]]:
     while True:
         env: dict = {"math": [], "marker": base}
         rendered = _renderer().render(parser().parseInline(text, env), parser().options, env)
-        html = nh3.clean(rendered, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel="noopener noreferrer", strip_comments=True)
+        html = str(clean(rendered))
         # The text itself may spell a marker (an entity can): then another marker, until each is ours.
         if html.count(base) == len(env["math"]):
             return html, re.compile(re.escape(base) + r"(\d+)x"), env["math"]
