@@ -20,7 +20,7 @@ from courseware.generate.runner import Progress, run_tasks
 from courseware.generate.settings import LLMConfig, resolve
 from courseware.generate.stats import Stats
 from courseware.plan import CONFLICT, NEW, STALE, Task, plan, status
-from courseware.sources import read_sources, sources_digest
+from courseware.grounding.sources import read_sources, sources_digest
 from courseware.spec.load import LoadedSpec, load_spec
 from courseware.writer import ChangedOnDisk, Writer
 

@@ -30,3 +30,7 @@ RESERVED_IDS: dict[str, str] = {
 def reserved(ident: str) -> str | None:
     """Why `ident` cannot be a lesson or module id, or None (case-insensitive file systems too)."""
     return RESERVED_IDS.get(ident.casefold())
+
+# Images embedded in PDF, Word and PowerPoint sources are copied here when content shows them:
+# a folder of the content folder that no lesson id can name (ids start with a letter or digit).
+MEDIA_DIR = "_media"

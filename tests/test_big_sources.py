@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-import courseware.sources
+import courseware.grounding.sources
+import courseware.readers.markdown
 from courseware.markdown.blocks import read_blocks, stream_blocks
 
 from conftest import SAMPLE, SPECS, run_cli
@@ -55,7 +56,7 @@ def kb(size: int) -> str:
 
 def test_a_source_over_the_size_threshold_is_warned_about_on_validate_and_build(cli, project, monkeypatch):
     size = add_handbook(project, sample_handbook(2))
-    monkeypatch.setattr(courseware.sources, "LARGE_BYTES", size - 1)
+    monkeypatch.setattr(courseware.grounding.sources, "LARGE_BYTES", size - 1)
     warning = (
         f"warning: {SPEC}:24:5: sources[0]: source '{HANDBOOK}' is {kb(size)}, over {kb(size - 1)}: "
         "reading it takes a while, and the sources page shows only the sections the course cites\n"
@@ -66,14 +67,14 @@ def test_a_source_over_the_size_threshold_is_warned_about_on_validate_and_build(
     assert (built.exit_code, built.stderr) == (0, warning)
     rendered = cli("render", SPEC, "--formats", "markdown")
     assert (rendered.exit_code, rendered.stderr) == (0, warning)
-    monkeypatch.setattr(courseware.sources, "LARGE_BYTES", size)  # over, not at
+    monkeypatch.setattr(courseware.grounding.sources, "LARGE_BYTES", size)  # over, not at
     assert cli("validate", SPEC).stderr == ""
 
 
 def test_a_source_over_the_limit_is_a_located_error_before_it_is_read(cli, project, monkeypatch):
     size = add_handbook(project, sample_handbook(2))
     (project / "course_specs" / HANDBOOK).write_bytes(b"\xff" * size)  # not UTF-8: it must not be read
-    monkeypatch.setattr(courseware.sources, "MAX_BYTES", size - 1)
+    monkeypatch.setattr(courseware.grounding.sources, "MAX_BYTES", size - 1)
     result = cli("validate", SPEC)
     assert (result.exit_code, result.stderr) == (1, f"{SPEC}:24:5: sources[0]: source '{HANDBOOK}' is {kb(size)}, over the {kb(size - 1)} limit; split it, or list only the chapters the course needs\n")
 
@@ -86,19 +87,19 @@ def built(tmp_path_factory) -> dict:
     shutil.copytree(SPECS, project / "course_specs")
     size = add_handbook(project, sample_handbook(3))
     parses: list[str] = []
-    original = courseware.sources.read_source_blocks
+    original = courseware.readers.markdown.read_source_blocks
 
     def counted(text, handle, problem=None):
         parses.append(text[:60])  # the opening of the text tells the sources apart
         original(text, handle, problem)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(courseware.sources, "LARGE_BYTES", size - 1)
-        patch.setattr(courseware.sources, "read_source_blocks", counted)
+        patch.setattr(courseware.grounding.sources, "LARGE_BYTES", size - 1)
+        patch.setattr(courseware.readers.markdown, "read_source_blocks", counted)
         result = run_cli("build", project / SPEC, "--output", project / "output")
         assert result.exit_code == 0, result.stderr
         by_build = list(parses)
-        courseware.sources._last_read.clear()  # as a new process would start: nothing read yet
+        courseware.grounding.sources._last_read.clear()  # as a new process would start: nothing read yet
         result = run_cli("render", project / SPEC, "--output", project / "output")
         assert result.exit_code == 0, result.stderr
     return {"dist": project / "output/blended-teaching/dist", "size": size, "build": by_build, "render": parses[len(by_build):]}

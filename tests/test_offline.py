@@ -12,8 +12,8 @@ import pytest
 from courseware.build import Options, plan_course
 from courseware.content.blocks import Figure, cites
 from courseware.content.model import BLANK, Article, Quiz, Reference, SlideDeck
-from courseware.generate.offline.text import sentences, stands_alone, words
-from courseware.sources import read_sources
+from courseware.grounding.text import sentences, stands_alone, words
+from courseware.grounding.sources import read_sources
 
 from conftest import SPECS
 

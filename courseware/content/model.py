@@ -8,6 +8,7 @@ in the same shape.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -27,11 +28,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+LOCATOR = re.compile(r", (?:(p\.)|slide) ([1-9][0-9]{0,5})$")  # the end of "file § section, p. 12" / ", slide 3"
+
+
 class Reference(_Model):
-    """Where a paragraph comes from: a source file and a section in it."""
+    """Where a block comes from: a source file, a section in it, and the page (PDF) or slide
+    (PowerPoint) it stands on. Written and read as "file § section, p. 12"."""
 
     source: Line
     section: str = ""
+    page: Annotated[int, Field(ge=1)] | None = None
+    slide: Annotated[int, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _clean(self) -> Reference:
@@ -39,7 +46,30 @@ class Reference(_Model):
             raise ValueError("a source path cannot contain ' § '")
         if self.section:
             object.__setattr__(self, "section", clean_line(self.section))
+        if self.page and self.slide:
+            raise ValueError("a reference names a page or a slide, not both")
         return self
+
+    @property
+    def locator(self) -> str:
+        """', p. 12', ', slide 3' or ''."""
+        return f", p. {self.page}" if self.page else f", slide {self.slide}" if self.slide else ""
+
+    @property
+    def text(self) -> str:
+        """The citation as written in markdown and shown in every format: "file § section, p. 12"."""
+        return self.source + (f" § {self.section}" if self.section else "") + self.locator
+
+    @classmethod
+    def parse(cls, text: str) -> Reference:
+        """The reference "file § section, p. 12" names (the section and the locator optional)."""
+        found = LOCATOR.search(text)
+        where: dict[str, int] = {}
+        if found:
+            where = {"page" if found.group(1) else "slide": int(found.group(2))}
+            text = text[: found.start()]
+        source, _, section = text.partition(" § ")
+        return cls(source=source, section=section, **where)
 
 
 class Section(_Model):

@@ -331,7 +331,7 @@ def _sizes(terms: Terms) -> dict[str, tuple[int, int]]:
 def to_article(answer: Any, passages: list[dict], figures: list[SourceFigure] = ()) -> Article:
     """An Article whose references are the cited passages, renumbered by first citation; a chosen
     figure is the offered one, citing the place it comes from when it has a caption to cite in."""
-    references = [Reference(source=p["source"], section=p["section"]) for p in passages]
+    references = [Reference(source=p["source"], section=p["section"], page=p.get("page"), slide=p.get("slide")) for p in passages]
     offered = {f.id: f for f in figures}
 
     def reference(figure: SourceFigure) -> int:

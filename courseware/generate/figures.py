@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from courseware.content.blocks import figures as figures_in
 
 if TYPE_CHECKING:
-    from courseware.sources import SourceDocument
+    from courseware.grounding.sources import SourceDocument
 
 MAX_FIGURES = 8  # offered to one lesson: each is an enum value and a line of the prompt
 

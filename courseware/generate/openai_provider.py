@@ -241,7 +241,7 @@ class OpenAIProvider(Provider):
                 if i not in chosen:
                     chosen.append(i)
         return [
-            {"number": n, "source": corpus.passages[i].source, "section": corpus.passages[i].section, "text": corpus.passages[i].text}
+            {"number": n, "source": corpus.passages[i].source, "section": corpus.passages[i].section, "page": corpus.passages[i].page, "slide": corpus.passages[i].slide, "text": corpus.passages[i].text}
             for n, i in enumerate(chosen[:MAX_PASSAGES], start=1)
         ]
 

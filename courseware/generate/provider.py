@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from courseware.generate.settings import LLMConfig
     from courseware.generate.stats import Stats
     from courseware.plan import Task
-    from courseware.sources import SourceDocument
+    from courseware.grounding.sources import SourceDocument
     from courseware.spec.model import Spec
 
 

@@ -78,8 +78,7 @@ def parse_article(body: str, name: str, first_line: int = 1) -> Article:
         elif node.kind == "block":
             (sections[-1][1] if sections else intro).append(node.block)
         elif node.kind == "footnote":
-            source, _, section = node.text.partition(" § ")
-            references.append(reader.build(node.line, lambda: Reference(source=source, section=section)))
+            references.append(reader.build(node.line, lambda: Reference.parse(node.text)))
         elif node.kind == "other" and node.text == "html_block":
             raise reader.fail(node.line, "raw HTML is not read here; write it in markdown (a ::: figure for an image, a pipe table for a table)")
         elif node.kind == "notes":

@@ -164,7 +164,7 @@ def article_markdown(article: Article) -> str:
         parts.append(heading(2, section.heading))
         parts += _blocks(section.blocks)
     for n, ref in enumerate(article.references, start=1):
-        parts.append(f"[^{n}]: " + escape_start(ref.source + (f" § {ref.section}" if ref.section else "")))
+        parts.append(f"[^{n}]: " + escape_start(ref.text))
     return _join(parts)
 
 

@@ -18,7 +18,7 @@ from courseware.render.sanitize import inline, plain
 from courseware.render.strings import strings
 from courseware.render.templates import ConfinedLoader, find, folders
 from courseware.sandbox import environment, raise_located
-from courseware.sources import read_sources
+from courseware.grounding.sources import read_sources
 from courseware.writer import Writer
 
 ASSETS = ("style.css", "quiz.js")
@@ -65,7 +65,7 @@ class Site:
 
     @cached_property
     def sources(self) -> list[dict]:
-        """Every source by section; a large one (see courseware/sources.py) by the sections the
+        """Every source by section; a large one (see courseware/grounding/sources.py) by the sections the
         course cites only, so that its page stays small and quick to render."""
         articles = [self.course.overview, *(item.text for item in self.course.lessons)]
         cited = {(ref.source, ref.section) for article in articles for ref in article.references}
@@ -156,7 +156,7 @@ class Site:
         return str(base / "course.md") if lesson_id is None else str(base / lesson_id / name)
 
     def _reference(self, ref: Reference) -> str:
-        return f"{ref.source} § {plain(ref.section)}" if ref.section else ref.source
+        return ref.source + (f" § {plain(ref.section)}" if ref.section else "") + ref.locator
 
     def quiz(self, quiz: Quiz, lesson_id: str) -> list[dict]:
         where = self._file(lesson_id, "quiz.md")

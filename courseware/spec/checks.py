@@ -6,7 +6,8 @@ import codecs
 from pathlib import Path
 
 from courseware.names import reserved
-from courseware import sources  # its size limits, read when used (tests lower them)
+from courseware.readers import reader_for, supported
+from courseware.grounding import sources  # its size limits, read when used (tests lower them)
 from courseware.spec.locate import format_path
 from courseware.spec.model import Spec
 
@@ -125,8 +126,11 @@ def source_problem(source: str, base: Path) -> str | None:
     size = resolved.stat().st_size
     if size > sources.MAX_BYTES:  # checked before reading: a stray dump or archive is never loaded
         return f"source '{source}' is {size_text(size)}, over the {size_text(sources.MAX_BYTES)} limit; split it, or list only the chapters the course needs"
+    reader = reader_for(source)
+    if reader is None:
+        return f"source '{source}' is of a kind no reader reads; sources may be {supported()}"
     try:
-        blank = _blank_utf8(resolved)
+        blank = _blank_utf8(resolved) if reader.text else size == 0
     except UnicodeDecodeError:
         return f"source '{source}' is not UTF-8 text; save it as UTF-8 (markdown or plain text)"
     except OSError as exc:

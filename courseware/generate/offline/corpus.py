@@ -6,9 +6,9 @@ from pathlib import Path
 
 from courseware.content.blocks import AnyBlock, Callout, Code, Figure, ListBlock, Math, Paragraph, Quote, Table, items
 from courseware.content.model import Reference
-from courseware.generate.offline.index import PassageIndex
+from courseware.grounding.index import PassageIndex
 from courseware.generate.offline.terms import key_terms
-from courseware.sources import Passage, SourceDocument
+from courseware.grounding.sources import Passage, SourceDocument
 
 VISUALS = (Code, Table, Figure, Math)  # what a slide shows beside its bullets, in the lesson's words
 INTRODUCED = (Code, Math)  # blocks that need the sentence before them: "`pwd` shows you where you are:"
@@ -94,7 +94,7 @@ class Citations:
         self.references: list[Reference] = []
 
     def cite(self, passage: Passage) -> int:
-        ref = Reference(source=passage.source, section=passage.section)
+        ref = passage.reference
         if ref not in self.references:
             self.references.append(ref)
         return self.references.index(ref) + 1

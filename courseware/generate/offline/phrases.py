@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courseware.generate.offline.text import base_language
+from courseware.grounding.text import base_language
 
 PHRASES = {
     "en": {"which_term": "Which term completes the sentence?", "true_or_false": "True or false?", "true": "True", "false": "False", "fill_blank": "Fill in the blank:", "source_says": "The source says:", "source": "Source:", "open_quote": "“", "close_quote": "”"},

@@ -20,9 +20,9 @@ from courseware.errors import GenerationError
 from courseware.generate.offline.corpus import Corpus, prose
 from courseware.generate.offline.phrases import phrases
 from courseware.generate.offline.terms import Term, folded
-from courseware.generate.offline.text import sentences, stands_alone, strip_bold, terms, word_count
+from courseware.grounding.text import sentences, stands_alone, strip_bold, terms, word_count
 from courseware.generate.positions import answer_position
-from courseware.sources import Passage
+from courseware.grounding.sources import Passage
 
 MIN_WORDS, MAX_WORDS = 6, 45
 PASSAGES_PER_LESSON = 12
@@ -70,7 +70,7 @@ def lesson_quiz(corpus: Corpus, inputs: dict[str, Any]) -> Quiz:
     objectives = _assign_objectives(lesson["objectives"], [c for *_, c in made_items], corpus.language)
     items = []
     for (kind, prompt, options, candidate), objective in zip(made_items, objectives):
-        feedback = f"{words['source_says']} {words['open_quote']}{candidate.sentence}{words['close_quote']} ({candidate.passage.source} § {candidate.passage.section})"
+        feedback = f"{words['source_says']} {words['open_quote']}{candidate.sentence}{words['close_quote']} ({candidate.passage.reference.text})"
         items.append(QuizItem(kind=kind, objective=objective, prompt=prompt, options=options, feedback=feedback))
     return Quiz(title=lesson["title"], items=items)
 

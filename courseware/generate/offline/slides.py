@@ -11,7 +11,7 @@ from courseware.errors import GenerationError
 from courseware.generate.offline.articles import NO_MATCH, lesson_visuals, point_query
 from courseware.generate.offline.corpus import Corpus, placed, prose, uncited
 from courseware.generate.offline.phrases import phrases
-from courseware.generate.offline.text import sentences, terms, word_count
+from courseware.grounding.text import sentences, terms, word_count
 
 BULLETS, MAX_BULLET_WORDS = 3, 30
 SLIDE_PASSAGES = 2
@@ -33,7 +33,7 @@ def lesson_slides(corpus: Corpus, inputs: dict[str, Any], markdown_file: Path | 
         # Most key-point words first; source order breaks ties, so bullets read naturally.
         best = sorted(range(len(pool)), key=lambda k: (-len(wanted & set(terms(pool[k], corpus.language))), k))[:BULLETS]
         bullets = [pool[k] for k in sorted(best)]
-        notes = f"{' '.join(prose(spoken[0]))} ({words['source']} {spoken[0].source} § {spoken[0].section})"
+        notes = f"{' '.join(prose(spoken[0]))} ({words['source']} {spoken[0].reference.text})"
         # The visual the lesson's section for this point carries.
         visual = uncited(placed(corpus.passages[visuals[k]], markdown_file)) if k in visuals else None
         slides.append(Slide(title=point, bullets=bullets, visual=visual, notes=notes))

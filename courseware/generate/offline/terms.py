@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from courseware.content.blocks import texts
-from courseware.generate.offline.text import BOLD, terms, word_count
-from courseware.sources import Passage
+from courseware.grounding.text import BOLD, terms, word_count
+from courseware.grounding.sources import Passage
 
 MIN_TERMS = 8
 

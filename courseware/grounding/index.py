@@ -7,8 +7,8 @@ import math
 from array import array
 from collections import Counter
 
-from courseware.generate.offline.text import terms
-from courseware.sources import Passage
+from courseware.grounding.text import terms
+from courseware.grounding.sources import Passage
 
 K1, B = 1.5, 0.75
 ROUNDING = 1e-8  # more than the 9-place rounding of scores can reorder
