@@ -121,3 +121,14 @@ def mathml(latex: str, display: bool = False) -> str:
     annotation.text = latex
     # latex2mathml writes characters as references ("&#x0003D;") in text; kept as references.
     return re.sub(r"&amp;(#x[0-9A-Fa-f]+;)", r"&\1", ET.tostring(root, encoding="unicode"))
+
+
+# ASCII punctuation that inline markdown may read as markup (CommonMark lets a backslash escape
+# any of it); `#`, `>`, `-`, `+`, digits at a block's start are the writer's (escape_start).
+_LITERAL = re.compile(r"([\\`*_\[\]<>&$~!|^])")
+
+
+def literal(text: str) -> str:
+    """Plain text (a PDF's words, a slide's run) as inline markdown that reads back as the same
+    words: every character that could start markup is escaped."""
+    return _LITERAL.sub(r"\\\1", text)
