@@ -19,6 +19,7 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".md": ("courseware.readers.markdown", "MarkdownReader"),
     ".markdown": ("courseware.readers.markdown", "MarkdownReader"),
     ".txt": ("courseware.readers.markdown", "MarkdownReader"),
+    ".pptx": ("courseware.readers.pptx", "PptxReader"),
 }
 
 _loaded: dict[str, Reader] = {}
