@@ -102,4 +102,4 @@ class Citations:
 
 def placed(passage: Passage, markdown_file: Path | None) -> AnyBlock:
     """The passage's block with its figures' paths relative to the file it is written in."""
-    return passage.placed(markdown_file) if markdown_file is not None else passage.block
+    return passage.placed(markdown_file, markdown_file.parent.parent) if markdown_file is not None else passage.block
