@@ -5,9 +5,8 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections import Counter
 
-from courseware.grounding.text import terms
+from courseware.grounding.text import index_counts, index_terms
 from courseware.grounding.sources import Passage
 
 K1, B = 1.5, 0.75
@@ -15,7 +14,9 @@ ROUNDING = 1e-8  # more than the 9-place rounding of scores can reorder
 
 
 class PassageIndex:
-    """Okapi BM25 over the passages of a course's sources.
+    """Okapi BM25 over the passages of a course's sources, matching on index tokens (stemmed,
+    normalised words: text.index_terms), so "évaluations formatives" finds "l'évaluation
+    formative" and التقييم finds تقييم.
 
     Kept as postings (each term with the passages that use it, in compact arrays) rather than a
     term count per passage: a query then reads only the passages that share a term with it, and
@@ -28,7 +29,7 @@ class PassageIndex:
         postings: dict[str, tuple[array, array]] = {}
         lengths = array("q")
         for i, passage in enumerate(passages):
-            counts = Counter(terms(passage.text, language))
+            counts = index_counts(passage.text, language)
             lengths.append(sum(counts.values()))
             for term, tf in counts.items():
                 entry = postings.get(term)
@@ -68,6 +69,6 @@ class PassageIndex:
         """A weighted query from (text, weight) pairs."""
         weighted: dict[str, float] = {}
         for text, weight in texts:
-            for term in terms(text, self.language):
+            for term in index_terms(text, self.language):
                 weighted[term] = weighted.get(term, 0.0) + weight
         return weighted
