@@ -98,7 +98,7 @@ STEMMERS = {
     "no": "norwegian", "nb": "norwegian", "nn": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian",
     "ru": "russian", "sr": "serbian", "st": "sesotho", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
 }
-MEMO_LIMIT = 500_000  # distinct raw words remembered per language (a 50 MB source has far fewer)
+MEMO_LIMIT = 500_000  # distinct raw words remembered per language: bounds the memory of a huge vocabulary
 
 
 def index_terms(text: str, language: str) -> list[str]:
