@@ -17,7 +17,7 @@ OLE = b"\xd0\xcf\x11\xe0"  # a compound file: an encrypted .pptx, or a .ppt of P
 DAMAGED_SLIDE = "this slide is damaged; open the deck in PowerPoint or LibreOffice and save it again"
 SHORT_TITLE = 12  # words: an untitled slide's first text this short stands as its title
 # Names PowerPoint and other tools give pictures by themselves ("Picture 3", "image1.png"): no alt text.
-DEFAULT_NAME = re.compile(r"^(picture|image|graphic|grafik|imagen|photo|content placeholder|placeholder|object|bild|immagine)\s*\d*$|\.\w{3,4}$", re.I)
+DEFAULT_NAME = re.compile(r"^(picture|image|graphic|grafik|imagen|photo|content placeholder|placeholder|object|bild|immagine)\s*\d*$|\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|svg|webp)$", re.I)
 # A notes paragraph opening with one of these is for the lecturer only (never a passage).
 INSTRUCTOR_MARK = re.compile(r"^\s*(instructor|teacher|facilitator|trainer|presenter|speaker|lecturer|enseignant|formateur)s?(['’]s)?\s*(notes?|only|tips?)?\s*:"
                              r"|^\s*(teaching|facilitation)\s+(tips?|notes?)\s*:|^\s*note\s+(to|for)\s+(self|instructors?|teachers?)\s*:"
@@ -53,8 +53,8 @@ class PptxReader(Reader):
                 continue
             try:
                 read = _read_slide(slide, number, document.media)
-            except (etree.XMLSyntaxError, KeyError, ValueError) as exc:  # a damaged or missing slide part
-                raise SourceUnreadable(f"{DAMAGED_SLIDE} ({type(exc).__name__})", slide=number) from None
+            except (etree.XMLSyntaxError, KeyError, ValueError):  # a damaged or missing part of the slide
+                raise SourceUnreadable(DAMAGED_SLIDE, slide=number) from None
             if first and read.title and not document.title:
                 document.title = read.title
             level = 1 if first and read.title == document.title else 2  # the title slide heads the deck, not a section
@@ -117,7 +117,8 @@ def _read_slide(slide, number: int, media: dict[str, bytes]) -> _Slide:
 
     read = _Slide(number)
     shapes = _ordered(slide.shapes)
-    title = next((s for s in shapes if s.is_placeholder and s.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)), None)
+    titles = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
+    title = next((s for s in shapes if s.is_placeholder and s.placeholder_format.type in titles and s.text_frame.text.strip()), None)
     if title is None:  # an untitled slide: its first short one-line text stands as the title
         title = next((s for s in _flat(shapes) if s.has_text_frame and _short_line(s.text_frame)), None)
     if title is not None:
@@ -188,7 +189,10 @@ def _picture(shape, read: _Slide, media: dict[str, bytes]) -> Figure | None:
         from PIL import Image
 
         out = io.BytesIO()
-        Image.open(io.BytesIO(blob)).save(out, "PNG")
+        try:
+            Image.open(io.BytesIO(blob)).save(out, "PNG")
+        except (OSError, ValueError):  # an image Pillow cannot read is left out like a drawing
+            return None
         blob, ext = out.getvalue(), "png"
     elif ext not in IMAGE_EXT:
         return None
