@@ -65,7 +65,7 @@ class OfflineProvider(Provider):
         """Which lesson's quiz may ask about each sentence (quiz.owners), worked out once."""
         with self._lock:
             if self._owners is None:
-                lessons = [{"id": l.id, "title": l.title, "key_points": list(l.key_points)} for l in self.context.spec.lessons()]
+                lessons = [{"id": l.id, "title": l.title, "key_points": list(l.key_points), "questions": l.quiz.questions} for l in self.context.spec.lessons()]
                 self._owners = owners(self.corpus, lessons)
             return self._owners
 

@@ -120,21 +120,39 @@ def stems(corpus: Corpus, i: int) -> list[str]:
 
 
 def owners(corpus: Corpus, lessons: list[dict[str, Any]]) -> dict[str, str]:
-    """Each quotable sentence (folded) with the id of the lesson whose quiz ranks it best: its
-    place in that lesson's ranking, then its score against the lesson's best, then lesson
-    order. A quiz asks only about its own sentences, so no two lessons ask the same, and no
-    lesson needs another's output to know which are its own."""
-    best: dict[str, tuple[tuple[int, float, int], str]] = {}
+    """Each sentence a quiz could ask about (folded) with the id of the one lesson whose quiz may:
+    the lessons, in spec order, take turns claiming their best sentence not yet claimed (the
+    order their quiz ranks them) until each holds twice the questions it asks for or has none
+    left; a sentence nobody claimed goes to the lesson that ranks it highest. So no two lessons
+    ask about the same sentence, a lesson with few sentences of its own still gets them, and no
+    lesson needs another's output to know which are its own, only the spec and the sources."""
+    wanted = {lesson["id"]: _sentences(corpus, lesson) for lesson in lessons}
+    owner: dict[str, str] = {}
+    held = {lesson["id"]: 0 for lesson in lessons}
+    queues = {lesson_id: iter(found) for lesson_id, found in wanted.items()}
+    active = [lesson["id"] for lesson in lessons]
+    while active:
+        for lesson_id in list(active):
+            claimed = next((s for s in queues[lesson_id] if s not in owner), None)
+            if claimed is None:
+                active.remove(lesson_id)
+                continue
+            owner[claimed] = lesson_id
+            held[lesson_id] += 1
+            if held[lesson_id] >= 2 * next(l["questions"] for l in lessons if l["id"] == lesson_id):
+                active.remove(lesson_id)
+    best: dict[str, tuple[int, int]] = {}
     for order, lesson in enumerate(lessons):
-        ranking = ranked_passages(corpus, lesson)
-        top = ranking[0][0] if ranking and ranking[0][0] > 0 else 1.0
-        for place, (score, i) in enumerate(ranking):
-            rank = (place, -score / top, order)
-            for sentence in stems(corpus, i):
-                key = folded(sentence)
-                if key not in best or rank < best[key][0]:
-                    best[key] = (rank, lesson["id"])
-    return {key: lesson_id for key, (_, lesson_id) in best.items()}
+        for place, sentence in enumerate(wanted[lesson["id"]]):
+            if sentence not in owner and (sentence not in best or (place, order) < best[sentence]):
+                best[sentence] = (place, order)
+    owner.update({sentence: lessons[order]["id"] for sentence, (_, order) in best.items()})
+    return owner
+
+
+def _sentences(corpus: Corpus, lesson: dict[str, Any]) -> list[str]:
+    """The sentences (folded) a lesson's quiz could ask about, in the order it ranks them."""
+    return list(dict.fromkeys(folded(c.sentence) for c in _candidates(corpus, lesson, None)))
 
 
 def _candidates(corpus: Corpus, lesson: dict[str, Any], owned: dict[str, str] | None) -> list[Candidate]:
