@@ -209,7 +209,8 @@ def test_a_few_questions_need_only_come_as_close_as_they_can(committed):
     quizzes, unreadable = read_quizzes(spec, CONTENT)
     assert unreadable == []
     first, second = (q for q in quizzes if q.lesson.id in ("m1-l1", "m1-l2"))
-    second = replace(second, quiz=second.quiz.model_copy(update={"items": second.quiz.items[:3]}), lines=replace(second.lines, questions=second.lines.questions[:3]))
+    asks_three = second.lesson.model_copy(update={"quiz": second.lesson.quiz.model_copy(update={"questions": 3})})  # not short of questions
+    second = replace(second, lesson=asks_three, quiz=second.quiz.model_copy(update={"items": second.quiz.items[:3]}), lines=replace(second.lines, questions=second.lines.questions[:3]))
     keyed = [(q, n) for q in (first, second) for n, item in enumerate(q.quiz.items) if item.kind == "multiple_choice"]
     positions = [[o.correct for o in q.quiz.items[n].options].index(True) for q, n in keyed]
     assert len(keyed) == 3 and len(set(positions)) == 3

@@ -20,7 +20,7 @@ MIN_TERMS = 8
 NUMBER = re.compile(r"^[-+]?\d[\d.,]*(?:\s*%)?")
 # Plural by its ending, where the language marks plurals that way (no NLP model): "rubrics".
 PLURAL_ENDINGS = {"en": ("s",), "fr": ("s", "x"), "es": ("s",), "pt": ("s",)}
-NOT_PLURAL = ("ss", "us", "is", "ics", "sis")  # "class", "syllabus", "analysis", "statistics"
+NOT_PLURAL = ("ss", "us", "is")  # "class", "syllabus", "analysis"
 # Determiners that show a noun's gender (French, Spanish, Portuguese): "la rétroaction", "un distracteur".
 GENDERED = {
     "fr": {"le": "m", "un": "m", "du": "m", "au": "m", "ce": "m", "cet": "m", "la": "f", "une": "f", "cette": "f"},
@@ -63,7 +63,7 @@ class Term:
         if number:
             digits = len(re.sub(r"\D", "", number.group().split(".")[0].split(",")[0]))
             return (f"number:{digits}:{text[number.end():].strip().casefold()}", False, False)
-        return ("name" if self.proper else "common", _plural(text, language), word_count(text) > 1)
+        return ("name", False, word_count(text) > 1) if self.proper else ("common", _plural(text, language), word_count(text) > 1)
 
     def count_in(self, text: str) -> int:
         # A substring test first: a quiz tries every term of the course on each sentence, and
