@@ -121,3 +121,28 @@ def test_which_lesson_asks_about_a_sentence_needs_only_the_spec_and_the_sources(
     alone = plan_course(spec, Options(output=tmp_path))
     task = next(t for t in alone.tasks if t.id == "m2-l3/quiz")
     assert alone.provider.generate(task) == every["m2-l3/quiz"]
+
+
+def test_a_bold_description_stands_in_for_no_noun_and_distractors_come_from_the_same_source_first():
+    from courseware.content.blocks import Paragraph
+    from courseware.grounding.sources import Passage
+
+    said = {
+        "a.md": "A statistic that extreme values barely move is called **resistant**. The **median** splits the data. The **mean** adds the values.",
+        "b.md": "The **syllabus** lists the weeks. A **rubric** lists criteria.",
+    }
+    passages = [Passage(source, "S", text, Paragraph(text=text)) for source, text in said.items()]
+    terms = key_terms(passages, "en")
+    resistant = next(t for t in terms if t.text == "resistant")
+    assert resistant.adjective and resistant.kind("en") == ("adjective", False, False)
+    assert [t.source for t in terms if t.text in ("median", "rubric")] == ["a.md", "b.md"]
+    sentence = "The histogram shows the distribution of the data well."
+    assert distractors(Term("histogram"), sentence, terms, "en", random.Random(3), 2, "a.md") in (["median", "mean"], ["mean", "median"])
+    assert swapped(sentence, Term("histogram"), "median", "en") == "The median shows the distribution of the data well."
+
+
+def test_french_gender_shows_through_an_adjective_and_past_an_elision():
+    terms = [Term("amorce", gender="f"), Term("option", gender="f"), Term("accès mobile", gender="m"), Term("activité test", gender="f"), Term("quiz léger", gender="m"), Term("banque de questions", gender="f")]
+    assert distractors(Term("distracteur", gender="m"), "Lorsqu’un étudiant choisit un tel distracteur, il se trompe.", terms, "fr", random.Random(1), 3) == []
+    assert distractors(Term("activité test", gender="f"), "Parmi ses activités, l’activité test, appelée quiz, corrige seule.", terms, "fr", random.Random(1), 3) == []
+    assert sorted(distractors(Term("évaluation", gender="f"), "Sans rétroaction, l’évaluation perd son intérêt.", terms, "fr", random.Random(1), 3)) == ["amorce", "option"]

@@ -61,6 +61,8 @@ def same_kind(answer: Term, sentence: str, terms: list[Term], language: str) -> 
     kind, article = answer.kind(language), article_before(sentence, answer, language)
     match = answer.pattern.search(sentence)
     gender = gender_before(sentence[: match.start()], language) if match else ""
+    if article == "vowel" and answer.gender:
+        gender = answer.gender  # "l’____, appelée quiz": the words after it agree with the answer's gender
     return [
         t for t in terms
         if t.key != answer.key and t.key not in answer.key and answer.key not in t.key
@@ -70,11 +72,14 @@ def same_kind(answer: Term, sentence: str, terms: list[Term], language: str) -> 
     ]
 
 
-def distractors(answer: Term, sentence: str, terms: list[Term], language: str, rng: random.Random, count: int) -> list[str]:
-    """Up to `count` terms of the answer's kind and of about its length, in its sentence's case."""
+def distractors(answer: Term, sentence: str, terms: list[Term], language: str, rng: random.Random, count: int, source: str = "") -> list[str]:
+    """Up to `count` terms of the answer's kind, those of the sentence's `source` first (the same
+    topic: plausible), then of about its length, in its sentence's case."""
     pool = same_kind(answer, sentence, terms, language)
-    pool.sort(key=lambda t: (abs(len(t.text) - len(answer.text)), t.key))
-    picked = rng.sample(pool[: count * 3], min(count, len(pool)))
+    pool.sort(key=lambda t: (bool(source) and t.source != source, abs(len(t.text) - len(answer.text)), t.key))
+    near = [t for t in pool if t.source == source]
+    window = near[: count * 3] if source and len(near) >= count else pool[: count * 3]  # the same topic when it has enough
+    picked = rng.sample(window, min(count, len(window)))
     if picked and all(len(t.text) < len(answer.text) for t in picked):
         longer = [t for t in pool if len(t.text) >= len(answer.text) and t not in picked]
         if longer:  # the right answer must not be the one longest option
@@ -83,11 +88,10 @@ def distractors(answer: Term, sentence: str, terms: list[Term], language: str, r
 
 
 def fitted(term: Term, answer: Term) -> str:
-    """`term` written as an option beside `answer`: a common term first met at the start of a
-    sentence ("Rubrics ...") in lower case like the answer."""
-    if term.proper or not term.text[:1].isupper() or not answer.text[:1].islower():
-        return term.text
-    return term.text[:1].lower() + term.text[1:]
+    """`term` as written in the sources. (Not lowered to match the answer: a term met only at the
+    start of a sentence may be a name, "Bloom's taxonomy", and a lowered name reads worse than a
+    capital in the middle of a sentence.)"""
+    return term.text
 
 
 def swapped(sentence: str, answer: Term, text: str, language: str) -> str:

@@ -185,7 +185,7 @@ Made = tuple[str, list[Option]] | None
 
 
 def _multiple_choice(candidate: Candidate, corpus: Corpus, rng: random.Random, words: dict[str, str]) -> Made:
-    wrong = distractors(candidate.term, candidate.sentence, corpus.terms, corpus.language, rng, DISTRACTORS)
+    wrong = distractors(candidate.term, candidate.sentence, corpus.terms, corpus.language, rng, DISTRACTORS, candidate.passage.source)
     if len(wrong) < DISTRACTORS or all(len(w) < len(candidate.term.text) for w in wrong):
         return None  # too few terms, or the answer would give itself away as the longest option
     options = [Option(text=candidate.term.text, correct=True)] + [Option(text=t, correct=False) for t in wrong]
@@ -197,7 +197,7 @@ def _true_false(candidate: Candidate, corpus: Corpus, rng: random.Random, words:
     statement_is_true = rng.random() < 0.5
     statement = candidate.sentence
     if not statement_is_true:
-        wrong = distractors(candidate.term, candidate.sentence, corpus.terms, corpus.language, rng, 1)
+        wrong = distractors(candidate.term, candidate.sentence, corpus.terms, corpus.language, rng, 1, candidate.passage.source)
         if wrong:  # a term of the same kind, fitted in: the statement stays grammatical
             statement = swapped(candidate.sentence, candidate.term, wrong[0], corpus.language)
         else:

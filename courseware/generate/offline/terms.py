@@ -28,6 +28,11 @@ GENDERED = {
     "pt": {"o": "m", "um": "m", "do": "m", "no": "m", "este": "m", "a": "f", "uma": "f", "da": "f", "na": "f", "esta": "f"},
 }
 DETERMINER = re.compile(r"(?<!\w)(\w+)\s+$")
+# A determiner with one of these between it and the noun still shows its gender: "un tel distracteur".
+BETWEEN = re.compile(r"(?<!\w)(\w+)\s+(?:tel|telle|seul|seule|autre|même|bon|bonne|premier|première|nouveau|nouvelle|petit|petite|grand|grande|mismo|misma|otro|otra|outro|outra)\s+$", re.IGNORECASE)
+# English words after which a lone bold word describes rather than names: "is called **resistant**".
+PREDICATE = {"is", "are", "was", "were", "be", "being", "been", "become", "becomes", "remain", "remains", "very", "more", "less", "most", "quite", "too",
+             "called", "termed", "considered", "seem", "seems", "appear", "appears"}
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)[\"'“«(\[*_]*$")
 
 
@@ -36,6 +41,8 @@ class Term:
     text: str  # as written in the sources (mid-sentence where the sources write it there)
     proper: bool = False  # a name: capitalised where the sources write it mid-sentence
     gender: str = ""  # "m" or "f" where a determiner before it in the sources shows it (fr, es, pt)
+    adjective: bool = False  # bold as a description ("is **resistant**"), not a name: no noun stands in
+    source: str = ""  # the source it is first bold in: distractors from there read as the same topic
 
     @cached_property
     def key(self) -> str:
@@ -63,7 +70,9 @@ class Term:
         if number:
             digits = len(re.sub(r"\D", "", number.group().split(".")[0].split(",")[0]))
             return (f"number:{digits}:{text[number.end():].strip().casefold()}", False, False)
-        return ("name", False, word_count(text) > 1) if self.proper else ("common", _plural(text, language), word_count(text) > 1)
+        if self.proper:
+            return ("name", False, word_count(text) > 1)
+        return ("adjective" if self.adjective else "common", _plural(text, language) and not self.adjective, word_count(text) > 1)
 
     def count_in(self, text: str) -> int:
         # A substring test first: a quiz tries every term of the course on each sentence, and
@@ -94,8 +103,14 @@ def folded(text: str) -> str:
 def gender_before(before: str, language: str) -> str:
     """The gender the determiner ending `before` shows ('m', 'f'), or '' (none, or English)."""
     table = GENDERED.get(base_language(language))
-    match = DETERMINER.search(before) if table else None
+    match = (BETWEEN.search(before) or DETERMINER.search(before)) if table else None
     return table.get(match.group(1).casefold(), "") if match else ""
+
+
+def _describes(before: str, phrase: str, language: str) -> bool:
+    """Whether a lone English word in bold follows 'is', 'more' and the like: a description."""
+    match = DETERMINER.search(before)
+    return base_language(language) == "en" and " " not in phrase and bool(match) and match.group(1).casefold() in PREDICATE
 
 
 def not_a_term(phrase: str, language: str) -> str | None:
@@ -133,12 +148,13 @@ def key_terms(passages: list[Passage], language: str) -> list[Term]:
                 key = " ".join(phrase.casefold().split())
                 initial = bool(SENTENCE_START.search(before))
                 gender = gender_before(before, language) or (found[key].gender if key in found else "")
+                adjective = _describes(before, phrase, language) or (key in found and found[key].adjective)
                 if key in found and (key in mid or initial):
-                    if gender and not found[key].gender:
-                        found[key] = Term(found[key].text, found[key].proper, gender)
+                    if (gender, adjective) != (found[key].gender, found[key].adjective):
+                        found[key] = Term(found[key].text, found[key].proper, gender, adjective, found[key].source)
                     continue
                 proper = phrase[:1].isupper() if not initial else any(c.isupper() for c in phrase[1:])
-                found[key] = Term(phrase, proper, gender)
+                found[key] = Term(phrase, proper, gender, adjective, found[key].source if key in found else passage.source)
                 if not initial:
                     mid.add(key)
     if len(found) < MIN_TERMS:
