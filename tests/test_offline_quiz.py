@@ -146,3 +146,8 @@ def test_french_gender_shows_through_an_adjective_and_past_an_elision():
     assert distractors(Term("distracteur", gender="m"), "Lorsqu’un étudiant choisit un tel distracteur, il se trompe.", terms, "fr", random.Random(1), 3) == []
     assert distractors(Term("activité test", gender="f"), "Parmi ses activités, l’activité test, appelée quiz, corrige seule.", terms, "fr", random.Random(1), 3) == []
     assert sorted(distractors(Term("évaluation", gender="f"), "Sans rétroaction, l’évaluation perd son intérêt.", terms, "fr", random.Random(1), 3)) == ["amorce", "option"]
+
+
+def test_a_plural_is_told_by_its_head_noun():
+    assert Term("peer reviews").kind("en")[1] and not Term("review process").kind("en")[1]
+    assert Term("options de relecture").kind("fr")[1] and not Term("banque de questions").kind("fr")[1]

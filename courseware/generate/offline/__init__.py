@@ -66,7 +66,7 @@ class OfflineProvider(Provider):
         with self._lock:
             if self._owners is None:
                 lessons = [{"id": l.id, "title": l.title, "key_points": list(l.key_points), "questions": l.quiz.questions} for l in self.context.spec.lessons()]
-                self._owners = owners(self.corpus, lessons)
+                self._owners = owners(lessons, lambda lesson: self.corpus)  # each lesson's quiz corpus
             return self._owners
 
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:

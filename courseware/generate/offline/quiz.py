@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,14 +119,15 @@ def stems(corpus: Corpus, i: int) -> list[str]:
     return [s for s in said if stem_problem(s, corpus.language) is None]
 
 
-def owners(corpus: Corpus, lessons: list[dict[str, Any]]) -> dict[str, str]:
+def owners(lessons: list[dict[str, Any]], corpus_of: Callable[[dict[str, Any]], Corpus]) -> dict[str, str]:
     """Each sentence a quiz could ask about (folded) with the id of the one lesson whose quiz may:
     the lessons, in spec order, take turns claiming their best sentence not yet claimed (the
     order their quiz ranks them) until each holds twice the questions it asks for or has none
     left; a sentence nobody claimed goes to the lesson that ranks it highest. So no two lessons
     ask about the same sentence, a lesson with few sentences of its own still gets them, and no
-    lesson needs another's output to know which are its own, only the spec and the sources."""
-    wanted = {lesson["id"]: _sentences(corpus, lesson) for lesson in lessons}
+    lesson needs another's output to know which are its own, only the spec and the sources.
+    `corpus_of(lesson)` is the corpus that lesson's quiz is made from (its own passages or all)."""
+    wanted = {lesson["id"]: _sentences(corpus_of(lesson), lesson) for lesson in lessons}
     owner: dict[str, str] = {}
     held = {lesson["id"]: 0 for lesson in lessons}
     queues = {lesson_id: iter(found) for lesson_id, found in wanted.items()}

@@ -86,7 +86,9 @@ class Term:
 
 
 def _plural(text: str, language: str) -> bool:
-    last = (words(text) or [""])[-1]
+    # The head noun: last in English ("peer reviews"), first in French, Spanish, Portuguese ("options de relecture").
+    said = words(text) or [""]
+    last = said[-1] if base_language(language) == "en" else said[0]
     endings = PLURAL_ENDINGS.get(base_language(language), ())
     return len(last) > 3 and last.endswith(endings) and not last.endswith(NOT_PLURAL)
 
