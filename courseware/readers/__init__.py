@@ -19,6 +19,9 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".md": ("courseware.readers.markdown", "MarkdownReader"),
     ".markdown": ("courseware.readers.markdown", "MarkdownReader"),
     ".txt": ("courseware.readers.markdown", "MarkdownReader"),
+    ".html": ("courseware.readers.html", "HtmlReader"),
+    ".htm": ("courseware.readers.html", "HtmlReader"),
+    ".docx": ("courseware.readers.docx", "DocxReader"),
 }
 
 _loaded: dict[str, Reader] = {}

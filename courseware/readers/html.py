@@ -1,0 +1,131 @@
+"""HTML pages: the main content (not navigation, banners, footers or scripts) as headings and blocks."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from courseware.markdown.inline import literal
+from courseware.readers.base import Document, Heading, Reader, SourceUnreadable
+from courseware.content.blocks import fold_whitespace
+from courseware.readers.html_blocks import Converter, box_kind
+
+# What is never the page's content, wherever it stands.
+DROPPED = ("nav", "form", "script", "style", "noscript", "template", "iframe", "object", "embed", "canvas",
+           "button", "input", "select", "textarea", "dialog", "link", "meta", "svg", "audio", "video")
+DROPPED_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
+# Banners nobody reads as content: cookie and consent notices, "skip to content" links.
+BOILERPLATE = re.compile(r"cookie|consent|gdpr|skip-link|skip-to|screen-reader-shortcut", re.I)
+SKIP_LINK = re.compile(r"^\s*skip\b", re.I)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+TAG = re.compile(r"<\s*(?:!doctype|html|head|body|[a-z][a-z0-9]*[\s/>])", re.I)
+
+
+class HtmlReader(Reader):
+    """An HTML page's main content: <main>, [role=main] or the one <article>, else the body
+    without navigation, header, footer, asides and hidden elements."""
+
+    suffixes = (".html", ".htm")
+    label = "HTML page"
+
+    def read(self, data: bytes) -> Document:
+        import lxml.html
+
+        text = decode(data)
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares its encoding
+        try:
+            page = lxml.html.document_fromstring(text)
+        except Exception as exc:  # lxml.etree.ParserError for a page of nothing but white space or comments
+            raise SourceUnreadable(f"is not an HTML page ({exc}); save the page itself, not a link to it") from None
+        title = page.find(".//title")
+        root = main_content(page)
+        clean(root)
+        notes = footnotes(root)
+        converter = Converter(notes=notes)
+        pieces = converter.convert(root)
+        if not pieces:
+            raise SourceUnreadable("has no text outside navigation, scripts and forms (a page drawn by JavaScript?); save the page as shown, or its printable version")
+        first = next((p.item for p in pieces if isinstance(p.item, Heading) and p.item.level == 1), None)
+        heading = first.text if first else literal(fold_whitespace(title.text_content())) if title is not None else ""
+        return Document(heading, pieces)
+
+
+def decode(data: bytes) -> str:
+    """The page as text: by its byte-order mark, else its <meta charset>, else UTF-8."""
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceUnreadable("is not an HTML page: it holds binary data; list the page's .html file, or convert the file to HTML")
+    encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        declared = CHARSET.search(data[:4096])
+        encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceUnreadable(f"is not {encoding} text as the page says; declare its encoding with <meta charset> or save it as UTF-8", line=line) from None
+    if not TAG.search(text[:65536]):
+        raise SourceUnreadable("is not an HTML page: it has no HTML tags; give a plain-text source the ending .txt or .md")
+    return text.lstrip("\ufeff")
+
+
+def main_content(page):
+    """The element holding the page's own content."""
+    for path in (".//main", ".//*[@role='main']"):
+        found = page.find(path) if "@" not in path else next(iter(page.xpath(path)), None)
+        if found is not None:
+            return found
+    articles = page.findall(".//article")
+    if len(articles) == 1:
+        return articles[0]
+    body = page.find("body")
+    return body if body is not None else page
+
+
+def clean(root) -> None:
+    """Drop what is not content from under `root`: navigation, banners, footers, forms, scripts,
+    hidden elements, cookie notices, skip links; comments and processing instructions."""
+    stack = [root]
+    while stack:
+        for child in list(stack.pop()):
+            if not isinstance(child.tag, str) or dropped(child):
+                child.drop_tree()
+            else:
+                stack.append(child)
+
+
+def dropped(element) -> bool:
+    """Whether an element is not content: see clean()."""
+    tag = element.tag
+    if tag in DROPPED or element.get("role") in DROPPED_ROLES:
+        return True
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true" or HIDDEN_STYLE.search(element.get("style", "")):
+        return True
+    if tag == "aside":
+        return box_kind(element) is None  # an aside that is a callout is content
+    if tag == "footer":  # a quotation's attribution is its footer; other footers are page furniture
+        return not any(a.tag in ("blockquote", "figure") for a in element.iterancestors())
+    if tag == "header":  # the page's banner, not an article's own heading
+        return not any(a.tag in ("article", "section", "main") for a in element.iterancestors())
+    if BOILERPLATE.search(f"{element.get('id', '')} {element.get('class', '')}"):
+        return True
+    return tag == "a" and (element.get("href") or "").startswith("#") and bool(SKIP_LINK.match(element.text_content()))
+
+
+def footnotes(root) -> dict:
+    """A Pandoc or Word page's footnotes by id (removed from where they stand): each is read
+    after the block that cites it."""
+    notes = {}
+    for section in root.xpath(".//*[@role='doc-endnotes' or contains(concat(' ', @class, ' '), ' footnotes ')]"):
+        for item in section.iter("li"):
+            if item.get("id"):
+                notes[item.get("id")] = item
+        for link in section.xpath(".//a[@role='doc-backlink' or contains(@class, 'footnote-back')]"):
+            link.drop_tree()
+        section.drop_tree()
+    return notes
