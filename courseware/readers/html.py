@@ -55,20 +55,21 @@ class HtmlReader(Reader):
 def decode(data: bytes) -> str:
     """The page as text: by its byte-order mark, else its <meta charset>, else UTF-8."""
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceUnreadable("is not an HTML page: it holds binary data; list the page's .html file, or convert the file to HTML")
+        raise SourceUnreadable("is not an HTML page: it holds binary data (another kind of file, renamed?); give the file its own ending, or save the web page from a browser as HTML")
     encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
-    if encoding is None:
-        declared = CHARSET.search(data[:4096])
-        encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    declared = CHARSET.search(data[:4096]) if encoding is None else None
+    if declared:
+        encoding = declared.group(1).decode("ascii").lower()
         try:
             codecs.lookup(encoding)
         except LookupError:
-            encoding = "utf-8"
+            raise SourceUnreadable(f"declares the encoding {encoding!r}, which is none Python knows; name its encoding in <meta charset>, or save it as UTF-8") from None
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SourceUnreadable(f"is not {encoding} text as the page says; declare its encoding with <meta charset> or save it as UTF-8", line=line) from None
+        said = f"{encoding} text, as its <meta charset> says" if declared else "UTF-8 text, and its <meta charset> names no other encoding"
+        raise SourceUnreadable(f"is not {said}; name its encoding in <meta charset>, or save it as UTF-8", line=line) from None
     if not TAG.search(text[:65536]):
         raise SourceUnreadable("is not an HTML page: it has no HTML tags; give a plain-text source the ending .txt or .md")
     return text.lstrip("\ufeff")
