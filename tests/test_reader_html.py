@@ -200,7 +200,7 @@ def test_pandoc_footnotes_follow_the_paragraph_that_cites_them():
 @pytest.mark.parametrize("data, text", [
     ("<html><head><meta charset='windows-1252'></head><body><p>Caf\u00e9 \u2013 cr\u00e8me</p></body></html>".encode("cp1252"), "Caf\u00e9 \u2013 cr\u00e8me"),
     ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=ISO-8859-1'></head><body><p>na\u00efve</p></body></html>".encode("latin-1"), "na\u00efve"),
-    ("\ufeff<html><body><p>\u00e9t\u00e9</p></body></html>".encode("utf-16"), "\u00e9t\u00e9"),
+    ("<html><body><p>\u00e9t\u00e9</p></body></html>".encode("utf-16"), "\u00e9t\u00e9"),  # with its BOM
     ("\ufeff<?xml version='1.0' encoding='utf-8'?><html xmlns='http://www.w3.org/1999/xhtml'><body><p>\u4e2d\u6587</p></body></html>".encode("utf-8"), "\u4e2d\u6587"),
 ])
 def test_the_encoding_comes_from_the_bom_or_the_meta_charset(data, text):

@@ -70,8 +70,8 @@ class DocxReader(Reader):
         root = lxml.html.fragment_fromstring(result.value or "<p></p>", create_parent="div")
         notes = _footnotes(root)
         _figures(root)
-        for n, img in enumerate(root.iter("img"), start=1):
-            if not (img.get("alt") or "").strip():
+        for n, img in enumerate(root.iter("img"), start=1):  # a figure's caption stands in for a missing description
+            if not (img.get("alt") or "").strip() and img.getparent().tag != "figure":
                 img.set("alt", f"Image {n} of the document (it has no description)")
         titled = root.find(".//h1[@class='doc-title']") is not None
         pieces = Converter(lines=False, notes=notes).convert(root)
