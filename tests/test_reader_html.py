@@ -234,3 +234,122 @@ def test_a_binary_file_named_html_is_a_one_line_error_from_the_cli(cli, tmp_path
     result = cli("build", "course.yaml", "--provider", "offline", "--output", "out")
     assert (result.exit_code, result.stderr) == (1, "sources/page.html: is not an HTML page: it holds binary data (another kind of file, renamed?); give the file its own ending, or save the web page from a browser as HTML\n")
     assert not (tmp_path / "out").exists()
+
+
+# A Carpentries Workbench episode as sandpaper renders it (shortened): the site's header, navigation
+# and sidebar, an overview card, code with its output under BASH/OUTPUT labels, a challenge, its
+# solution folded in an accordion, an instructor note and the key points.
+WORKBENCH = """<!DOCTYPE html>
+<html lang="en" data-bs-theme="light"><head><meta charset="utf-8"><title>The Unix Shell: Navigating Files and Directories</title>
+<script src="assets/scripts.js"></script></head>
+<body>
+<div class="col-md-12 mobile-title">The Unix Shell</div>
+<a href="#main-content" class="visually-hidden-focusable skip-link p-3">Skip to main content</a>
+<header id="top" class="navbar navbar-expand-md top-nav incubator"><div class="container-fluid top-nav-container"><div class="col-md-8"><div class="large-logo"><img alt="The Carpentries" src="assets/images/logo.svg"></div></div></div></header>
+<nav class="navbar navbar-expand-xl bottom-nav incubator" aria-label="Main Navigation"><ul><li><a href="key-points.html">Key Points</a></li></ul></nav>
+<div class="container">
+<div class="row">
+<div id="sidebar-col" class="col-lg-4"><div id="sidebar" class="sidebar"><nav aria-labelledby="flush-headingEleven"><p>EPISODES</p></nav></div></div>
+<div class="col-xl-8 col-lg-12 primary-content">
+<nav class="lesson-content mx-md-4" aria-label="Previous and Next Chapter"><a href="01-intro.html">Previous</a></nav>
+<main id="main-content" class="main-content"><div class="container lesson-content">
+<h1>Navigating Files and Directories</h1>
+<p>Last updated on 2024-05-01 | <a href="https://github.com/swcarpentry/shell-novice/edit/main/episodes/02-filedir.md" class="external-link">Edit this page</a></p>
+<div class="text-end"><button role="button" aria-pressed="false" tabindex="0" id="expand-code" class="pull-right" data-expand="Expand All Solutions " data-collapse="Collapse All Solutions "> Expand All Solutions <i aria-hidden="true" data-feather="plus"></i></button></div>
+<div class="overview card">
+<h2 class="card-header">Overview</h2>
+<div class="row g-0"><div class="col-md-4"><div class="card-body"><div class="inner"><h3 class="card-title">Questions</h3><ul><li>How can I move around on my computer?</li></ul></div></div></div>
+<div class="col-md-8"><div class="card-body"><div class="inner bordered"><h3 class="card-title">Objectives</h3><ul><li>Explain the similarities and differences between a file and a directory.</li></ul></div></div></div></div>
+</div>
+<section id="aio-file-system"><h2 class="section-heading">The file system<a class="anchor" aria-label="anchor" href="#aio-file-system"></a></h2>
+<hr class="half-width">
+<p>The part of the operating system responsible for managing files and directories is called the <strong>file system</strong>.</p>
+<div class="codewrapper sourceCode" id="cb1"><h3 class="code-label">BASH<i aria-hidden="true" data-feather="chevron-left"></i><i aria-hidden="true" data-feather="chevron-right"></i></h3>
+<pre class="sourceCode bash" tabindex="0"><code class="sourceCode bash"><span id="cb1-1"><a href="#cb1-1" aria-hidden="true" tabindex="-1"></a><span class="ex">$</span> pwd</span></code></pre></div>
+<div class="codewrapper"><h3 class="code-label">OUTPUT<i aria-hidden="true" data-feather="chevron-left"></i><i aria-hidden="true" data-feather="chevron-right"></i></h3>
+<pre class="output" tabindex="0"><code>/Users/nelle</code></pre></div>
+<div id="challenge1" class="callout challenge">
+<div class="callout-square"><i class="callout-icon" data-feather="zap"></i></div>
+<div id="challenge1" class="callout-inner">
+<h3 class="callout-title">Exploring More <code>ls</code> Flags</h3>
+<div class="callout-content"><p>What does the command <code>ls</code> do when used with the <code>-l</code> option?</p></div>
+</div></div>
+<div id="accordionSolution1" class="accordion challenge-accordion accordion-flush">
+<div class="accordion-item">
+<button class="accordion-button solution-button collapsed" type="button" data-bs-toggle="collapse" data-bs-target="#collapseSolution1" aria-expanded="false" aria-controls="collapseSolution1"><h4 class="accordion-header" id="headingSolution1"> Show me the solution </h4></button>
+<div id="collapseSolution1" class="accordion-collapse collapse" aria-labelledby="headingSolution1" data-bs-parent="#accordionSolution1">
+<div class="accordion-body"><p>The <code>-l</code> option makes <code>ls</code> use a long listing format.</p></div>
+</div></div></div>
+<div id="accordionInstructor1" class="accordion instructor-note accordion-flush">
+<div class="accordion-item">
+<button class="accordion-button instructor-button collapsed" type="button" data-bs-toggle="collapse" data-bs-target="#collapseInstructor1" aria-expanded="false" aria-controls="collapseInstructor1"><h3 class="accordion-header" id="headingInstructor1"><div class="note-square"><i aria-hidden="true" class="callout-icon" data-feather="edit-2"></i></div> Instructor Note </h3></button>
+<div id="collapseInstructor1" class="accordion-collapse collapse" data-bs-parent="#accordionInstructor1" aria-labelledby="headingInstructor1">
+<div class="accordion-body"><p>Learners often mix up the home directory and the root directory here.</p></div>
+</div></div></div>
+</section>
+<div id="keypoints1" class="callout keypoints">
+<div class="callout-square"><i class="callout-icon" data-feather="key"></i></div>
+<div class="callout-inner"><h3 class="callout-title">Key Points</h3>
+<div class="callout-content"><ul><li>The file system is responsible for managing information on the disk.</li></ul></div></div></div>
+</div></main>
+</div></div></div>
+<footer><div class="row footer">This lesson is subject to the Code of Conduct</div></footer>
+</body></html>
+"""
+
+# A Sphinx page (Python's tutorial, shortened) with Wikipedia's reference marks and edit links,
+# KaTeX and MathJax 2 formulas mixed in.
+SPHINX = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8" /><title>Lists &#8212; Python Tutorial 3.12 documentation</title></head>
+<body>
+<div class="related" role="navigation" aria-label="related navigation"><h3>Navigation</h3><ul><li><a href="genindex.html">index</a></li></ul></div>
+<div class="document"><div class="documentwrapper"><div class="bodywrapper"><div class="body" role="main">
+<section id="lists">
+<h1>Lists<a class="headerlink" href="#lists" title="Link to this heading">¶</a></h1>
+<p>Python knows a number of <em>compound</em> data types. The most versatile is the <strong>list</strong>, written as <code class="docutils literal notranslate"><span class="pre">[1,</span> <span class="pre">2]</span></code>.</p>
+<div class="highlight-python3 notranslate"><div class="highlight"><pre><span></span><span class="gp">&gt;&gt;&gt; </span><span class="n">squares</span> <span class="o">=</span> <span class="p">[</span><span class="mi">1</span><span class="p">]</span>
+</pre></div></div>
+<div class="admonition note"><p class="admonition-title">Note</p><p>Lists are <em>mutable</em>.</p></div>
+<p>Wikipedia-style: water<sup id="cite_ref-1" class="reference"><a href="#cite_note-1">[1]</a></sup> boils <span class="mw-editsection">[<a href="/edit">edit</a>]</span>.
+KaTeX <span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>x</mi></mrow><annotation encoding="application/x-tex">x^2</annotation></semantics></math></span><span class="katex-html" aria-hidden="true"><span>x2</span></span></span> and MathJax <script type="math/tex">a+b</script>.</p>
+<script type="math/tex; mode=display">\\sum_i x_i</script>
+<dl class="py function"><dt class="sig sig-object py" id="len"><span class="sig-name descname"><span class="pre">len</span></span><span class="sig-paren">(</span><em class="sig-param"><span class="n"><span class="pre">s</span></span></em><span class="sig-paren">)</span><a class="headerlink" href="#len" title="Link to this definition">¶</a></dt><dd><p>Return the length of an object.</p></dd></dl>
+</section>
+<div class="clearer"></div>
+</div></div></div>
+<div class="sphinxsidebar" role="navigation" aria-label="main navigation"><h3>Table of Contents</h3></div></div>
+<div class="footer">&#169; Copyright 2001-2024, Python Software Foundation.</div>
+</body></html>
+"""
+
+
+def test_a_carpentries_workbench_episode_keeps_solutions_and_instructor_notes_apart():
+    document = HtmlReader().read(WORKBENCH.encode())
+    assert document.title == "Navigating Files and Directories"
+    assert [(p.role, p.item) for p in document.pieces[1:]] == [
+        (NARRATIVE, Paragraph(text="Last updated on 2024-05-01 \\| [Edit this page](https://github.com/swcarpentry/shell-novice/edit/main/episodes/02-filedir.md)")),
+        (BOX, Callout(style="note", title="Overview", blocks=[
+            Paragraph(text="**Questions**"), ListBlock(items=[ListItem(text="How can I move around on my computer?")]),
+            Paragraph(text="**Objectives**"), ListBlock(items=[ListItem(text="Explain the similarities and differences between a file and a directory.")]),
+        ])),
+        (NARRATIVE, Heading(2, "The file system")),
+        (NARRATIVE, Paragraph(text="The part of the operating system responsible for managing files and directories is called the **file system**.")),
+        (NARRATIVE, Code(language="bash", code="$ pwd", output="/Users/nelle")),
+        (EXERCISE, Callout(style="activity", title="Exploring More `ls` Flags", blocks=[Paragraph(text="What does the command `ls` do when used with the `-l` option?")])),
+        (SOLUTION, Callout(style="note", blocks=[Paragraph(text="The `-l` option makes `ls` use a long listing format.")])),
+        (INSTRUCTOR, Callout(style="note", blocks=[Paragraph(text="Learners often mix up the home directory and the root directory here.")])),
+        (BOX, Callout(style="takeaway", title="Key Points", blocks=[ListBlock(items=[ListItem(text="The file system is responsible for managing information on the disk.")])])),
+    ]
+
+
+def test_a_sphinx_page_loses_its_permalinks_and_reference_marks_and_keeps_its_formulas():
+    document = HtmlReader().read(SPHINX.encode())
+    assert document.title == "Lists"
+    assert [p.item for p in document.pieces[1:]] == [
+        Paragraph(text="Python knows a number of *compound* data types. The most versatile is the **list**, written as `[1, 2]`."),
+        Code(language="python3", code=">>> squares = [1]"),
+        Callout(style="note", title="Note", blocks=[Paragraph(text="Lists are *mutable*.")]),
+        Paragraph(text="Wikipedia-style: water boils . KaTeX $x^2$ and MathJax $a+b$."),
+        Math(latex="\\sum_i x_i"),
+        ListBlock(items=[ListItem(text="**len(*s*)**: Return the length of an object.")]),
+    ]

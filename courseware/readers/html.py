@@ -16,6 +16,11 @@ DROPPED = ("nav", "form", "script", "style", "noscript", "template", "iframe", "
 DROPPED_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
 # Banners nobody reads as content: cookie and consent notices, "skip to content" links.
 BOILERPLATE = re.compile(r"cookie|consent|gdpr|skip-link|skip-to|screen-reader-shortcut", re.I)
+# Class names of page furniture inside the content: Sphinx's and Wikipedia's edit and permalink
+# links, navigation boxes, reference lists; the Carpentries Workbench's code-block labels.
+FURNITURE = frozenset(("headerlink", "mw-editsection", "noprint", "navbox", "catlinks", "printfooter", "reflist",
+                       "mw-references-wrap", "mw-jump-link", "code-label", "visually-hidden-focusable"))
+PERMALINKS = {"", "¶", "#", "§", "🔗", "¶"}
 SKIP_LINK = re.compile(r"^\s*skip\b", re.I)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -43,8 +48,10 @@ class HtmlReader(Reader):
         root = main_content(page)
         clean(root)
         notes = footnotes(root)
-        converter = Converter(notes=notes)
-        pieces = converter.convert(root)
+        try:
+            pieces = Converter(notes=notes).convert(root)
+        except RecursionError:  # lxml keeps at most 256 levels; a page past Python's depth is no page a person wrote
+            raise SourceUnreadable("nests its elements too deeply to be read; save the page's text, or its printable version") from None
         if not pieces:
             raise SourceUnreadable("has no text outside navigation, scripts and forms (a page drawn by JavaScript?); save the page as shown, or its printable version")
         first = next((p.item for p in pieces if isinstance(p.item, Heading) and p.item.level == 1), None)
@@ -103,6 +110,8 @@ def clean(root) -> None:
 def dropped(element) -> bool:
     """Whether an element is not content: see clean()."""
     tag = element.tag
+    if tag == "script" and (element.get("type") or "").startswith("math/tex"):
+        return False  # MathJax 2 keeps a formula's LaTeX in a script
     if tag in DROPPED or element.get("role") in DROPPED_ROLES:
         return True
     if element.get("hidden") is not None or element.get("aria-hidden") == "true" or HIDDEN_STYLE.search(element.get("style", "")):
@@ -113,9 +122,15 @@ def dropped(element) -> bool:
         return not any(a.tag in ("blockquote", "figure") for a in element.iterancestors())
     if tag == "header":  # the page's banner, not an article's own heading
         return not any(a.tag in ("article", "section", "main") for a in element.iterancestors())
-    if BOILERPLATE.search(f"{element.get('id', '')} {element.get('class', '')}"):
+    classes = element.get("class", "")
+    if BOILERPLATE.search(f"{element.get('id', '')} {classes}") or not FURNITURE.isdisjoint(classes.split()):
         return True
-    return tag == "a" and (element.get("href") or "").startswith("#") and bool(SKIP_LINK.match(element.text_content()))
+    if tag == "sup" and "reference" in classes.split():  # Wikipedia's "[1]": the reference list is left out too
+        return True
+    if tag == "a" and (element.get("href") or "").startswith("#"):  # skip links, and a heading's "¶" permalink
+        text = element.text_content().strip()
+        return bool(SKIP_LINK.match(text)) or text in PERMALINKS
+    return False
 
 
 def footnotes(root) -> dict:

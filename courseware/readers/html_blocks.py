@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
 from pydantic import ValidationError
 
 from courseware.content.blocks import IMAGE_TYPES, LANGUAGE, Callout, Code, Figure, ListBlock, ListItem, Math, Paragraph, Quote, Table, fold_whitespace
@@ -23,17 +24,18 @@ BLOCKS = frozenset((*HEADINGS, *LISTS, "p", "div", "section", "article", "main",
 # ("callout challenge" is an exercise, "admonition warning" a warning).
 BOX_CLASSES = (
     ({"instructor", "instructor-note", "instructor-notes", "instructor_note", "teacher-note"}, INSTRUCTOR, "note"),
-    ({"solution", "hint"}, SOLUTION, "note"),
+    ({"solution", "hint", "challenge-accordion"}, SOLUTION, "note"),  # the Workbench folds a solution in a challenge-accordion
     ({"exercise", "challenge", "discussion"}, EXERCISE, "activity"),
     ({"warning", "caution", "danger", "important", "attention", "alert-warning", "alert-danger"}, BOX, "warning"),
     ({"tip", "tips"}, BOX, "tip"),
     ({"keypoints", "key-points", "takeaway", "takeaways"}, BOX, "takeaway"),
     ({"example"}, BOX, "example"),
-    ({"note", "notes", "callout", "admonition", "info", "seealso", "prereq", "objectives", "checklist"}, BOX, "note"),
+    ({"note", "notes", "callout", "admonition", "info", "seealso", "prereq", "objectives", "checklist", "overview", "spoiler-accordion"}, BOX, "note"),
 )
 BOXED = frozenset(("div", "aside", "section", "blockquote", "details", "p"))
 LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush)-([A-Za-z0-9_+#.-]+)$")
 TITLE_CLASS = re.compile(r"(?:^|[-_])title$")
+ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 DELIMITED_TEX = re.compile(r"^\s*(?:\\\(|\\\[|\$\$?)(.*?)(?:\\\)|\\\]|\$\$?)\s*$", re.S)
 
 
@@ -115,7 +117,7 @@ class Converter:
         self._paragraph(run, line)
 
     def _is_block(self, element) -> bool:
-        if element.tag in BLOCKS or (element.tag == "math" and element.get("display") == "block"):
+        if element.tag in BLOCKS or (element.tag == "math" and element.get("display") == "block") or (element.tag == "script" and "mode=display" in (element.get("type") or "")):
             return True
         return element.tag not in ("a", "em", "strong", "b", "i", "code") and next(element.iterdescendants(*BLOCKS), None) is not None
 
@@ -150,7 +152,7 @@ class Converter:
                 self._emit(Quote(text=text), line)
         elif tag == "figure":
             self._figure(element)
-        elif tag == "math":
+        elif tag == "math" or (tag == "script" and "mode=display" in (element.get("type") or "")):
             self._math(element, line)
         elif "math" in element.get("class", "").split() and "display" in element.get("class", "").split():
             self._math(element, line)
@@ -264,9 +266,9 @@ class Converter:
 
     def _table(self, element) -> None:
         line = self._line(element)
-        if element.get("role") in ("presentation", "none") or element.find(".//table") is not None:
+        if element.get("role") in ("presentation", "none") or next(element.iterdescendants("table"), None) is not None:
             return self._container(element)  # a layout table: its cells are the page's blocks
-        rows = element.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+        rows = ROWS(element)
         head = [row.getparent().tag == "thead" for row in rows]
         if not any(head) and rows:  # no <thead>: the first row heads the table, th cells or not
             head[0] = True
@@ -408,10 +410,10 @@ class Converter:
             return _code_span(fold_whitespace(element.text_content()))
         if tag == "a":
             return self._link(element)
-        if tag == "math" or "math" in element.get("class", "").split():
+        if tag == "math" or tag == "script" or "math" in element.get("class", "").split():
             tex = _tex(element)
             return f"${tex}$" if tex and "$" not in tex and "\n" not in tex and tex == tex.strip() else literal(element.text_content())
-        if tag in ("input", "button", "select", "textarea", "script", "style", "template", "svg", "iframe"):
+        if tag in ("input", "button", "select", "textarea", "style", "template", "svg", "iframe"):
             return ""
         return self._inner(element)
 
@@ -453,6 +455,8 @@ class Converter:
 
 
 def _span(value: str | None, default: int = 1) -> int:
+    if value is None:
+        return default
     try:
         return max(1, min(int(str(value).strip().rstrip("px")), 1000))
     except (TypeError, ValueError):
@@ -475,6 +479,8 @@ def _tex(element) -> str:
             return annotation.text.strip()
     if element.tag == "math" or element.tag.endswith("}math"):
         return ""
+    if element.tag == "script":  # MathJax 2: <script type="math/tex">
+        return (element.text or "").strip()
     text = element.text_content()
     found = DELIMITED_TEX.match(text)
     return (found.group(1) if found else text).strip()
