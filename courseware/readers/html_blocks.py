@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from pydantic import ValidationError
 
-from courseware.content.blocks import IMAGE_TYPES, LANGUAGE, Callout, Code, Figure, ListBlock, ListItem, Math, Paragraph, Quote, Table, fold_whitespace
-from courseware.markdown.inline import SAFE_LINK, literal
+from courseware.content.blocks import LANGUAGE, Callout, Code, ListBlock, ListItem, Math, Paragraph, Quote, Table, fold_whitespace
+from courseware.markdown.inline import literal
 from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, NARRATIVE, SOLUTION, Heading, Piece
+from courseware.readers.html_inline import BLOCKS, HEADINGS, LISTS, Inline, span_of, tex
 
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-LISTS = ("ul", "ol")
-# Elements that stand as blocks; any other element is inline unless it holds one of these.
-BLOCKS = frozenset((*HEADINGS, *LISTS, "p", "div", "section", "article", "main", "body", "header", "table", "pre",
-                    "blockquote", "figure", "figcaption", "aside", "details", "summary", "hr", "dl", "address",
-                    "fieldset", "center", "li", "dd", "dt", "caption", "tr", "td", "th", "thead", "tbody"))
 # Class names of boxes -> (role, callout style), the first that matches in this order winning
 # ("callout challenge" is an exercise, "admonition warning" a warning).
 BOX_CLASSES = (
@@ -36,7 +29,6 @@ BOXED = frozenset(("div", "aside", "section", "blockquote", "details", "p"))
 LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush)-([A-Za-z0-9_+#.-]+)$")
 TITLE_CLASS = re.compile(r"(?:^|[-_])title$")
 ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-DELIMITED_TEX = re.compile(r"^\s*(?:\\\(|\\\[|\$\$?)(.*?)(?:\\\)|\\\]|\$\$?)\s*$", re.S)
 
 
 def box_kind(element) -> tuple[str, str] | None:
@@ -48,17 +40,6 @@ def box_kind(element) -> tuple[str, str] | None:
         if classes & names:
             return role, style
     return (SOLUTION, "note") if element.tag == "details" else None
-
-
-def image_src(value: str | None) -> str | None:
-    """An img src as a Figure's relative path (query and fragment dropped, %20 decoded), or None
-    for what a figure cannot show: a URL, a data: URI, a site-absolute path, not an image file."""
-    value = (value or "").strip()
-    if not value or value.startswith(("/", "\\")) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
-        return None
-    path = posixpath.normpath(unquote(urlsplit(value).path))
-    suffix = posixpath.splitext(path)[1].lower()
-    return path if suffix in IMAGE_TYPES and not any(c in path for c in "\n\r\t<>") else None
 
 
 @dataclass
@@ -74,31 +55,21 @@ class _Box:
     after: list[Piece] = field(default_factory=list)
 
 
-class Converter:
+class Converter(Inline):
     """Reads the content under an element into `pieces`; `skipped` counts the images left out
     (no alt text, caption or title; or not a relative image file). `notes` maps the id of a
     footnote's element to it: a link to one is dropped from the text and the note follows the
-    block that cites it as a box."""
+    block that cites it as a box. `lines`: whether pieces get the elements' source lines."""
 
     def __init__(self, lines: bool = True, notes: dict | None = None):
+        super().__init__(lines, notes)
         self.pieces: list[Piece] = []
-        self.skipped = 0
-        self.lines = lines
-        self.notes = notes or {}
         self._box: _Box | None = None
-        self._cited: list[str] = []
-        self._figures: list[tuple[Figure, int]] = []
-        self._strong = self._em = 0
 
     def convert(self, root) -> list[Piece]:
         """The pieces of everything under `root`, in reading order."""
         self._container(root)
         return self.pieces
-
-    # -- blocks ---------------------------------------------------------------------------
-
-    def _line(self, element) -> int:
-        return (element.sourceline or 0) if self.lines else 0
 
     def _container(self, element) -> None:
         """The children of `element` as blocks; loose inline content between them as paragraphs."""
@@ -310,7 +281,7 @@ class Converter:
                     continue
                 cell = queue.pop(0)
                 text = self._inline(cell, flat=True, alt=True)
-                span, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+                span, down = span_of(cell.get("colspan")), span_of(cell.get("rowspan"))
                 for _ in range(span):
                     cells.append(text)
                     if down > 1:
@@ -350,137 +321,6 @@ class Converter:
             if figure:
                 self._emit(figure, self._line(img))
 
-    def _image(self, img, caption: str = "") -> Figure | None:
-        """An img as a figure: its alt text, else the caption or title; None (and counted) when
-        it has neither or is not a relative image file; an empty alt marks it decorative."""
-        alt = fold_whitespace(img.get("alt") or "")
-        src = image_src(img.get("src"))
-        if (not alt and img.get("alt") is not None and not caption) or img.get("role") == "presentation":
-            return None
-        alt = literal(alt) if alt else caption or literal(fold_whitespace(img.get("title") or ""))
-        if not alt or src is None:
-            self.skipped += 1
-            return None
-        return Figure(src=src, alt=alt, caption=caption or None)
-
     def _math(self, element, line: int) -> None:
-        tex, text = _tex(element), literal(fold_whitespace(element.text_content()))
-        self._emit(Math(latex=tex) if tex else Paragraph(text=text) if text else None, line)
-
-    # -- inline text ----------------------------------------------------------------------
-
-    def _inline(self, element, flat: bool = False, nested: list | None = None, extra: list | None = None, alt: bool = False) -> str:
-        """The inline markdown of `element`'s content on one line; with `flat`, the blocks in it
-        are joined by spaces (nested lists go to `nested`, code, tables and figures to `extra`)."""
-        self._flat = (flat, nested, extra, alt)
-        return fold_whitespace(self._inner(element))
-
-    def _inline_run(self, run: list) -> str:
-        self._flat = (False, None, None, False)
-        return fold_whitespace("".join(literal(node) if isinstance(node, str) else self._node(node) for node in run))
-
-    def _inner(self, element) -> str:
-        parts = [literal(element.text or "")]
-        for child in element:
-            if isinstance(child.tag, str):
-                parts.append(self._node(child))
-            parts.append(literal(child.tail or ""))
-        return "".join(parts)
-
-    def _node(self, element) -> str:
-        tag = element.tag
-        flat, nested, extra, alt = self._flat
-        if flat and nested is not None and tag in LISTS:
-            nested.append(element)
-            return " "
-        if flat and extra is not None and tag in ("pre", "table", "figure"):
-            extra.append(element)
-            return " "
-        if tag == "br":
-            return " "
-        if tag in BLOCKS or tag == "li":
-            return f" {self._inner(element)} "
-        if tag == "img":
-            return self._inline_image(element, alt)
-        if tag in ("em", "i", "cite", "dfn", "var"):
-            return self._wrapped(element, "*", "_em")
-        if tag in ("strong", "b"):
-            return self._wrapped(element, "**", "_strong")
-        if tag in ("code", "kbd", "samp", "tt"):
-            return _code_span(fold_whitespace(element.text_content()))
-        if tag == "a":
-            return self._link(element)
-        if tag == "math" or tag == "script" or "math" in element.get("class", "").split():
-            tex = _tex(element)
-            return f"${tex}$" if tex and "$" not in tex and "\n" not in tex and tex == tex.strip() else literal(element.text_content())
-        if tag in ("input", "button", "select", "textarea", "style", "template", "svg", "iframe"):
-            return ""
-        return self._inner(element)
-
-    def _wrapped(self, element, mark: str, depth: str) -> str:
-        if getattr(self, depth):  # already inside one: no doubled markers
-            return self._inner(element)
-        setattr(self, depth, getattr(self, depth) + 1)
-        try:
-            text = self._inner(element)
-        finally:
-            setattr(self, depth, getattr(self, depth) - 1)
-        core = text.strip()
-        if not core:
-            return text
-        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-        return f"{lead}{mark}{core}{mark}{trail}"
-
-    def _link(self, element) -> str:
-        href = (element.get("href") or "").strip()
-        if href.startswith("#") and href[1:] in self.notes:
-            self._cited.append(href[1:])
-            return ""
-        text = self._inner(element)
-        if not fold_whitespace(text) or not href or href.startswith("#") or not SAFE_LINK.match(href) or any(c in href for c in "<>\n\r"):
-            return text
-        target = f"<{href}>" if any(c in href for c in " ()") else href
-        return f"[{fold_whitespace(text)}]({target})"
-
-    def _inline_image(self, img, alt_only: bool) -> str:
-        """An img inside text: an icon or emoji reads as its alt text; a picture (in a table
-        cell, its alt text) becomes a figure after the block."""
-        small = any(_span(img.get(attr), 0) and _span(img.get(attr)) <= 32 for attr in ("width", "height"))
-        if alt_only or small or "emoji" in img.get("class", ""):
-            return literal(img.get("alt") or "")
-        figure = self._image(img)
-        if figure:
-            self._figures.append((figure, self._line(img)))
-        return " "
-
-
-def _span(value: str | None, default: int = 1) -> int:
-    if value is None:
-        return default
-    try:
-        return max(1, min(int(str(value).strip().rstrip("px")), 1000))
-    except (TypeError, ValueError):
-        return default
-
-
-def _code_span(code: str) -> str:
-    if not code:
-        return ""
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
-    pad = " " if code.startswith("`") or code.endswith("`") else ""
-    return f"{fence}{pad}{code}{pad}{fence}"
-
-
-def _tex(element) -> str:
-    """The LaTeX of a math element: a MathML TeX annotation, or the text of a class="math"
-    element without its \\( \\) or $ delimiters."""
-    for annotation in element.iter("annotation", "{*}annotation"):
-        if "tex" in (annotation.get("encoding") or "").lower() and (annotation.text or "").strip():
-            return annotation.text.strip()
-    if element.tag == "math" or element.tag.endswith("}math"):
-        return ""
-    if element.tag == "script":  # MathJax 2: <script type="math/tex">
-        return (element.text or "").strip()
-    text = element.text_content()
-    found = DELIMITED_TEX.match(text)
-    return (found.group(1) if found else text).strip()
+        latex, text = tex(element), literal(fold_whitespace(element.text_content()))
+        self._emit(Math(latex=latex) if latex else Paragraph(text=text) if text else None, line)
