@@ -11,7 +11,7 @@ import zipfile
 import pytest
 import yaml
 
-from courseware.content.blocks import Callout, Figure, ListBlock, ListItem, Paragraph, Table, texts
+from courseware.content.blocks import Callout, Code, Figure, ListBlock, ListItem, Paragraph, Table, texts
 from courseware.grounding.sources import SourceDocument
 from courseware.readers import SourceUnreadable, reader_for
 from courseware.readers.base import BOX, INSTRUCTOR, NARRATIVE, Heading, Piece
@@ -57,7 +57,10 @@ def test_the_handout_reads_as_headings_blocks_footnotes_and_its_image(data):
         Piece(Table(header=["Kind", "Lava", "Example"], rows=[["Effusive", "runny", "Kilauea"], ["Explosive", "sticky", "Mount St Helens"]])),
         Piece(Heading(1, "Staying safe")),
         Piece(P(text="Scientists watch active volcanoes for warning signs. A swarm of small earthquakes or a bulge in the ground can mean that magma is moving, and an **evacuation plan** tells people where to go.")),
+        Piece(P(text="A seismometer near the crater logs the tremor every ten minutes:")),
+        Piece(Code(code="08:00  tremor 0.2\n08:10  tremor 0.9")),
         Piece(ListBlock(ordered=True, items=[ListItem(text="Listen to the local authorities."), ListItem(text="Leave the area by the planned route."), ListItem(text="Protect your lungs from the ash.")])),
+        Piece(Callout(style="tip", blocks=[P(text="Keep a dust mask and a torch in your emergency bag.")]), role=BOX),
         Piece(Callout(style="note", blocks=[P(text="Show the class a short video of a lava flow before the reading, and pause it at the first explosion.")]), role=INSTRUCTOR),
     ]
     assert all(p.page is None and p.slide is None and p.line == 0 for p in document.pieces)
@@ -70,7 +73,7 @@ def test_passages_have_sections_and_no_comment_deletion_or_footnote_marker(tmp_p
     assert [(p.trail, p.role, p.block.kind) for p in passages] == [
         *[(("How volcanoes form",), role, kind) for role, kind in [(NARRATIVE, "paragraph"), (BOX, "callout"), (NARRATIVE, "paragraph"), (NARRATIVE, "paragraph"), (NARRATIVE, "list"), (NARRATIVE, "figure")]],
         *[(("How volcanoes form", "Kinds of eruption"), NARRATIVE, kind) for kind in ("paragraph", "table")],
-        *[(("Staying safe",), NARRATIVE, kind) for kind in ("paragraph", "list")],
+        *[(("Staying safe",), role, kind) for role, kind in [(NARRATIVE, "paragraph"), (NARRATIVE, "paragraph"), (NARRATIVE, "code"), (NARRATIVE, "list"), (BOX, "callout")]],
     ]
     assert source.images == ()  # the picture is embedded, in media: not a file beside the document
     words = " ".join(t for p in source.document.pieces if not isinstance(p.item, Heading) for t in texts(p.item))

@@ -2,8 +2,9 @@
 
 A handout on volcanoes: a Title, Heading 1 and Heading 2 sections, paragraphs with **bold** key
 terms, a bulleted and a numbered list, a table with a header row, a footnote, an embedded PNG
-with a description (its alt text) and a caption, an "Instructor Note" paragraph, a reviewer's
-comment and a tracked deletion (neither may reach a passage).
+with a description (its alt text) and a caption, two "Preformatted Text" lines, a "Tip" and an
+"Instructor Note" paragraph, a reviewer's comment and a tracked deletion (neither may reach a
+passage).
 """
 
 from __future__ import annotations
@@ -87,8 +88,12 @@ def fodt() -> str:
         '<text:h text:style-name="Heading_20_1" text:outline-level="1">Staying safe</text:h>',
         p(f"Scientists watch active volcanoes for warning signs. A swarm of small earthquakes or a bulge in the ground "
           f"can mean that magma is moving, and an {b('evacuation plan')} tells people where to go."),
+        p("A seismometer near the crater logs the tremor every ten minutes:"),
+        p("08:00 <text:s/>tremor 0.2", "Preformatted_20_Text"),  # two spaces: ODT folds a run of plain ones
+        p("08:10 <text:s/>tremor 0.9", "Preformatted_20_Text"),
         items("Numbers", ["Listen to the local authorities.", "Leave the area by the planned route.",
                           "Protect your lungs from the ash."]),
+        p("Keep a dust mask and a torch in your emergency bag.", "Tip"),
         p("Show the class a short video of a lava flow before the reading, and pause it at the first explosion.", "Instructor_20_Note"),
     ])
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -104,6 +109,8 @@ def fodt() -> str:
 <style:style style:name="Table_20_Contents" style:display-name="Table Contents" style:family="paragraph" style:parent-style-name="Standard"/>
 <style:style style:name="Caption" style:family="paragraph" style:parent-style-name="Standard"><style:text-properties fo:font-style="italic"/></style:style>
 <style:style style:name="Footnote" style:family="paragraph" style:parent-style-name="Standard"/>
+<style:style style:name="Preformatted_20_Text" style:display-name="Preformatted Text" style:family="paragraph" style:parent-style-name="Standard"><style:text-properties style:font-name="Liberation Mono"/></style:style>
+<style:style style:name="Tip" style:family="paragraph" style:parent-style-name="Standard"/>
 <style:style style:name="Instructor_20_Note" style:display-name="Instructor Note" style:family="paragraph" style:parent-style-name="Standard"/>
 <text:list-style style:name="Bullets"><text:list-level-style-bullet text:level="1" text:bullet-char="•"><style:list-level-properties text:space-before="0.6cm" text:min-label-width="0.6cm"/></text:list-level-style-bullet></text:list-style>
 <text:list-style style:name="Numbers"><text:list-level-style-number text:level="1" style:num-format="1" style:num-suffix="."><style:list-level-properties text:space-before="0.6cm" text:min-label-width="0.6cm"/></text:list-level-style-number></text:list-style>
