@@ -66,7 +66,7 @@ def test_the_handout_reads_as_headings_blocks_footnotes_and_its_image(data):
     assert all(p.page is None and p.slide is None and p.line == 0 for p in document.pieces)
 
 
-def test_passages_have_sections_and_no_comment_deletion_or_footnote_marker(tmp_path):
+def test_passages_have_sections_and_no_comment_deletion_contents_or_footnote_marker(tmp_path):
     path = fixture.make(tmp_path)
     source = SourceDocument(path.name, path.read_bytes(), path.stat().st_size, path)
     passages = source.passages()
@@ -77,7 +77,7 @@ def test_passages_have_sections_and_no_comment_deletion_or_footnote_marker(tmp_p
     ]
     assert source.images == ()  # the picture is embedded, in media: not a file beside the document
     words = " ".join(t for p in source.document.pieces if not isinstance(p.item, Heading) for t in texts(p.item))
-    for absent in (fixture.COMMENT, "Reviewer", fixture.DELETED, "always dangerous", "[1]", "↑"):
+    for absent in (fixture.COMMENT, "Reviewer", fixture.DELETED, "always dangerous", "[1]", "↑", "Contents", "form\t1"):
         assert absent not in words
 
 

@@ -10,8 +10,12 @@ import zipfile
 from courseware.readers.base import Document, Heading, Reader, SourceUnreadable
 
 # Word's paragraph styles as the HTML the converter reads (after mammoth's own Heading 1-6,
-# lists, tables, footnotes): the Title is the document's title; boxes by their style's name.
+# lists, tables, footnotes): a table of contents is left out (its lines are the headings again,
+# with page numbers); the Title is the document's title; boxes by their style's name.
 STYLE_MAP = """
+p[style-name^='TOC '] => !
+p[style-name='TOC Heading'] => !
+p[style-name^='Contents '] => !
 p[style-name='Title'] => h1.doc-title:fresh
 p[style-name='Subtitle'] => p.subtitle:fresh
 p[style-name='Caption'] => p.caption:fresh

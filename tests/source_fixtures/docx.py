@@ -1,6 +1,6 @@
 """A Word source as a teacher writes one: a flat ODT written here, saved as .docx by LibreOffice.
 
-A handout on volcanoes: a Title, Heading 1 and Heading 2 sections, paragraphs with **bold** key
+A handout on volcanoes: a Title, a table of contents, Heading 1 and Heading 2 sections, paragraphs with **bold** key
 terms, a bulleted and a numbered list, a table with a header row, a footnote, an embedded PNG
 with a description (its alt text) and a caption, two "Preformatted Text" lines, a "Tip" and an
 "Instructor Note" paragraph, a reviewer's comment and a tracked deletion (neither may reach a
@@ -61,6 +61,10 @@ def fodt() -> str:
         "<dc:creator>Editor</dc:creator><dc:date>2026-01-05T10:00:00</dc:date></office:change-info>"
         f"{p(DELETED)}</text:deletion></text:changed-region></text:tracked-changes>",
         p("Volcanoes", "Title"),
+        '<text:table-of-content text:name="Contents"><text:table-of-content-source text:outline-level="2"/><text:index-body>'
+        f'<text:index-title text:name="Contents_Head">{p("Contents", "Contents_20_Heading")}</text:index-title>'
+        + p("How volcanoes form<text:tab/>1", "Contents_20_1") + p("Kinds of eruption<text:tab/>1", "Contents_20_2")
+        + p("Staying safe<text:tab/>2", "Contents_20_1") + "</text:index-body></text:table-of-content>",
         '<text:h text:style-name="Heading_20_1" text:outline-level="1">How volcanoes form</text:h>',
         p(f"A {b('volcano')} is an opening in the crust of the Earth through which molten rock escapes. "
           "Below the surface the molten rock is called magma; once it reaches the surface it is called lava."
@@ -109,6 +113,9 @@ def fodt() -> str:
 <style:style style:name="Table_20_Contents" style:display-name="Table Contents" style:family="paragraph" style:parent-style-name="Standard"/>
 <style:style style:name="Caption" style:family="paragraph" style:parent-style-name="Standard"><style:text-properties fo:font-style="italic"/></style:style>
 <style:style style:name="Footnote" style:family="paragraph" style:parent-style-name="Standard"/>
+<style:style style:name="Contents_20_Heading" style:display-name="Contents Heading" style:family="paragraph" style:parent-style-name="Standard"/>
+<style:style style:name="Contents_20_1" style:display-name="Contents 1" style:family="paragraph" style:parent-style-name="Standard"/>
+<style:style style:name="Contents_20_2" style:display-name="Contents 2" style:family="paragraph" style:parent-style-name="Standard"/>
 <style:style style:name="Preformatted_20_Text" style:display-name="Preformatted Text" style:family="paragraph" style:parent-style-name="Standard"><style:text-properties style:font-name="Liberation Mono"/></style:style>
 <style:style style:name="Tip" style:family="paragraph" style:parent-style-name="Standard"/>
 <style:style style:name="Instructor_20_Note" style:display-name="Instructor Note" style:family="paragraph" style:parent-style-name="Standard"/>
