@@ -115,6 +115,15 @@ def test_a_file_that_is_no_word_document_says_what_to_do(bad, message):
     assert raised.value.detail == message
 
 
+def test_a_docx_with_damaged_bytes_inside_is_no_complete_zip(data):
+    damaged = bytearray(data)
+    start = damaged.find(b"word/document.xml") + 200  # inside the compressed text of the document
+    damaged[start : start + 50] = bytes(b ^ 0x55 for b in damaged[start : start + 50])
+    with pytest.raises(SourceUnreadable) as raised:
+        DocxReader().read(bytes(damaged))
+    assert raised.value.detail == "is not a Word document (not a complete zip file: damaged or cut short?); open it in Word or LibreOffice and save it again as .docx"
+
+
 def test_a_document_xml_that_is_not_xml_is_a_damaged_document(data):
     with pytest.raises(SourceUnreadable) as raised:
         DocxReader().read(edited(data, lambda xml: xml[: len(xml) // 2]))

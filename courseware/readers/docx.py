@@ -6,6 +6,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 
 from courseware.readers.base import Document, Heading, Reader, SourceUnreadable
 
@@ -93,9 +94,11 @@ def _archive(data: bytes) -> zipfile.ZipFile:
         raise SourceUnreadable("is password-protected or an old Word 97-2003 file; save an unprotected copy as .docx (Word document)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        archive.testzip()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
-        raise SourceUnreadable("is not a Word document (not a complete zip file: damaged or cut short?); open it in Word or LibreOffice and save it again as .docx") from None
+        damaged = archive.testzip()  # the first entry whose bytes do not match their checksum
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error):
+        damaged = ""
+    if damaged is not None:
+        raise SourceUnreadable("is not a Word document (not a complete zip file: damaged or cut short?); open it in Word or LibreOffice and save it again as .docx")
     if "word/document.xml" not in archive.namelist():
         raise SourceUnreadable("is a zip file without word/document.xml, not a Word document; save it from Word or LibreOffice as .docx")
     return archive
