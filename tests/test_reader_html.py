@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courseware.content.blocks import Callout, Code, Figure, ListBlock, ListItem, Math, Paragraph, Quote, Table, texts
 from courseware.grounding.sources import SourceDocument
@@ -353,3 +355,43 @@ def test_a_sphinx_page_loses_its_permalinks_and_reference_marks_and_keeps_its_fo
         Math(latex="\\sum_i x_i"),
         ListBlock(items=[ListItem(text="**len(*s*)**: Return the length of an object.")]),
     ]
+
+
+def test_control_characters_and_references_to_them_are_no_text():
+    assert items(body("<p>a\x07b&#7;c\u202ed</p><ul><li>&#1;</li><li>ok\x0cthen</li></ul><p>&#x202e;</p>")) == [
+        (NARRATIVE, Paragraph(text="abcd")), (NARRATIVE, ListBlock(items=[ListItem(text="ok then")])),
+    ]
+
+
+TAGS = ["p", "div", "ul", "ol", "li", "table", "tr", "td", "th", "thead", "caption", "pre", "code", "em", "strong", "a", "img",
+        "figure", "figcaption", "blockquote", "h2", "details", "summary", "aside", "span", "br", "sup", "math", "dl", "dt", "dd", "footer"]
+ATTRS = ["", ' class="note"', ' class="challenge"', ' class="solution"', ' class="instructor"', ' href="#fn1"', ' href="http://x.org/a b"',
+         ' src="a.png"', ' alt="A"', ' colspan="3"', ' rowspan="2"', ' class="language-py"', " hidden", ' class="output"', ' id="fn1"',
+         ' role="doc-endnotes"', ' class="math"', ' alt=""']
+WORDS = ["Hello", " * ", "[1]", "`x`", "$5", "a_b", "\\", "  ", "é", "&lt;", "**", "&#7;", "\u202e", "[^1]"]
+
+
+@st.composite
+def markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 3))):
+        if depth > 4 or draw(st.booleans()):
+            parts.append(draw(st.sampled_from(WORDS)))
+        else:
+            tag, attrs = draw(st.sampled_from(TAGS)), draw(st.sampled_from(ATTRS)) + draw(st.sampled_from(ATTRS))
+            parts.append(f"<{tag}{attrs}>{draw(markup(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup())
+def test_any_tag_soup_reads_into_valid_blocks_or_says_it_has_no_text(soup):
+    try:
+        pieces = read(body(soup))
+    except SourceUnreadable as exc:
+        assert exc.detail.startswith("has no text outside navigation")
+        return
+    for piece in pieces:
+        for text in texts(piece.item) if not isinstance(piece.item, Heading) else [piece.item.text]:
+            assert text and "\n" not in text and "\u202e" not in text
+            plain(text)  # reads as inline markdown

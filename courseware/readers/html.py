@@ -7,7 +7,7 @@ import re
 
 from courseware.markdown.inline import literal
 from courseware.readers.base import Document, Heading, Reader, SourceUnreadable
-from courseware.content.blocks import fold_whitespace
+from courseware.content.blocks import clean_cell
 from courseware.readers.html_blocks import Converter, box_kind
 
 # What is never the page's content, wherever it stands.
@@ -25,6 +25,7 @@ SKIP_LINK = re.compile(r"^\s*skip\b", re.I)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TAG = re.compile(r"<\s*(?:!doctype|html|head|body|[a-z][a-z0-9]*[\s/>])", re.I)
 
 
@@ -55,7 +56,7 @@ class HtmlReader(Reader):
         if not pieces:
             raise SourceUnreadable("has no text outside navigation, scripts and forms (a page drawn by JavaScript?); save the page as shown, or its printable version")
         first = next((p.item for p in pieces if isinstance(p.item, Heading) and p.item.level == 1), None)
-        heading = first.text if first else literal(fold_whitespace(title.text_content())) if title is not None else ""
+        heading = first.text if first else literal(clean_cell(title.text_content())) if title is not None else ""
         return Document(heading, pieces)
 
 
@@ -79,7 +80,8 @@ def decode(data: bytes) -> str:
         raise SourceUnreadable(f"is not {said}; name its encoding in <meta charset>, or save it as UTF-8", line=line) from None
     if not TAG.search(text[:65536]):
         raise SourceUnreadable("is not an HTML page: it has no HTML tags; give a plain-text source the ending .txt or .md")
-    return text.lstrip("\ufeff")
+    # Control characters are no text (HTML calls them parse errors), and lxml refuses them.
+    return CONTROLS.sub("", text.replace("\x0b", " ").replace("\x0c", " ")).lstrip("\ufeff")
 
 
 def main_content(page):
@@ -98,13 +100,24 @@ def main_content(page):
 def clean(root) -> None:
     """Drop what is not content from under `root`: navigation, banners, footers, forms, scripts,
     hidden elements, cookie notices, skip links; comments and processing instructions."""
+    _scrub(root)
     stack = [root]
     while stack:
         for child in list(stack.pop()):
+            _scrub(child)
             if not isinstance(child.tag, str) or dropped(child):
                 child.drop_tree()
             else:
                 stack.append(child)
+
+
+def _scrub(element) -> None:
+    """Control characters out of an element's text and tail (a reference like &#7; puts them
+    there; lxml refuses to join such text when an element is dropped)."""
+    if element.text and isinstance(element.tag, str) and CONTROLS.search(element.text):
+        element.text = CONTROLS.sub("", element.text)
+    if element.tail and CONTROLS.search(element.tail):
+        element.tail = CONTROLS.sub("", element.tail)
 
 
 def dropped(element) -> bool:

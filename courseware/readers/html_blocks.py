@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from pydantic import ValidationError
 
-from courseware.content.blocks import LANGUAGE, Callout, Code, ListBlock, ListItem, Math, Paragraph, Quote, Table, fold_whitespace
+from courseware.content.blocks import LANGUAGE, Callout, Code, ListBlock, ListItem, Math, Paragraph, Quote, Table, clean_cell
 from courseware.markdown.inline import literal
 from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, NARRATIVE, SOLUTION, Heading, Piece
 from courseware.readers.html_inline import BLOCKS, HEADINGS, LISTS, Inline, span_of, tex
@@ -322,5 +322,5 @@ class Converter(Inline):
                 self._emit(figure, self._line(img))
 
     def _math(self, element, line: int) -> None:
-        latex, text = tex(element), literal(fold_whitespace(element.text_content()))
+        latex, text = tex(element), literal(clean_cell(element.text_content()))
         self._emit(Math(latex=latex) if latex else Paragraph(text=text) if text else None, line)

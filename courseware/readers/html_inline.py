@@ -6,7 +6,7 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from courseware.content.blocks import IMAGE_TYPES, Figure, fold_whitespace
+from courseware.content.blocks import IMAGE_TYPES, Figure, clean_cell
 from courseware.markdown.inline import SAFE_LINK, literal
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -49,11 +49,11 @@ class Inline:
     def _image(self, img, caption: str = "") -> Figure | None:
         """An img as a figure: its alt text, else the caption or title; None (and counted) when
         it has neither or is not a relative image file; an empty alt marks it decorative."""
-        alt = fold_whitespace(img.get("alt") or "")
+        alt = clean_cell(img.get("alt") or "")
         src = image_src(img.get("src"))
         if (not alt and img.get("alt") is not None and not caption) or img.get("role") == "presentation":
             return None
-        alt = literal(alt) if alt else caption or literal(fold_whitespace(img.get("title") or ""))
+        alt = literal(alt) if alt else caption or literal(clean_cell(img.get("title") or ""))
         if not alt or src is None:
             self.skipped += 1
             return None
@@ -63,11 +63,11 @@ class Inline:
         """The inline markdown of `element`'s content on one line; with `flat`, the blocks in it
         are joined by spaces (nested lists go to `nested`, code, tables and figures to `extra`)."""
         self._flat = (flat, nested, extra, alt)
-        return fold_whitespace(self._inner(element))
+        return clean_cell(self._inner(element))
 
     def _inline_run(self, run: list) -> str:
         self._flat = (False, None, None, False)
-        return fold_whitespace("".join(literal(node) if isinstance(node, str) else self._node(node) for node in run))
+        return clean_cell("".join(literal(node) if isinstance(node, str) else self._node(node) for node in run))
 
     def _inner(self, element) -> str:
         parts = [literal(element.text or "")]
@@ -97,7 +97,7 @@ class Inline:
         if tag in ("strong", "b"):
             return self._wrapped(element, "**", "_strong")
         if tag in ("code", "kbd", "samp", "tt"):
-            return _code_span(fold_whitespace(element.text_content()))
+            return _code_span(clean_cell(element.text_content()))
         if tag == "a":
             return self._link(element)
         if tag == "math" or tag == "script" or "math" in element.get("class", "").split():
@@ -127,10 +127,10 @@ class Inline:
             self._cited.append(href[1:])
             return ""
         text = self._inner(element)
-        if not fold_whitespace(text) or not href or href.startswith("#") or not SAFE_LINK.match(href) or any(c in href for c in "<>\n\r"):
+        if not clean_cell(text) or not href or href.startswith("#") or not SAFE_LINK.match(href) or any(c in href for c in "<>\n\r"):
             return text
         target = f"<{href}>" if any(c in href for c in " ()") else href
-        return f"[{fold_whitespace(text)}]({target})"
+        return f"[{clean_cell(text)}]({target})"
 
     def _inline_image(self, img, alt_only: bool) -> str:
         """An img inside text: an icon or emoji reads as its alt text; a picture (in a table
