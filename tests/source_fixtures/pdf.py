@@ -136,7 +136,7 @@ def export(page_html: str, pdf: Path, outline: bool = True) -> Path:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import CHROMIUM, FLAGS
+    from browser import CHROMIUM, FLAGS  # tests/ is on the path, as for every test module
 
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS)
