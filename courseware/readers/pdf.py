@@ -11,7 +11,7 @@ from courseware.content.blocks import Figure, Table, clean_cell
 from courseware.markdown.inline import literal
 from courseware.readers.base import Document, Heading, Reader, SourceUnreadable
 from courseware.readers.pdf_blocks import Placed, build, fallback_alt, line_pitch
-from courseware.readers.pdf_headings import Entry, from_outline, from_sizes, sensible_title
+from courseware.readers.pdf_headings import Entry, add_title_line, body_size, from_outline, from_sizes, sensible_title
 from courseware.readers.pdf_layout import Line, add_vector_bullets, drop_running, page_lines, reading_order, running_keys
 
 MIN_IMAGE_PX = 48  # smaller images are rules, bullets and logos, not figures
@@ -45,7 +45,7 @@ class PdfReader(Reader):
             raise SourceUnreadable(f"the PDF is damaged ({_why(exc)}); {AGAIN}") from None
         entries, meta_title = _outline(reader), _meta_title(reader)
         pages: list[list[Line]] = []
-        heights: list[float] = []
+        sizes: list[tuple[float, float]] = []  # each page's width and height
         placed: list[Placed] = []
         images: list[tuple[int, float, bytes, str, str]] = []
         characters = pictures = 0
@@ -71,20 +71,21 @@ class PdfReader(Reader):
                 except Exception as exc:  # pdfminer too: a damaged page can fail in any way
                     raise SourceUnreadable(f"this page is damaged ({_why(exc)}); {AGAIN}", page=number) from None
                 pages.append(lines)
-                heights.append(float(page.height))
-                widths = float(page.width)
-                pages[-1] = lines
+                sizes.append((float(page.width), float(page.height)))
                 placed += [Placed(number, t.bbox[1], table) for t, r in zip(tables, rows) if (table := _table(r))]
+                page.close()  # its parsed objects are no longer needed: a long PDF is held one page at a time
         if not characters:
             raise SourceUnreadable(NO_TEXT if pictures else "has no text in it; use a PDF with text, or its text as markdown")
-        keys = running_keys(pages, heights)
-        lines = [line for page, height in zip(pages, heights) for line in reading_order(drop_running(page, height, keys), widths)]
+        body = body_size([line for page in pages for line in page])
+        keys = running_keys(pages, [height for _, height in sizes], body)
+        lines = [line for page, (width, height) in zip(pages, sizes) for line in reading_order(drop_running(page, height, keys, body), width)]
         pitch = line_pitch(lines)
         if entries:
             headings, unmatched = from_outline(entries, lines)
             placed += unmatched
         else:
             headings = from_sizes(lines, pitch)
+        add_title_line(lines, headings)
         document = Document()
         placed += _figures(images, len(pages), document)
         pieces = build(_merge(lines, placed), headings, pitch)

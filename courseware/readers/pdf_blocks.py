@@ -28,9 +28,16 @@ class Placed:
     item: object
 
 
-def joined(lines: list[Line]) -> list[tuple[str, bool]]:
+def compounds(lines: list[Line]) -> set[str]:
+    """The hyphenated words the text uses inside its lines ('well-known'): a line break after
+    their hyphen keeps it."""
+    return {w.strip(".,;:!?()\"'“”‘’").casefold() for l in lines for w in l.text.split()[:-1] if "-" in w.strip("-")}
+
+
+def joined(lines: list[Line], keep: set[str] = frozenset()) -> list[tuple[str, bool]]:
     """The lines' characters as one run: a word broken by a hyphen at a line's end made whole
-    again (only when the next line goes on in lower case), other line breaks a space."""
+    again (only when the next line goes on in lower case, and the text does not use the word
+    with its hyphen elsewhere), other line breaks a space."""
     out: list[tuple[str, bool]] = []
     for line in lines:
         chars = [c for c in line.chars if c[0] != SOFT_HYPHEN or c is line.chars[-1]]
@@ -41,11 +48,22 @@ def joined(lines: list[Line]) -> list[tuple[str, bool]]:
                 out.pop()
             first = chars[0][0] if chars else ""
             if len(out) > 1 and out[-1][0] in HYPHENS and out[-2][0].isalpha() and first.islower():
-                out.pop()
+                if _word_before(out) + "-" + _word_after(chars) not in keep:
+                    out.pop()
             else:
                 out.append((" ", False))
         out += chars
     return [c for c in out if c[0] != SOFT_HYPHEN]
+
+
+def _word_before(chars: list[tuple[str, bool]]) -> str:
+    text = "".join(c for c, _ in chars[-40:-1])
+    return re.split(r"[\s\"'“‘(]", text)[-1].casefold()
+
+
+def _word_after(chars: list[tuple[str, bool]]) -> str:
+    text = "".join(c for c, _ in chars[:40])
+    return re.split(r"[\s.,;:!?)\"'”’]", text)[0].casefold()
 
 
 def plain(chars: list[tuple[str, bool]]) -> str:
@@ -104,6 +122,7 @@ def build(entries: list[Line | Placed], headings: dict[int, Heading], pitch: dic
     """The pieces of a document from its lines and placed items in reading order; `headings`
     names the lines (by id) that are headings."""
     pieces: list[Piece] = []
+    keep = compounds([e for e in entries if isinstance(e, Line)])
     para: list[Line] = []
     items: list[tuple[float, bool, list[Line], list[tuple[str, bool]]]] = []  # marker x, ordered, lines, first chars
     right: dict[tuple[int, int], float] = {}
@@ -115,11 +134,11 @@ def build(entries: list[Line | Placed], headings: dict[int, Heading], pitch: dic
     def flush() -> None:
         nonlocal para, items
         if para:
-            text = markdown(joined(para))
+            text = markdown(joined(para, keep))
             if text:
                 pieces.append(Piece(Paragraph(text=text), page=para[0].page))
         if items:
-            pieces.append(Piece(_list(items), page=items[0][2][0].page))
+            pieces.append(Piece(_list(items, keep), page=items[0][2][0].page))
         para, items = [], []
 
     def breaks(prev: Line, line: Line, left: float) -> bool:
@@ -167,13 +186,13 @@ def build(entries: list[Line | Placed], headings: dict[int, Heading], pitch: dic
     return _captions(pieces)
 
 
-def _list(items: list[tuple[float, bool, list[Line], list[tuple[str, bool]]]]) -> ListBlock:
+def _list(items: list[tuple[float, bool, list[Line], list[tuple[str, bool]]]], keep: set[str]) -> ListBlock:
     """List items (marker x, ordered, lines, first line's text) as a list, one level of nesting."""
     base = items[0][0]
     top: list[tuple[ListItem, list[ListItem], bool]] = []
     for x, ordered, lines, first in items:
         copy = Line(lines[0].page, lines[0].top, lines[0].bottom, lines[0].x0, lines[0].x1, lines[0].size, first)
-        item = ListItem(text=markdown(joined([copy, *lines[1:]])))
+        item = ListItem(text=markdown(joined([copy, *lines[1:]], keep)))
         if x > base + 5 and top:
             top[-1][1].append(item)
             if len(top[-1][1]) == 1:

@@ -114,3 +114,22 @@ def sensible_title(title: str | None) -> str:
     """The metadata title, unless it is empty or a tool's placeholder ('Microsoft Word - x.docx')."""
     title = " ".join((title or "").split())
     return "" if not title or JUNK_TITLE.search(title) or not any(c.isalpha() for c in title) else title
+
+
+def add_title_line(lines: list[Line], found: dict[int, Heading | None]) -> None:
+    """When no heading is the title (level 1): page 1's largest text, if nothing later is as
+    large and it stands well above the body text (a title page's title), becomes it."""
+    if any(h is not None and h.level == 1 for h in found.values()):
+        return
+    first = [l for l in lines if l.page == 1 and id(l) not in found and any(c.isalpha() for c in l.text)]
+    if not first:
+        return
+    biggest = max(l.size for l in first)
+    if biggest < 1.3 * body_size(lines) or any(l.size >= biggest for l in lines if l.page > 1):
+        return
+    group = [l for l in first if l.size == biggest][:3]
+    if any(b.top - a.top > 2 * biggest for a, b in zip(group, group[1:])):
+        group = group[:1]  # a title is one block of lines
+    found[id(group[0])] = Heading(1, literal(" ".join(" ".join(l.text for l in group).split())))
+    for line in group[1:]:
+        found[id(line)] = None

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 SOFT_HYPHEN = "\u00ad"
 BULLETS = "•◦▪▫‣⁃●○■□–—-*·►▸✓✔"
+UNMAPPED = re.compile(r"^\(cid:\d+\)$")
+LEADERS = re.compile(r"(\.\s?){4,}\s*([0-9]+|[ivxlc]+)$", re.IGNORECASE)  # a contents line: "2.1 Naming ..... 3"
 
 
 @dataclass
@@ -45,7 +47,9 @@ def page_lines(chars: list[dict], number: int) -> list[Line]:
     """The page's upright characters as lines, each split where a gap wider than 1.5 em
     (a column gutter) runs through it, top to bottom."""
     rows: list[list[dict]] = []
-    for char in sorted((c for c in chars if c["upright"] and c["text"].strip(SOFT_HYPHEN)), key=lambda c: (round(c["bottom"], 1), c["x0"])):
+    # "(cid:12)" is pdfminer's name for a glyph the PDF gives no character for: not text.
+    kept = (c for c in chars if c["upright"] and c["text"].strip(SOFT_HYPHEN) and not UNMAPPED.match(c["text"]))
+    for char in sorted(kept, key=lambda c: (round(c["bottom"], 1), c["x0"])):
         if rows and abs(rows[-1][-1]["bottom"] - char["bottom"]) <= 0.3 * max(char["size"], 1):
             rows[-1].append(char)
         else:
@@ -91,12 +95,12 @@ def add_vector_bullets(lines: list[Line], shapes: list[dict]) -> None:
                 break
 
 
-def running_keys(pages: list[list[Line]], heights: list[float]) -> set[str]:
-    """The texts (digits folded) of the lines near a page's top or bottom edge that repeat on
-    most pages: running headers and footers."""
+def running_keys(pages: list[list[Line]], heights: list[float], body: float) -> set[str]:
+    """The texts (digits folded) of the lines near a page's top or bottom edge, no larger than
+    the body text, that repeat on most pages: running headers and footers."""
     seen: Counter[str] = Counter()
     for lines, height in zip(pages, heights):
-        seen.update({_key(line) for line in _edges(lines, height)})
+        seen.update({_key(line) for line in _edges(lines, height) if line.size <= 1.15 * body})
     need = max(2, (len(pages) + 1) // 2)
     return {key for key, count in seen.items() if count >= need}
 
@@ -115,10 +119,12 @@ def _edges(lines: list[Line], height: float) -> list[Line]:
 PAGE_NUMBER = re.compile(r"^(page\s*)?(\d+|[ivxlc]+)(\s*(of|/)\s*\d+)?$", re.IGNORECASE)
 
 
-def drop_running(lines: list[Line], height: float, keys: set[str]) -> list[Line]:
-    """The page's lines without its running header, footer and page number."""
-    edge = {id(l) for l in _edges(lines, height)}
-    return [l for l in lines if id(l) not in edge or (_key(l) not in keys and not PAGE_NUMBER.match(l.text))]
+def drop_running(lines: list[Line], height: float, keys: set[str], body: float) -> list[Line]:
+    """The page's lines without its running header, footer and page number, and without the
+    lines of a table of contents."""
+    edge = {id(l) for l in _edges(lines, height) if l.size <= 1.15 * body}  # a title page's title repeated in the headers stays
+    kept = [l for l in lines if id(l) not in edge or (_key(l) not in keys and not PAGE_NUMBER.match(l.text))]
+    return [l for l in kept if not LEADERS.search(l.text)]  # a table of contents repeats the headings
 
 
 def reading_order(lines: list[Line], width: float) -> list[Line]:
