@@ -157,3 +157,18 @@ def test_a_pdf_that_cannot_be_read_is_one_located_line_from_the_cli(cli, printed
     result = cli("build", "c.yaml", "--provider", "offline")
     assert (result.exit_code, result.stderr) == (1, f"sources/x.pdf: {message}\n")
     assert not (tmp_path / "output").exists()  # nothing half-written
+
+
+def test_a_drawn_pdf_without_bookmarks_or_tags_is_read_from_its_type(tmp_path):
+    document = PdfReader().read(fixture.drawn(tmp_path).read_bytes())
+    assert [(p.page, p.item) for p in document.pieces] == [
+        (1, Heading(1, "Soil and Water")),
+        (1, Heading(2, "Why soil matters")),  # a short line all in bold
+        (1, Paragraph(text="Soil holds water like a sponge, and a well-known example is peat, which keeps the waterlogged "
+                           "ground wet all year round. A well-known rule says that clay drains slowly.")),
+        (1, ListBlock(items=[{"text": "Sand drains fast."}, {"text": "Clay holds water."}])),
+        (1, Figure(src="page-1-image-1.png", alt="An image on page 1 (the PDF gives no description of it)")),
+        (2, Paragraph(text="Roots hold the soil in place.")),
+    ]
+    assert document.title == "Soil and Water"  # not the metadata's "Microsoft Word - soil.docx"
+    assert list(document.media) == ["page-1-image-1.png"]  # the 20 px image is left out

@@ -31,7 +31,7 @@ class Placed:
 def compounds(lines: list[Line]) -> set[str]:
     """The hyphenated words the text uses inside its lines ('well-known'): a line break after
     their hyphen keeps it."""
-    return {w.strip(".,;:!?()\"'“”‘’").casefold() for l in lines for w in l.text.split()[:-1] if "-" in w.strip("-")}
+    return {w.strip(".,;:!?()\"'“”‘’").casefold() for l in lines for w in l.text.split() if "-" in w.strip("-")}
 
 
 def joined(lines: list[Line], keep: set[str] = frozenset()) -> list[tuple[str, bool]]:

@@ -153,3 +153,38 @@ def make(folder: Path, outline: bool = True) -> Path:
     """Write the fixture into `folder`: water-cycle.pdf (water-cycle-plain.pdf without bookmarks)."""
     folder.mkdir(parents=True, exist_ok=True)
     return export(html(), folder / ("water-cycle.pdf" if outline else "water-cycle-plain.pdf"), outline)
+
+
+# A PDF drawn line by line with matplotlib: no bookmarks, no tags, a tool's placeholder as its
+# metadata title, a bold line as a heading, typed bullets, words broken at hyphens (one of them
+# a compound the text uses whole elsewhere), a picture and a tiny image, a footer on both pages.
+DRAWN = [
+    [(100, 20, False, "Soil and Water"), (140, 11, True, "Why soil matters"),
+     (165, 11, False, "Soil holds water like a sponge, and a well-"), (180, 11, False, "known example is peat, which keeps the water-"),
+     (195, 11, False, "logged ground wet all year round. A well-known"), (210, 11, False, "rule says that clay drains slowly."),
+     (240, 11, False, "\u2022 Sand drains fast."), (255, 11, False, "\u2022 Clay holds water."), (810, 9, False, "Soil notes, page 1")],
+    [(100, 11, False, "Roots hold the soil in place."), (810, 9, False, "Soil notes, page 2")],
+]
+
+
+def drawn(folder: Path) -> Path:
+    """The drawn PDF (soil.pdf) in `folder`: A4, text at the given tops (points), 72 pt from the left."""
+    import matplotlib
+    import numpy as np
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    width, height = 595, 842
+    path = folder / "soil.pdf"
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata={"Title": "Microsoft Word - soil.docx"}) as pdf:
+        for number, lines in enumerate(DRAWN, start=1):
+            figure = Figure(figsize=(width / 72, height / 72), dpi=72)
+            for top, size, bold, text in lines:
+                x = 280 if size == 9 else 72
+                figure.text(x / width, 1 - top / height, text, fontsize=size, family="DejaVu Serif", fontweight="bold" if bold else "normal")
+            if number == 1:
+                picture = (np.random.default_rng(1).random((90, 120, 3)) * 255).astype(np.uint8)
+                figure.figimage(picture, xo=72, yo=height - 280 - 90)
+                figure.figimage(np.zeros((20, 20, 3), np.uint8), xo=400, yo=height - 300)  # a rule or a logo: too small to be a figure
+            pdf.savefig(figure)
+    return path
