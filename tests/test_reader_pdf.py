@@ -166,7 +166,7 @@ def test_a_drawn_pdf_without_bookmarks_or_tags_is_read_from_its_type(tmp_path):
         (1, Heading(2, "Why soil matters")),  # a short line all in bold
         (1, Paragraph(text="Soil holds water like a sponge, and a well-known example is peat, which keeps the waterlogged "
                            "ground wet all year round. A well-known rule says that clay drains slowly.")),
-        (1, ListBlock(items=[{"text": "Sand drains fast."}, {"text": "Clay holds water."}])),
+        (1, ListBlock(items=[{"text": "Sand drains fast."}, {"text": "Clay holds water and swells when it is wet."}])),
         (1, Figure(src="page-1-image-1.png", alt="An image on page 1 (the PDF gives no description of it)")),
         (2, Paragraph(text="Roots hold the soil in place.")),
     ]

@@ -118,9 +118,9 @@ def line_pitch(lines: list[Line]) -> dict[float, float]:
     return {size: counter.most_common(1)[0][0] for size, counter in steps.items()}
 
 
-def build(entries: list[Line | Placed], headings: dict[int, Heading], pitch: dict[float, float]) -> list[Piece]:
+def build(entries: list[Line | Placed], headings: dict[int, Heading | None], pitch: dict[float, float]) -> list[Piece]:
     """The pieces of a document from its lines and placed items in reading order; `headings`
-    names the lines (by id) that are headings."""
+    names the lines (by id) that are headings (None: the second line of a heading)."""
     pieces: list[Piece] = []
     keep = compounds([e for e in entries if isinstance(e, Line)])
     para: list[Line] = []
@@ -141,15 +141,16 @@ def build(entries: list[Line | Placed], headings: dict[int, Heading], pitch: dic
             pieces.append(Piece(_list(items, keep), page=items[0][2][0].page))
         para, items = [], []
 
-    def breaks(prev: Line, line: Line, left: float) -> bool:
-        """Whether `line` starts a new paragraph after `prev`."""
+    def breaks(prev: Line, line: Line, left: float | None) -> bool:
+        """Whether `line` starts a new paragraph (or list item) after `prev`; `left` is the
+        paragraph's left edge (None in a list item, whose later lines stand indented)."""
         if abs(prev.size - line.size) > 0.5:
             return True
         if line.page != prev.page or line.column != prev.column or line.top < prev.top:
             return bool(SENTENCE_END.search(prev.text))  # a page or column turned mid-sentence goes on
         if line.top - prev.top > 1.25 * pitch.get(line.size, 1.2 * line.size):
             return True
-        if line.x0 - left > 0.8 * line.size:
+        if left is not None and line.x0 - left > 0.8 * line.size:
             return True  # an indented first line
         edge = right.get((prev.page, prev.column), prev.x1)
         return bool(SENTENCE_END.search(prev.text)) and prev.x1 < edge - 4 * prev.size
@@ -163,17 +164,19 @@ def build(entries: list[Line | Placed], headings: dict[int, Heading], pitch: dic
             continue
         line = entry
         if id(line) in headings:
-            flush()
-            pieces.append(Piece(headings[id(line)], page=line.page))
+            heading = headings[id(line)]
+            if heading is not None:  # None: a later line of the heading above
+                flush()
+                pieces.append(Piece(heading, page=line.page))
             last = None
             continue
-        after_break = last is None or (para or items) and breaks(last, line, min(l.x0 for l in (para or items[-1][2])))
-        found = _marker(line, bool(after_break) or bool(items))
+        after_break = last is None or breaks(last, line, min(l.x0 for l in para) if para else None)
+        found = _marker(line, after_break or bool(items))
         if found:
             if para:
                 flush()
             marker, rest = found
-            items.append((line.x0 if not line.marker else line.x0 - 1, not marker in BULLETS, [line], rest))
+            items.append((line.x0 if not line.marker else line.x0 - 1, marker not in BULLETS, [line], rest))
         elif items and not after_break and line.x0 > items[-1][0] + 0.5 * line.size:
             items[-1][2].append(line)
         elif para and not after_break:

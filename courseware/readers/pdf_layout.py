@@ -57,13 +57,18 @@ def page_lines(chars: list[dict], number: int) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda c: c["x0"])
-        part: list[dict] = []
+        parts: list[list[dict]] = [[]]
         for char in row:
-            if part and char["x0"] - part[-1]["x1"] > 1.5 * char["size"]:
+            if parts[-1] and char["x0"] - parts[-1][-1]["x1"] > 1.5 * char["size"]:
+                parts.append([])
+            parts[-1].append(char)
+        for part in parts:
+            while part and part[0]["text"] == " ":  # a line stands where its first letter does
+                part.pop(0)
+            while part and part[-1]["text"] == " ":
+                part.pop()
+            if part:
                 lines.append(_line(part, number))
-                part = []
-            part.append(char)
-        lines.append(_line(part, number))
     return [line for line in lines if line.text]
 
 

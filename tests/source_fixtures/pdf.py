@@ -157,12 +157,13 @@ def make(folder: Path, outline: bool = True) -> Path:
 
 # A PDF drawn line by line with matplotlib: no bookmarks, no tags, a tool's placeholder as its
 # metadata title, a bold line as a heading, typed bullets, words broken at hyphens (one of them
-# a compound the text uses whole elsewhere), a picture and a tiny image, a footer on both pages.
+# a compound the text uses whole elsewhere), a list item on two lines, a picture and a tiny image, a footer on both pages.
 DRAWN = [
     [(100, 20, False, "Soil and Water"), (140, 11, True, "Why soil matters"),
      (165, 11, False, "Soil holds water like a sponge, and a well-"), (180, 11, False, "known example is peat, which keeps the water-"),
      (195, 11, False, "logged ground wet all year round. A well-known"), (210, 11, False, "rule says that clay drains slowly."),
-     (240, 11, False, "\u2022 Sand drains fast."), (255, 11, False, "\u2022 Clay holds water."), (810, 9, False, "Soil notes, page 1")],
+     (240, 11, False, "\u2022 Sand drains fast."), (255, 11, False, "\u2022 Clay holds water and"), (270, 11, False, "   swells when it is wet."),
+     (810, 9, False, "Soil notes, page 1")],
     [(100, 11, False, "Roots hold the soil in place."), (810, 9, False, "Soil notes, page 2")],
 ]
 
