@@ -6,6 +6,10 @@ errors a user gets for a PDF that cannot be read."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pdfplumber
 import pypdf
@@ -139,6 +143,10 @@ def _scanned(good: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def _damaged(good: bytes) -> bytes:
+    return good[:-300] + b"garbage where the cross-reference table ended\n%%EOF\n"
+
+
 def _html(good: bytes) -> bytes:
     return b"<!doctype html><html><body><p>Saved from the browser with the wrong ending.</p></body></html>"
 
@@ -147,6 +155,7 @@ def _html(good: bytes) -> bytes:
     (_truncated, "the PDF is cut short (it does not end with %%EOF); download or export it again"),
     (_locked, "the PDF is locked with a password; save a copy without the password and use that"),
     (_scanned, "has no text layer (a scan?); run OCR on it first (for example with ocrmypdf), or use its text as markdown"),
+    (_damaged, "the PDF is damaged (PdfReadError: startxref not found); download or export it again"),
     (_html, "not a PDF (it does not begin with %PDF-); export it as PDF again, or give it its real file ending"),
 ])
 def test_a_pdf_that_cannot_be_read_is_one_located_line_from_the_cli(cli, printed, tmp_path, monkeypatch, make, message):
@@ -172,3 +181,18 @@ def test_a_drawn_pdf_without_bookmarks_or_tags_is_read_from_its_type(tmp_path):
     ]
     assert document.title == "Soil and Water"  # not the metadata's "Microsoft Word - soil.docx"
     assert list(document.media) == ["page-1-image-1.png"]  # the 20 px image is left out
+
+
+def test_a_pdf_damaged_inside_is_one_line_without_the_libraries_own_warnings(printed, tmp_path):
+    good = printed["outlined"].read_bytes()
+    (tmp_path / "sources").mkdir()
+    # Objects overwritten in the middle: pypdf and pdfminer log what they repair before a page
+    # fails. A real process, as a user runs it: their loggers would write to its stderr.
+    (tmp_path / "sources" / "x.pdf").write_bytes(good[:2000] + b"\0" * 5000 + good[7000:])
+    (tmp_path / "c.yaml").write_text(SPEC, "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    result = subprocess.run([sys.executable, "-m", "courseware", "build", "c.yaml", "--provider", "offline"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("sources/x.pdf: ") and result.stderr.endswith(" is damaged; download or export it again\n"), result.stderr

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections import Counter
+import logging
+import warnings
 
 from courseware.content.blocks import Figure, Table, clean_cell
 from courseware.markdown.inline import literal
@@ -16,6 +17,9 @@ from courseware.readers.pdf_layout import Line, add_vector_bullets, drop_running
 
 MIN_IMAGE_PX = 48  # smaller images are rules, bullets and logos, not figures
 AGAIN = "download or export it again"
+# The PDF libraries log what they repair in a damaged file; a user gets our one line, not theirs.
+for _name in ("pypdf", "pdfminer", "pdfplumber"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL + 1)
 NO_TEXT = "has no text layer (a scan?); run OCR on it first (for example with ocrmypdf), or use its text as markdown"
 
 
@@ -27,6 +31,11 @@ class PdfReader(Reader):
     label = "PDF"
 
     def read(self, data: bytes) -> Document:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns of what it repairs, as the loggers do
+            return self._read(data)
+
+    def _read(self, data: bytes) -> Document:
         import pdfplumber
         import pypdf
 
@@ -42,7 +51,7 @@ class PdfReader(Reader):
         except SourceUnreadable:
             raise
         except Exception as exc:  # pypdf raises many kinds for a damaged file
-            raise SourceUnreadable(f"the PDF is damaged ({_why(exc)}); {AGAIN}") from None
+            raise SourceUnreadable(f"the PDF is damaged{_why(exc)}; {AGAIN}") from None
         entries, meta_title = _outline(reader), _meta_title(reader)
         pages: list[list[Line]] = []
         sizes: list[tuple[float, float]] = []  # each page's width and height
@@ -52,7 +61,7 @@ class PdfReader(Reader):
         try:
             plumber = pdfplumber.open(io.BytesIO(data), password="")
         except Exception as exc:
-            raise SourceUnreadable(f"the PDF is damaged ({_why(exc)}); {AGAIN}") from None
+            raise SourceUnreadable(f"the PDF is damaged{_why(exc)}; {AGAIN}") from None
         with plumber:
             for number, page in enumerate(plumber.pages[:count], start=1):
                 try:
@@ -69,7 +78,7 @@ class PdfReader(Reader):
                 except SourceUnreadable:
                     raise
                 except Exception as exc:  # pdfminer too: a damaged page can fail in any way
-                    raise SourceUnreadable(f"this page is damaged ({_why(exc)}); {AGAIN}", page=number) from None
+                    raise SourceUnreadable(f"this page is damaged{_why(exc)}; {AGAIN}", page=number) from None
                 pages.append(lines)
                 sizes.append((float(page.width), float(page.height)))
                 placed += [Placed(number, t.bbox[1], table) for t, r in zip(tables, rows) if (table := _table(r))]
@@ -96,9 +105,12 @@ class PdfReader(Reader):
 
 
 def _why(exc: Exception) -> str:
-    """An exception from a PDF library as a short clause for a one-line message."""
+    """What a PDF library's own error says, as a short clause (' (PdfReadError: ...)'); nothing
+    for a Python error deep inside it, which would tell a user nothing."""
+    if not type(exc).__module__.startswith(("pypdf", "pdfminer", "pdfplumber")):
+        return ""
     text = " ".join(str(exc).split())[:80]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return f" ({type(exc).__name__}: {text})" if text else f" ({type(exc).__name__})"
 
 
 def _inside(char: dict, box: tuple[float, float, float, float]) -> bool:
