@@ -133,11 +133,13 @@ def drop_running(lines: list[Line], height: float, keys: set[str], body: float) 
 
 
 def reading_order(lines: list[Line], width: float) -> list[Line]:
-    """The lines top to bottom; where the page has two columns (three rows or more with text
-    on both sides of one gutter), the left column's lines before the right's, band by band
+    """The lines top to bottom; where the page has two columns (three rows or more with a
+    fifth of the page's width of text on both sides of one gutter), the left column's lines before the right's, band by band
     between the lines that run across the gutter."""
-    starts = Counter(round(l.x0 / 2) * 2 for l in lines if 0.3 * width < l.x0 < 0.7 * width
-                     and any(o is not l and abs(o.top - l.top) < 2 and o.x1 < l.x0 for o in lines))
+    # Only text beside text counts: a label beside its value (a form, a table without rules) is no column.
+    wide = [l for l in lines if l.x1 - l.x0 > 0.2 * width]
+    starts = Counter(round(l.x0 / 2) * 2 for l in wide if 0.3 * width < l.x0 < 0.7 * width
+                     and any(o is not l and abs(o.top - l.top) < 2 and o.x1 < l.x0 for o in wide))
     gutter = next((x for x, count in starts.most_common(1) if count >= 3), None)
     ordered = sorted(lines, key=lambda l: (round(l.top), l.x0))
     if gutter is None:
