@@ -85,6 +85,8 @@ class PdfReader(Reader):
                 page.close()  # its parsed objects are no longer needed: a long PDF is held one page at a time
         if not characters:
             raise SourceUnreadable(NO_TEXT if pictures else "has no text in it; use a PDF with text, or its text as markdown")
+        if not any(pages):  # glyphs drawn, but no font says which characters they are
+            raise SourceUnreadable("its text cannot be read out (its fonts do not say which letters their glyphs are); run OCR on it first, or use its text as markdown")
         body = body_size([line for page in pages for line in page])
         keys = running_keys(pages, [height for _, height in sizes], body)
         lines = [line for page, (width, height) in zip(pages, sizes) for line in reading_order(drop_running(page, height, keys, body), width)]
