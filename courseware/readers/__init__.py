@@ -22,6 +22,7 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".html": ("courseware.readers.html", "HtmlReader"),
     ".htm": ("courseware.readers.html", "HtmlReader"),
     ".docx": ("courseware.readers.docx", "DocxReader"),
+    ".pdf": ("courseware.readers.pdf", "PdfReader"),
 }
 
 _loaded: dict[str, Reader] = {}
