@@ -136,12 +136,15 @@ def docx() -> bytes:
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / NAME.replace(".docx", ".fodt")
         source.write_text(fodt(), "utf-8")
-        subprocess.run(
+        done = subprocess.run(
             [shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{work}/lo", "--headless",
              "--convert-to", "docx", "--outdir", work, str(source)],
-            check=True, capture_output=True, timeout=180,
+            capture_output=True, text=True, timeout=180,
         )
-        return (Path(work) / NAME).read_bytes()
+        target = Path(work) / NAME
+        if not target.is_file():  # soffice without Writer says "source file could not be loaded" and exits 0
+            raise RuntimeError(f"LibreOffice made no .docx (is libreoffice-writer installed?): {done.stdout}{done.stderr}")
+        return target.read_bytes()
 
 
 def make(folder: Path) -> Path:
