@@ -395,3 +395,16 @@ def test_any_tag_soup_reads_into_valid_blocks_or_says_it_has_no_text(soup):
         for text in texts(piece.item) if not isinstance(piece.item, Heading) else [piece.item.text]:
             assert text and "\n" not in text and "\u202e" not in text
             plain(text)  # reads as inline markdown
+
+
+def test_output_in_a_box_and_a_footnote_cited_twice():
+    page = body(
+        "<div class='challenge'><pre class='language-r'>1 + 1</pre><pre class='output'>2</pre></div>"
+        "<p>One.<a href='#n1'>1</a> Two.<a href='#n1'>1</a></p><p>Again.<a href='#n1'>1</a></p>"
+        "<section class='footnotes'><ol><li id='n1'><p>The note, citing itself.<a href='#n1'>1</a></p></li></ol></section>"
+    )
+    assert items(page) == [
+        (EXERCISE, Callout(style="activity", blocks=[Code(language="r", code="1 + 1", output="2")])),
+        (NARRATIVE, Paragraph(text="One. Two.")), (BOX, Callout(style="note", blocks=[Paragraph(text="The note, citing itself.")])),
+        (NARRATIVE, Paragraph(text="Again.")),
+    ]

@@ -31,6 +31,16 @@ TITLE_CLASS = re.compile(r"(?:^|[-_])title$")
 ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 
 
+def _display_math(element) -> bool:
+    """<math display="block">, MathJax 2's <script type="math/tex; mode=display">, class="math display"."""
+    if element.tag == "math":
+        return element.get("display") == "block"
+    if element.tag == "script":
+        return "mode=display" in (element.get("type") or "")
+    classes = element.get("class", "").split()
+    return "math" in classes and "display" in classes
+
+
 def box_kind(element) -> tuple[str, str] | None:
     """The role and callout style a box element stands for, by its class names (or <details>)."""
     if element.tag not in BOXED:
@@ -65,6 +75,7 @@ class Converter(Inline):
         super().__init__(lines, notes)
         self.pieces: list[Piece] = []
         self._box: _Box | None = None
+        self._noted: set[str] = set()
 
     def convert(self, root) -> list[Piece]:
         """The pieces of everything under `root`, in reading order."""
@@ -88,7 +99,9 @@ class Converter(Inline):
         self._paragraph(run, line)
 
     def _is_block(self, element) -> bool:
-        if element.tag in BLOCKS or (element.tag == "math" and element.get("display") == "block") or (element.tag == "script" and "mode=display" in (element.get("type") or "")):
+        """A block element, display math, or an inline element that holds a block (a <span>
+        around paragraphs); a link or emphasis around blocks stays inline text."""
+        if element.tag in BLOCKS or _display_math(element):
             return True
         return element.tag not in ("a", "em", "strong", "b", "i", "code") and next(element.iterdescendants(*BLOCKS), None) is not None
 
@@ -123,9 +136,7 @@ class Converter(Inline):
                 self._emit(Quote(text=text), line)
         elif tag == "figure":
             self._figure(element)
-        elif tag == "math" or (tag == "script" and "mode=display" in (element.get("type") or "")):
-            self._math(element, line)
-        elif "math" in element.get("class", "").split() and "display" in element.get("class", "").split():
+        elif tag == "math" or _display_math(element):
             self._math(element, line)
         elif tag != "hr":
             self._container(element)
@@ -148,6 +159,9 @@ class Converter(Inline):
     def _footnotes(self, ids: list[str], line: int) -> None:
         blocks = []
         for ident in dict.fromkeys(ids):
+            if ident in self._noted:  # cited again (or by itself): read once, where first cited
+                continue
+            self._noted.add(ident)
             note = self.notes[ident]
             text = self._inline(note, flat=True)
             if text:
@@ -303,11 +317,14 @@ class Converter(Inline):
         if not language and "sourceCode" in names and len(names) == 2:  # Pandoc: class="sourceCode python"
             language = next(n for n in names if n != "sourceCode").lower()
         language = language if LANGUAGE.match(language or "-") and language != "output" else ""
-        last = self.pieces[-1] if self.pieces and self._box is None else None
-        classes = set(element.get("class", "").split())
-        if "output" in classes and last and isinstance(last.item, Code) and last.item.output is None:
-            self.pieces[-1] = Piece(last.item.model_copy(update={"output": Code(code=code).code}), last.line, role=last.role)
-            return
+        if "output" in names:  # the output of the code block right before it, in a box or not
+            blocks = self._box.blocks if self._box is not None else self.pieces
+            last = blocks[-1] if blocks else None
+            item = last.item if isinstance(last, Piece) else last
+            if isinstance(item, Code) and item.output is None:
+                shown = item.model_copy(update={"output": Code(code=code).code})
+                blocks[-1] = Piece(shown, last.line, role=last.role) if isinstance(last, Piece) else shown
+                return
         self._emit(Code(language=language, code=code), line)
 
     def _figure(self, element) -> None:
