@@ -50,6 +50,9 @@ _LIQUID_LINE = re.compile(r"^[ \t]*\{%.*?%\}[ \t]*$")
 _DEFINITION = re.compile(r"""^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*<?([^\s>]+)>?(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$""")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _LIQUID = re.compile(r"\{\{.*?\}\}/?|\{%.*?%\}")
+# `{{ page.root }}/fig/x.png` in a Jekyll lesson is the lesson's folder, one above the episodes
+# (`_episodes/`, `_extras/`), where the file is read from: so `../fig/x.png` from the file.
+_ROOT = re.compile(r"\{\{\s*(?:page\.root|relative_root_path)\s*\}\}/")
 _IMAGE_ATTRS = re.compile(r"!\[((?:\\.|[^\\\]])*)\]\(([^)]*)\)\{([^}]*)\}")
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
 _LINK_ATTRS = re.compile(r"(\]\([^)]*\))\{[^}]*\}")
@@ -232,8 +235,9 @@ class _Walker:
                 self.out[i] = self.inline(line, i)
                 n += 1
         if divs:
-            _, i, line = divs[-1]
-            raise SourceUnreadable(f"the fenced div '{line.strip()}' is never closed; end it with a line of colons ':::'", line=i + 1)
+            box, i, line = divs[-1]
+            opened = _DIV_OPEN.match(line)
+            raise SourceUnreadable(f"'::: {opened[2] if opened else box.name}' is never closed; end it with a line of colons ':::' after its last line", line=i + 1)
 
     def code(self, entries: list[tuple[int, str]], n: int, fence: re.Match) -> int:
         """A code block, left as it is but for its language: from its info (```{r}) or from a
@@ -296,7 +300,7 @@ class _Walker:
 
     def words(self, text: str, i: int) -> str:
         if "{" in text:
-            text = _LIQUID.sub("", text)
+            text = _LIQUID.sub("", _ROOT.sub("../", text))
             text = _IMAGE_ATTRS.sub(lambda m: self.image(m, i), text)
             text = _LINK_ATTRS.sub(r"\1", text)
             text = _SPAN.sub(r"\1", text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 NAME = "_episodes/02-pipes.md"
-FIGURE = "_episodes/fig/pipeline.png"
+FIGURE = "fig/pipeline.png"  # {{ page.root }}/fig: the lesson's folder, one above the episode
 INSTRUCTOR_SENTENCES = ("Pause here and let every learner run the pipeline once before moving on.",)
 
 TEXT = """\
@@ -108,5 +108,6 @@ def make(folder: Path) -> Path:
     path = folder / NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(TEXT, "utf-8")
+    (folder / FIGURE).parent.mkdir(parents=True, exist_ok=True)
     (folder / FIGURE).write_bytes(PNG)
     return path
