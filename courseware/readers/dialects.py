@@ -1,8 +1,9 @@
 """Lesson markdown in its real dialects (Carpentries Workbench, Jekyll/kramdown), rewritten line
 for line into the course's own markdown, with its boxes kept apart as line ranges.
 
-Every line keeps its number (a line of dialect syntax becomes an empty line, a box's `>` marks
-are taken off), so the blocks read from the rewritten text stand at their line in the file.
+Every line keeps its number (a line of dialect syntax becomes an empty line or an HTML comment,
+a box's `>` marks are taken off), so the blocks read from the rewritten text stand at their
+line in the file.
 What is rewritten: YAML front matter (its title and its questions/objectives/keypoints lists
 are kept), Pandoc fenced divs (`::: challenge`, `:::::: {.callout}`; a closing fence closes
 the innermost div, as in Pandoc), kramdown boxes (a blockquote followed by `{: .challenge}`),
@@ -19,6 +20,7 @@ import yaml
 
 from courseware.content.blocks import fold_whitespace
 from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, SOLUTION, SourceUnreadable
+from courseware.readers.dialect_inline import DEFINITION, IAL, Inline, label
 
 # A box class -> its role, its callout style (boxes only) and the title it has when it names none.
 CLASSES: dict[str, tuple[str, str | None, str | None]] = {
@@ -45,23 +47,6 @@ _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _DIV_OPEN = re.compile(r"^ {0,3}(:{3,})[ \t]*(\{[^}]*\}|[A-Za-z][\w-]*)(.*?)[ \t:]*$")
 _DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}>")
-_IAL = re.compile(r"^ {0,3}\{:[ \t]*([^}]*)\}[ \t]*$")  # a kramdown attribute list alone on its line
-_LIQUID_LINE = re.compile(r"^[ \t]*\{%.*?%\}[ \t]*$")
-_DEFINITION = re.compile(r"""^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*<?([^\s>]+)>?(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$""")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
-_LIQUID = re.compile(r"\{\{.*?\}\}/?|\{%.*?%\}")
-# `{{ page.root }}/fig/x.png` in a Jekyll lesson is the lesson's folder, one above the episodes
-# (`_episodes/`, `_extras/`), where the file is read from: so `../fig/x.png` from the file.
-_ROOT = re.compile(r"\{\{\s*(?:page\.root|relative_root_path)\s*\}\}/")
-_IMAGE_ATTRS = re.compile(r"!\[((?:\\.|[^\\\]])*)\]\(([^)]*)\)\{([^}]*)\}")
-_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
-_LINK_ATTRS = re.compile(r"(\]\([^)]*\))\{[^}]*\}")
-_REFERENCE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\[([^\]]*)\]")
-_SHORTCUT = re.compile(r"(!?)\[([^\[\]^][^\[\]]*)\](?![(\[:{])")
-_SPAN = re.compile(r"(?<!!)\[([^\[\]]*)\]\{[^}]*\}")
-_INLINE_IAL = re.compile(r"[ \t]*\{:[^}]*\}")
-_TRAILING_ATTRS = re.compile(r"[ \t]+\{[#.][^}]*\}[ \t]*$")  # `## Title {#id .class}`
-
 
 @dataclass
 class Box:
@@ -87,19 +72,25 @@ class Rewritten:
     front: list[tuple[int, str, list[str]]] = field(default_factory=list)  # (line, class, items) of front matter lists
 
 
-def is_dialect(text: str) -> bool:
-    """Whether `text` uses anything of a dialect (cheap on a long plain file: a few substring
-    searches; only the lines holding ':::' or ']:' are looked at)."""
-    if re.match(r"---[ \t]*\n", text) or any(s in text for s in ("{%", "{{", "{:", "){", "]{")):
+def is_dialect(data: bytes) -> bool:
+    """Whether the file `data` (UTF-8) uses anything of a dialect. Cheap on a long plain file:
+    byte searches, a one-character one first (the fastest), and only the lines holding ':::'
+    or ']:' looked at."""
+    if re.match(rb"---[ \t]*\r?\n", data.removeprefix(b"\xef\xbb\xbf")):
         return True
-    for marker, check in ((":::", _dialect_div), ("]:", _DEFINITION.match)):
-        at = text.find(marker)
+    if b"{" in data and any(s in data for s in (b"{%", b"{{", b"{:", b"){", b"]{")):
+        return True
+    for marker, check in ((b":::", _dialect_div), (b"]:", DEFINITION.match)):
+        if marker == b"]:" and b"]" not in data:
+            break
+        at = data.find(marker)
         while at != -1:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            if check(text[start : end if end != -1 else len(text)]):
+            start = data.rfind(b"\n", 0, at) + 1
+            end = data.find(b"\n", at)
+            end = end if end != -1 else len(data)
+            if check(data[start:end].decode("utf-8", "replace").rstrip("\r")):
                 return True
-            at = text.find(marker, end if end != -1 else len(text))
+            at = data.find(marker, end)
     return False
 
 
@@ -164,14 +155,10 @@ def _definitions(lines: list[str], first: int) -> dict[str, str]:
                 fence = None
         elif opened := _FENCE.match(line):
             fence = opened[2]
-        elif match := _DEFINITION.match(line):
-            found.setdefault(_label(match[1]), match[2])
+        elif match := DEFINITION.match(line):
+            found.setdefault(label(match[1]), match[2])
             lines[i] = ""
     return found
-
-
-def _label(text: str) -> str:
-    return fold_whitespace(text).casefold()
 
 
 def _closes(line: str, fence: str) -> bool:
@@ -191,7 +178,7 @@ class _Walker:
     def __init__(self, lines: list[str], result: Rewritten, references: dict[str, str]):
         self.out = lines
         self.result = result
-        self.references = references
+        self.inline = Inline(references, result.captions)
 
     def box(self, start: int, name: str, title: str | None) -> Box:
         role, style, default = CLASSES.get(name, (None, None, None))
@@ -216,7 +203,7 @@ class _Walker:
                     divs.append((None, i, line))
                     self.out[i] = line
                 else:
-                    box = self.box(i, name, title or (self.inline(rest, i) if name in CLASSES and CLASSES[name][1] == name and rest else None))
+                    box = self.box(i, name, title or (self.inline.line(rest, i) if name in CLASSES and CLASSES[name][1] == name and rest else None))
                     divs.append((box, i, line))
                     self.out[i] = EDGE
                 n += 1
@@ -232,7 +219,7 @@ class _Walker:
                     self.out[i] = ""  # a closing fence with nothing open: an extra one, left out as Pandoc's readers would not
                 n += 1
             else:
-                self.out[i] = self.inline(line, i)
+                self.out[i] = self.inline.line(line, i)
                 n += 1
         if divs:
             box, i, line = divs[-1]
@@ -256,7 +243,7 @@ class _Walker:
         if end < len(entries):
             self.out[entries[end][0]] = entries[end][1]
         after = end + 1
-        if after < len(entries) and (ial := _IAL.match(entries[after][1])):
+        if after < len(entries) and (ial := IAL.match(entries[after][1])):
             classes, _ = _classes(ial[1])
             language = _language(classes[0]) if classes else None
             if language is not None:
@@ -271,10 +258,10 @@ class _Walker:
         end = n
         while end < len(entries) and _QUOTE.match(entries[end][1]):
             end += 1
-        ial = _IAL.match(entries[end][1]) if end < len(entries) else None
+        ial = IAL.match(entries[end][1]) if end < len(entries) else None
         if not ial:
             for i, line in entries[n:end]:
-                self.out[i] = self.inline(line, i)
+                self.out[i] = self.inline.line(line, i)
             return end
         classes, title = _classes(ial[1])
         name = next((c for c in classes if c in CLASSES), classes[0] if classes else "")
@@ -283,56 +270,6 @@ class _Walker:
         self.out[entries[end][0]] = EDGE
         self.level([(i, re.sub(r"^ {0,3}> ?", "", line, count=1)) for i, line in entries[n:end]])
         return end + 1
-
-    def inline(self, line: str, i: int) -> str:
-        """A line of text without the dialect's inline syntax (code spans are left as they are)."""
-        if "{" not in line and "[" not in line:
-            return line
-        if _IAL.match(line) or _LIQUID_LINE.match(line):
-            return ""
-        parts = []
-        last = 0
-        for span in _CODE_SPAN.finditer(line):
-            parts += [self.words(line[last : span.start()], i), span[0]]
-            last = span.end()
-        parts.append(self.words(line[last:], i))
-        return "".join(parts)
-
-    def words(self, text: str, i: int) -> str:
-        if "{" in text:
-            text = _LIQUID.sub("", _ROOT.sub("../", text))
-            text = _IMAGE_ATTRS.sub(lambda m: self.image(m, i), text)
-            text = _LINK_ATTRS.sub(r"\1", text)
-            text = _SPAN.sub(r"\1", text)
-            text = _INLINE_IAL.sub("", text)
-            text = _TRAILING_ATTRS.sub("", text)
-        if "[" in text and self.references is not None:
-            text = _REFERENCE.sub(self.reference, text)
-            if self.references:
-                text = _SHORTCUT.sub(lambda m: self.reference(m, shortcut=True), text)
-        return text
-
-    def image(self, match: re.Match, i: int) -> str:
-        """`![caption](src){alt='alt'}`: the alt attribute is the alt text; the bracket text, when
-        there is an alt attribute too, the caption (Pandoc's reading of an image alone in its paragraph)."""
-        brackets, src = match[1], match[2]
-        alt = _ALT.search(match[3])
-        if alt:
-            text = next(g for g in alt.groups() if g is not None)
-            if fold_whitespace(brackets) and fold_whitespace(brackets) != fold_whitespace(text):
-                self.result.captions[i + 1] = fold_whitespace(brackets)
-            brackets = re.sub(r"([\[\]\\])", r"\\\1", fold_whitespace(text))
-        return f"![{brackets}]({src})"
-
-    def reference(self, match: re.Match, shortcut: bool = False) -> str:
-        """A reference link as an inline link; one whose label is not defined (it was in an
-        included file) keeps its text."""
-        bang, text = match[1], match[2]
-        label = _label(text if shortcut or not match[3].strip() else match[3])
-        target = self.references.get(label)
-        if target is None:
-            return match[0] if shortcut else text
-        return f"{bang}[{text}]({target})"
 
 
 def _language(name: str) -> str | None:

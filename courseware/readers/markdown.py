@@ -34,7 +34,7 @@ class MarkdownReader(Reader):
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise SourceUnreadable("not UTF-8 text; save it as UTF-8", line=line) from None
-        if dialects.is_dialect(text):
+        if dialects.is_dialect(data):
             return _Assembly(dialects.rewrite(text)).read()
         document = Document()
 
