@@ -298,3 +298,13 @@ def test_a_source_unreadable_names_its_line():
     with pytest.raises(SourceUnreadable) as raised:
         MarkdownReader().read(b"Text.\n\n> ## Box\n> ::: callout\n> inside\n{: .callout}\n")
     assert raised.value.detail == "4: '::: callout' is never closed; end it with a line of colons ':::' after its last line"
+
+
+def test_the_strongest_role_around_a_block_wins_and_a_callout_in_an_exercise_is_the_exercise_s():
+    text = "::: challenge\nTry it.\n\n::: callout\n### Careful\nMind the quotes.\n:::\n:::\n\n::: callout\nBoxed.\n\n::: instructor\nTell them now.\n:::\n:::\n"
+    assert read(text) == [
+        (2, EXERCISE, Paragraph(text="Try it.")),
+        (4, EXERCISE, Callout(style="note", title="Careful", blocks=[Paragraph(text="Mind the quotes.")])),
+        (10, BOX, Callout(style="note", blocks=[Paragraph(text="Boxed.")])),
+        (14, INSTRUCTOR, Paragraph(text="Tell them now.")),
+    ]
