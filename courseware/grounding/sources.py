@@ -218,3 +218,13 @@ def sources_digest(sources: list[SourceDocument]) -> dict[str, str]:
                 digest[name] = _file_sha256(image)
     return digest
 
+
+
+def source_media(sources: list[SourceDocument]) -> dict[str, bytes]:
+    """The images embedded in the sources, each by its path under the content folder
+    (`_media/<source>/<name>`): what the build writes when content shows one."""
+    found = {}
+    for doc in sources:
+        for name, data in doc.document.media.items():
+            found[media_folder(Path(), doc.path).joinpath(name).as_posix()] = data
+    return found

@@ -19,6 +19,7 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".md": ("courseware.readers.markdown", "MarkdownReader"),
     ".markdown": ("courseware.readers.markdown", "MarkdownReader"),
     ".txt": ("courseware.readers.markdown", "MarkdownReader"),
+    ".pdf": ("courseware.readers.pdf", "PdfReader"),
 }
 
 _loaded: dict[str, Reader] = {}
