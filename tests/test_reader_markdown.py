@@ -308,3 +308,14 @@ def test_the_strongest_role_around_a_block_wins_and_a_callout_in_an_exercise_is_
         (10, BOX, Callout(style="note", blocks=[Paragraph(text="Boxed.")])),
         (14, INSTRUCTOR, Paragraph(text="Tell them now.")),
     ]
+
+
+def test_a_fenced_code_block_in_a_list_item_of_a_kramdown_solution_keeps_its_language():
+    text = "> ## Wildcards\n> Try it.\n>\n> > ## Solution\n> > 1. Two expressions:\n> >     ~~~\n> >     $ ls *A.txt\n> >     ~~~\n> >     {: .language-bash}\n> > 2. Two outputs.\n> {: .solution}\n{: .challenge}\n\n![Nano at work]({{ site.root }}/fig/nano.png)\n"
+    assert read(text) == [
+        (1, EXERCISE, Paragraph(text="Wildcards")),
+        (2, EXERCISE, Paragraph(text="Try it.")),
+        (5, SOLUTION, items("Two expressions:", "Two outputs.", ordered=True)),
+        (6, SOLUTION, Code(language="bash", code="$ ls *A.txt")),  # a block in a list item follows its list
+        (14, NARRATIVE, Figure(src="../fig/nano.png", alt="Nano at work")),
+    ]

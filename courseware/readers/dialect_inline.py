@@ -7,14 +7,14 @@ import re
 
 from courseware.content.blocks import fold_whitespace
 
-IAL = re.compile(r"^ {0,3}\{:[ \t]*([^}]*)\}[ \t]*$")  # a kramdown attribute list alone on its line
+IAL = re.compile(r"^[ \t]*\{:[ \t]*([^}]*)\}[ \t]*$")  # a kramdown attribute list alone on its line (in a list item too)
 _LIQUID_LINE = re.compile(r"^[ \t]*\{%.*?%\}[ \t]*$")
 DEFINITION = re.compile(r"""^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*<?([^\s>]+)>?(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$""")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _LIQUID = re.compile(r"\{\{.*?\}\}/?|\{%.*?%\}")
 # `{{ page.root }}/fig/x.png` in a Jekyll lesson is the lesson's folder, one above the episodes
 # (`_episodes/`, `_extras/`), where the file is read from: so `../fig/x.png` from the file.
-_ROOT = re.compile(r"\{\{\s*(?:page\.root|relative_root_path)\s*\}\}/")
+_ROOT = re.compile(r"\{\{\s*(?:page\.root|site\.root|relative_root_path)\s*\}\}/")
 _IMAGE_ATTRS = re.compile(r"!\[((?:\\.|[^\\\]])*)\]\(([^)]*)\)\{([^}]*)\}")
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s}]+))""")
 _LINK_ATTRS = re.compile(r"(\]\([^)]*\))\{[^}]*\}")

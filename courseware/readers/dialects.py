@@ -43,7 +43,7 @@ FRONT_LISTS = ("questions", "objectives", "keypoints")
 # a list or a paragraph as the box's edge did (an empty line would let the lists of two boxes
 # in a row read as one).
 EDGE = "<!-- -->"
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")  # indented too: a fence in a list item, with its class after it
 _DIV_OPEN = re.compile(r"^ {0,3}(:{3,})[ \t]*(\{[^}]*\}|[A-Za-z][\w-]*)(.*?)[ \t:]*$")
 _DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}>")
