@@ -32,6 +32,8 @@ RAW = {
     "reference link": re.compile(r"\]\[[^\]\s]*\]"),
 }
 
+OWN_CONTAINERS = re.compile(r"^:::(?: (?:figure|notes|note|tip|warning|example|activity|takeaway)\b.*)?$", re.M)
+
 
 def read(path: Path) -> SourceDocument:
     data = path.read_bytes()
@@ -124,9 +126,11 @@ def test_every_pdf_and_pptx_passage_knows_its_page_or_slide(course):
 
 
 def test_no_dialect_syntax_reaches_any_output(built):
-    texts = learner_texts(built)
-    assert any(name.endswith("lesson.md") for name in texts)
-    for name, text in texts.items():
+    found = learner_texts(built)
+    assert any(name.endswith("lesson.md") for name in found)
+    for name, text in found.items():
+        if name.endswith(".md"):  # the reviewed markdown's own containers are ours, not a dialect's
+            text = OWN_CONTAINERS.sub("", text)
         for what, pattern in RAW.items():
             found = pattern.search(text)
             assert found is None, f"{name}: {what}: {text[max(0, found.start() - 60): found.end() + 60]!r}"
@@ -140,8 +144,8 @@ def test_no_instructor_note_reaches_any_output(course, built):
                 text = " ".join(plain(t) for t in texts(piece.item))
                 notes += [t for t in re.split(r"(?<=[.!?])\s+", text) if len(t.split()) >= 4]
     assert len(notes) >= 3, notes  # the fixtures hold instructor notes to leave out
-    texts = learner_texts(built)
+    found = learner_texts(built)
     for note in notes:
         words = re.sub(r"[*_`\\]", "", note)[:60]
-        for name, text in texts.items():
+        for name, text in found.items():
             assert words not in re.sub(r"[*_`\\]", "", text), f"{name} holds the instructor note {note!r}"
