@@ -104,7 +104,7 @@ def validate(specs: SpecsArg) -> None:
         _warn(loaded.warnings)
         spec = loaded.spec
         lessons = spec.lessons()
-        print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.sources)} sources")
+        print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.source_files())} sources")
     if failed:
         raise typer.Exit(1)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.generate.offline.articles import lesson_article, overview_article
-from courseware.generate.offline.corpus import Corpus
+from courseware.grounding.select import Grounding
 from courseware.generate.offline.quiz import lesson_quiz
 from courseware.generate.offline.slides import lesson_slides
 from courseware.generate.provider import Provider, ProviderContext, register
@@ -35,8 +35,9 @@ class OfflineProvider(Provider):
         self.context = context
 
     @cached_property
-    def corpus(self) -> Corpus:
-        return Corpus(self.context.sources, self.context.spec.course.language)
+    def grounding(self) -> Grounding:
+        """The course's passages: each task's pool is some of them."""
+        return self.context.grounding or Grounding(self.context.spec, self.context.sources)
 
     @cached_property
     def content_dir(self) -> Path:
@@ -45,17 +46,23 @@ class OfflineProvider(Provider):
     def identity(self, kind: str) -> dict:
         """The provider and model, the generator's version for the kinds that have one, and
         for lessons and slides where the sources' images lie seen from a lesson's folder: the
-        paths written in the content, which change when the output folder moves."""
+        paths written in the content, which change when the output folder moves; for quizzes
+        the course's key terms, which wrong answers are taken from (a model provider's quizzes
+        do not depend on them, so they are the offline provider's part of the key)."""
         found = {**super().identity(kind), **({"version": self.versions[kind]} if kind in self.versions else {})}
+        if kind == "quiz":
+            found["terms"] = self.grounding.terms()
         folders = sorted({Path(os.path.relpath(doc.file.parent, self.content_dir / "lesson")).as_posix() for doc in self.context.sources if doc.file and doc.images})
         if kind in PLACED and folders:
             found["figures_from"] = folders
         return found
 
     def prepare(self) -> None:
-        self.corpus  # build the index once, before tasks run in parallel
+        self.grounding.corpus.terms  # found once, before tasks run in parallel
 
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:
+        """The task from its pool alone (ranked among themselves); a quiz also draws on the
+        course's key terms, which its key records."""
         if task.kind == "quiz":
-            return lesson_quiz(self.corpus, task.inputs)
-        return BUILDERS[task.kind](self.corpus, task.inputs, self.content_dir / task.path)
+            return lesson_quiz(self.grounding.pool_corpus(task.pool, self.grounding.corpus.terms), task.inputs)
+        return BUILDERS[task.kind](self.grounding.pool_corpus(task.pool), task.inputs, self.content_dir / task.path)
