@@ -260,3 +260,20 @@ def test_slugs_follow_github():
     assert slug("Évaluer l’apprentissage") == "évaluer-lapprentissage"
     assert slug("C++ & you") == "c--you"
     assert matches("KEY IDEAS: an overview", "Key ideas: an overview") and not matches("key", "Key ideas")
+
+
+def test_the_openai_provider_is_grounded_in_the_same_scoped_pools(cli, tmp_path, monkeypatch):
+    from fake_openai import FakeOpenAI
+
+    spec = scoped_spec(tmp_path, "[sources/b.md#roles-in-a-group]")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
+    monkeypatch.setenv("COURSEWARE_RETRY_BASE", "0.01")
+    with FakeOpenAI() as server:
+        result = cli("build", spec, "--output", tmp_path / "out", "--formats", "markdown", "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url)
+        assert result.exit_code == 0, result.stderr
+        prompts = [r["messages"][1]["content"] for r in server.requests if r["messages"][1]["content"].startswith("Lesson groups:")]
+    assert len(prompts) == 3
+    contexts = {p[: p.index("\nTask: ")] for p in prompts}
+    assert len(contexts) == 1  # the lesson's text, quiz and slides share its passages (one cached prefix)
+    cited = re.findall(r"^\[\d+\] \(([^)]*)\)", contexts.pop(), re.M)
+    assert cited and set(cited) <= {"sources/b.md § Roles in a group", "sources/b.md § The facilitator"}
