@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from courseware.buildlock import STATE, course_lock
+from courseware.content.figures import shown
 from courseware.content.files import ContentFile, parse_content, read_content_file, render_file
 from courseware.content.history import GENERATED, backup, keep_generated
 from courseware.content.leftovers import leftovers, remove_temp_files
@@ -21,7 +23,8 @@ from courseware.generate.settings import LLMConfig, resolve
 from courseware.generate.stats import Stats
 from courseware.plan import CONFLICT, NEW, STALE, Task, plan, status
 from courseware.grounding.select import Grounding
-from courseware.grounding.sources import read_sources
+from courseware.grounding.sources import SourceDocument, read_sources, source_media
+from courseware.names import MEDIA_DIR
 from courseware.spec.load import LoadedSpec, load_spec
 from courseware.writer import ChangedOnDisk, Writer
 
@@ -52,6 +55,7 @@ class Planned:
     statuses: dict[str, str]
     files: dict[str, ContentFile]
     orphans: list[str]
+    sources: list[SourceDocument] = field(default_factory=list)
 
 
 @dataclass
@@ -92,8 +96,8 @@ def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
             files[task.id] = file
     statuses = {t.id: status(t, files[t.id].recorded if t.id in files else None) for t in tasks}
     lesson_ids = {lesson.id for lesson in loaded.spec.lessons()}
-    orphans = sorted(p.name for p in content_dir.iterdir() if p.is_dir() and p.name not in lesson_ids) if content_dir.is_dir() else []
-    return Planned(loaded, config, provider, stats, content_dir, tasks, statuses, files, orphans)
+    orphans = sorted(p.name for p in content_dir.iterdir() if p.is_dir() and p.name not in lesson_ids and p.name != MEDIA_DIR) if content_dir.is_dir() else []
+    return Planned(loaded, config, provider, stats, content_dir, tasks, statuses, files, orphans, sources)
 
 
 def spec_ref(path: Path) -> str:
@@ -164,6 +168,8 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     report.generated = [t.id for t in chosen if t.id in generated and t.id not in report.changed_meanwhile]
     known.update({task_id: content for task_id, content in generated.items() if task_id not in report.changed_meanwhile})
     report.warnings += planned.provider.notes()
+    if not options.frozen:
+        _write_media(planned, known, writer)
     if planned.provider.calls_model:
         report.usage = planned.stats.summary(planned.config.model, planned.config.prices, local=planned.provider.local)
 
@@ -208,6 +214,21 @@ def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: O
     report.warnings += notices.lines
     dist.flush()
     report.pruned = dist.prune()  # dist/ is exactly what this render made: no page of a removed lesson survives
+
+
+def _write_media(planned: Planned, contents: dict, writer: Writer) -> None:
+    """Copy the images embedded in PDF, Word and PowerPoint sources that the content shows to
+    content/_media/ (committed with the content, like any figure beside a lesson)."""
+    media = source_media(planned.sources)
+    if not media:
+        return
+    paths = {t.id: t.path for t in planned.tasks}
+    wanted = sorted({
+        posixpath.normpath(posixpath.join(posixpath.dirname(paths[task_id]), figure.src))
+        for task_id, content in contents.items() for figure in shown(content)
+    } & media.keys())
+    for relative in wanted:
+        writer.write_bytes(relative, media[relative])
 
 
 def _generate(planned: Planned, task: Task) -> Article | Quiz | SlideDeck:

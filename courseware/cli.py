@@ -113,22 +113,27 @@ def validate(specs: SpecsArg) -> None:
 def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
     """Check the committed quizzes, hand edits included; exit 1 on a finding (FILE:LINE:COL: message).
 
-    Checks: every objective of a lesson assessed; one right answer; distinct options, look-alikes
-    included; no 'all/none of the above'; the right answer not the one longest option; right answers
-    spread over the positions within 10 points of uniform over the course. Prints the Bloom levels
-    each lesson's items test.
+    Checks: every objective of a lesson assessed; as many questions as the lesson asks for; one
+    right answer; distinct options, look-alikes included; no 'all/none of the above'; the right
+    answer not the one longest option; right answers spread over the positions within 10 points of
+    uniform over the course; blanks and right answers key terms (no stop word, single letter or
+    fragment of a word); statements that end as statements and come from the sources' narrative
+    (not an image's alt text or caption, an exercise or a solution); no item asked twice in the
+    course. Prints the Bloom levels each lesson's items test.
 
     Example: courseware lint course_specs/
     """
     from courseware.errors import CoursewareError
+    from courseware.grounding.sources import read_sources
     from courseware.lint import lint_course
     from courseware.spec.load import load_spec
 
     failed = False
     for path in _spec_files(specs):
         try:
-            spec = load_spec(path).spec
-            report = lint_course(spec, output / spec.course.id / "content")
+            loaded = load_spec(path)
+            spec = loaded.spec
+            report = lint_course(spec, output / spec.course.id / "content", read_sources(spec.source_files(), loaded.root))
         except CoursewareError as exc:
             failed = True
             for line in exc.lines():

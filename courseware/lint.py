@@ -1,5 +1,7 @@
 """Checks over a course's quizzes as committed, hand edits included: every objective assessed,
-fair options, right answers spread over the positions; and the Bloom levels the items test.
+as many questions as the lesson asks for, fair options, right answers spread over the positions,
+each item on a key term and a narrative statement, none asked twice (lint_items.py); and the
+Bloom levels the items test.
 
 The parser already refuses a question with no or two right answers and options that are the
 same text; such a file is reported as it would be by a build, and its questions are not counted.
@@ -19,6 +21,8 @@ from courseware.content.model import Quiz, QuizItem
 from courseware.errors import ContentError, Problem
 from courseware.content.options import option_key
 from courseware.generate.contracts import BANNED_OPTIONS
+from courseware.grounding.sources import SourceDocument
+from courseware.lint_items import Origins, duplicate_findings, item_findings
 from courseware.markdown.parse import QuizLines, parse_quiz_lines
 from courseware.spec.model import BLOOM_LEVELS, Lesson, Spec
 
@@ -47,10 +51,11 @@ class Report:
     items: int
 
 
-def lint_course(spec: Spec, content_dir: Path) -> Report:
-    """Read each lesson's quiz.md below `content_dir` and check them all."""
+def lint_course(spec: Spec, content_dir: Path, sources: list[SourceDocument] | None = None) -> Report:
+    """Read each lesson's quiz.md below `content_dir` and check them all, against the course's
+    `sources` (read_sources) when given."""
     quizzes, unreadable = read_quizzes(spec, content_dir)
-    return check(spec, quizzes, unreadable)
+    return check(spec, quizzes, unreadable, sources)
 
 
 def read_quizzes(spec: Spec, content_dir: Path) -> tuple[list[LessonQuiz], list[Problem]]:
@@ -71,13 +76,16 @@ def read_quizzes(spec: Spec, content_dir: Path) -> tuple[list[LessonQuiz], list[
     return quizzes, problems
 
 
-def check(spec: Spec, quizzes: list[LessonQuiz], unreadable: list[Problem] | None = None) -> Report:
+def check(spec: Spec, quizzes: list[LessonQuiz], unreadable: list[Problem] | None = None, sources: list[SourceDocument] | None = None) -> Report:
     """Every finding over the course's quizzes, in lesson and line order, then the course-wide ones."""
     levels = {o.id: o.bloom for o in spec.objectives}
+    origins = Origins(sources) if sources is not None else None
     findings = list(unreadable or [])
     for quiz in quizzes:
         findings += _lesson_findings(quiz, levels)
+        findings += item_findings(quiz, spec.course.language, origins)
     findings += _position_findings(quizzes)
+    findings += duplicate_findings(quizzes)
     lines = [_levels_line(spec.course.id, quiz, levels) for quiz in quizzes]
     return Report(findings, lines, len(quizzes), sum(len(q.quiz.items) for q in quizzes))
 
@@ -97,6 +105,9 @@ def _lesson_findings(quiz: LessonQuiz, levels: dict[str, str]) -> Iterator[Probl
             yield Problem(quiz.file, heading, 1, "", f"objective {item.objective!r} is not one of this lesson's objectives ({', '.join(own)}); use one of them")
         if item.kind == "multiple_choice":
             yield from _option_findings(quiz.file, item, option_lines)
+    asked, made = quiz.lesson.quiz.questions, len(quiz.quiz.items)
+    if made < asked:
+        yield Problem(quiz.file, quiz.lines.title, 1, "", f"the quiz has {made} question{'s' if made != 1 else ''}, the lesson asks for {asked} (quiz.questions); add {asked - made}, or lower quiz.questions in the spec")
     assessed = {item.objective for item in quiz.quiz.items}
     for objective in own:
         if objective not in assessed:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real clients the tests check outputs with, when they are missing:
-# Chromium (headless browser), LibreOffice Impress (opens PPTX), poppler (PDF page counts),
+# Chromium (headless browser), LibreOffice Impress (opens PPTX) and Writer (writes the Word
+# fixture), poppler (PDF page counts),
 # fonts with Arabic and Latin glyphs, and the npm packages in tests/js (axe-core).
 # Called by `make test`; safe to run again (it installs only what is missing).
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
+[ -e /usr/lib/libreoffice/program/libswlo.so ] || missing+=(libreoffice-writer)  # the Word fixture: ODT -> DOCX
 command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)

@@ -64,21 +64,6 @@ def test_fixing_a_typo_in_one_paragraph_makes_stale_only_the_tasks_grounded_in_i
     assert FIXED in (out / "blended-teaching/content/m1-l3/lesson.md").read_text("utf-8")
 
 
-def test_a_change_to_a_passage_no_task_uses_leaves_every_task_current(cli, project):
-    from courseware.build import Options, plan_course
-
-    out = project / "out"
-    assert cli("build", SAMPLE, "--output", out, "--formats", "markdown").exit_code == 0
-    planned = plan_course(Path(SAMPLE), Options(output=out))
-    used = {id(p) for t in planned.tasks for p in t.pool}
-    source = project / "course_specs/sources/blended-teaching/01-blended-learning-and-its-models.md"
-    text = source.read_text("utf-8")
-    unused = [p.text for p in planned.provider.grounding.corpus.passages if id(p) not in used and p.source.endswith(source.name) and p.text in text]
-    assert len(unused) == 1 and unused[0].startswith("Start small by blending one unit or one week of a course")
-    source.write_text(text.replace(unused[0], unused[0] + " It is seldom quoted."), "utf-8")
-    assert set(statuses(cli, SAMPLE, out).values()) == {"current"}
-
-
 # Lesson-scoped sources ----------------------------------------------------------------------
 
 
@@ -164,6 +149,17 @@ def test_a_lesson_scoped_to_a_section_cites_only_that_section_and_its_subsection
     assert "sources/b.md" not in (content / "notes/lesson.md").read_text("utf-8")  # the other lesson keeps the course's sources
     # A file named only by a lesson is read like the course's: it is on the sources page.
     assert "Peer assessment" in (tmp_path / "out/skills/dist/html/sources.html").read_text("utf-8")
+
+
+def test_a_change_outside_every_lessons_sources_leaves_every_task_current(cli, tmp_path):
+    spec = scoped_spec(tmp_path, "[sources/b.md#roles-in-a-group]")
+    assert cli("build", spec, "--output", tmp_path / "out", "--formats", "markdown").exit_code == 0
+    source = tmp_path / "sources/b.md"
+    source.write_text(source.read_text("utf-8").replace("free riding", "free-riding"), "utf-8")  # in '## Peer assessment'
+    assert set(statuses(cli, spec, tmp_path / "out").values()) == {"current"}
+    source.write_text(source.read_text("utf-8").replace("practises them", "tries them"), "utf-8")  # in '## Roles in a group'
+    changed = {task for task, state in statuses(cli, spec, tmp_path / "out").items() if state != "current"}
+    assert changed == {"groups/lesson", "groups/quiz", "groups/slides"}
 
 
 def test_a_section_named_by_its_heading_text_in_any_case(cli, tmp_path):

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import role_sources
 from conftest import REPO, SAMPLE, SPECS
+from courseware.content.model import BLANK
 from fake_openai import FakeOpenAI
 
 SPEC = f"course_specs/{SAMPLE}.yaml"
@@ -209,7 +211,8 @@ def test_a_few_questions_need_only_come_as_close_as_they_can(committed):
     quizzes, unreadable = read_quizzes(spec, CONTENT)
     assert unreadable == []
     first, second = (q for q in quizzes if q.lesson.id in ("m1-l1", "m1-l2"))
-    second = replace(second, quiz=second.quiz.model_copy(update={"items": second.quiz.items[:3]}), lines=replace(second.lines, questions=second.lines.questions[:3]))
+    asks_three = second.lesson.model_copy(update={"quiz": second.lesson.quiz.model_copy(update={"questions": 3})})  # not short of questions
+    second = replace(second, lesson=asks_three, quiz=second.quiz.model_copy(update={"items": second.quiz.items[:3]}), lines=replace(second.lines, questions=second.lines.questions[:3]))
     keyed = [(q, n) for q in (first, second) for n, item in enumerate(q.quiz.items) if item.kind == "multiple_choice"]
     positions = [[o.correct for o in q.quiz.items[n].options].index(True) for q, n in keyed]
     assert len(keyed) == 3 and len(set(positions)) == 3
@@ -243,6 +246,98 @@ def test_an_invalid_spec_is_reported_like_validate(cli, project):
     result = cli("lint", "course_specs/broken.yaml")
     assert result.exit_code == 1 and result.stderr.startswith("course_specs/broken.yaml:")
     assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------- what items ask about
+
+
+@pytest.fixture
+def built(cli, project) -> Path:
+    """The project with the sample course built offline by this version."""
+    assert cli("build", SPEC, "--formats", "markdown").exit_code == 0
+    return project
+
+
+def kind_question(lines: list[str], kind: str) -> tuple[int, int, list[int]]:
+    """The first question of `kind`: its heading's index, its prompt's, its options'."""
+    number = next(int(line[4:].split(" ")[0]) for line in lines if line.startswith("## Q") and f"· {kind} ·" in line)
+    heading, options = question(lines, number)
+    return heading, heading + 2, options
+
+
+def test_a_blank_that_is_a_stop_word_a_single_letter_or_a_fragment_of_a_word(cli, built):
+    lines = lines_of("m1-l1")
+    _, prompt, (answer,) = kind_question(lines, "cloze")
+    for text, reason in (("and", "a stop word"), ("e", "a single letter")):
+        lines[answer] = f"- [x] {text}"
+        save("m1-l1", lines)
+        result = cli("lint", SPEC)
+        assert (result.exit_code, result.stderr) == (1, at("m1-l1", answer) + f"the blank's answer {text!r} is {reason}, not a key term; ask about a term the lesson teaches\n")
+    lines[prompt] = lines[prompt].replace(BLANK, "func" + BLANK)
+    lines[answer] = "- [x] tion"
+    save("m1-l1", lines)
+    result = cli("lint", SPEC)
+    assert result.stderr == at("m1-l1", answer) + "the blank stands inside a word ('func____'), so the blank's answer 'tion' is a fragment of a word; blank the whole word\n"
+    assert result.stdout.splitlines()[-1] == "blended-teaching: 8 quizzes, 40 items: 1 finding"
+
+
+def test_a_statement_that_ends_in_a_colon_or_a_question_mark(cli, built):
+    lines = lines_of("m1-l1")
+    heading, prompt, _ = kind_question(lines, "true-false")
+    statement = lines[prompt]
+    lines[prompt] = statement[:-1] + ":"
+    save("m1-l1", lines)
+    result = cli("lint", SPEC)
+    assert (result.exit_code, result.stderr) == (1, at("m1-l1", heading) + "the statement ends in ':' (it announces something the item does not show); ask about a complete sentence\n")
+    lines[prompt] = statement[:-1] + "?"
+    save("m1-l1", lines)
+    assert cli("lint", SPEC).stderr == at("m1-l1", heading) + "the statement ends in '?': a true/false item needs a statement, not a question; write it as a statement\n"
+
+
+def test_an_item_asked_twice_in_the_course(cli, built):
+    first, second = lines_of("m1-l1"), lines_of("m1-l2")
+    heading_1, prompt_1, (answer_1,) = kind_question(first, "cloze")
+    heading_2, prompt_2, (answer_2,) = kind_question(second, "cloze")
+    second[prompt_2], second[answer_2] = first[prompt_1], first[answer_1]
+    save("m1-l2", second)
+    result = cli("lint", SPEC)
+    assert (result.exit_code, result.stderr) == (1, at("m1-l2", heading_2) + f"asks about the same sentence as Q{first[heading_1][4]} in {CONTENT / 'm1-l1' / 'quiz.md'}:{heading_1 + 1}; ask about something else\n")
+
+
+def test_a_quiz_with_fewer_questions_than_the_lesson_asks_for(cli, built):
+    lines = lines_of("m1-l1")
+    last, _ = question(lines, 5)
+    save("m1-l1", lines[:last])
+    result = cli("lint", SPEC)
+    title = lines.index(next(line for line in lines if line.startswith("# ")))
+    assert (result.exit_code, result.stderr) == (1, at("m1-l1", title) + "the quiz has 4 questions, the lesson asks for 5 (quiz.questions); add 1, or lower quiz.questions in the spec\n")
+
+
+def test_a_statement_from_an_exercise_a_solution_or_an_image(cli, project, monkeypatch):
+    role_sources.install(monkeypatch)
+    spec = role_sources.write(project)
+    assert cli("build", spec, "--output", "out").exit_code == 0
+    file = Path("out/shell-basics/content/m1-l1/quiz.md")
+    lines = file.read_text("utf-8").splitlines()
+    source = role_sources.SOURCE.splitlines()
+    line_of = lambda start: 1 + next(n for n, line in enumerate(source) if line.startswith(start))  # noqa: E731
+    questions = [n for n, line in enumerate(lines) if line.startswith("## Q")]
+    true_false = [n for n in questions if "· true-false ·" in lines[n]]
+    cloze = next(n for n in questions if "· cloze ·" in lines[n])
+    lines[true_false[0] + 2] = "True or false? The answer is B, because pwd prints the working directory of the shell."
+    lines[true_false[1] + 2] = "True or false? The shell shows a prompt and waits for the next command to be typed by the user."
+    lines[cloze + 2] = "Fill in the blank: Which command shows the ____ of the shell?"
+    file.write_text("\n".join(lines) + "\n", "utf-8")
+    result = cli("lint", spec, "--output", "out")
+    at_line = lambda n: f"{file}:{n + 1}:1: "  # noqa: E731
+    expected = {
+        true_false[0]: f"the statement is a solution in sources/shell.lesson:{line_of('The answer is B')}, not the narrative; ask about a sentence of the lesson's text",
+        true_false[1]: f"the statement is an image's alt text in sources/shell.lesson:{line_of('![The shell')}, not the narrative; ask about a sentence of the lesson's text",
+        cloze: "the statement ends in '?': a cloze item needs a statement, not a question; write it as a statement\n"
+        + at_line(cloze) + f"the statement is an exercise in sources/shell.lesson:{line_of('Which command')}, not the narrative; ask about a sentence of the lesson's text",
+    }
+    shortfall = at_line(lines.index("# Files, folders and paths")) + "the quiz has 6 questions, the lesson asks for 8 (quiz.questions); add 2, or lower quiz.questions in the spec\n"
+    assert result.stderr == shortfall + "".join(at_line(n) + expected[n] + "\n" for n in sorted(expected))
 
 
 # --------------------------------------------------------------------------- the quiz prompt

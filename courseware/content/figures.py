@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from courseware.content.blocks import IMAGE_TYPES
+from courseware.content.blocks import IMAGE_TYPES, Figure, figures
 from courseware.errors import ContentError, Problem
 
 # A figure over LARGE_IMAGE_BYTES is named in the build output: every learner on a weak
@@ -62,3 +62,14 @@ def _problem(markdown_file: Path, src: str, message: str) -> ContentError:
     except (OSError, UnicodeDecodeError):
         pass
     return ContentError(problems=[Problem(str(markdown_file), line, 1, "", message)])
+
+
+def shown(content: object) -> list[Figure]:
+    """The figures a lesson text or slide deck shows (a quiz shows none)."""
+    from courseware.content.model import Article, SlideDeck
+
+    if isinstance(content, Article):
+        return [f for block in content.blocks() for f in figures(block)]
+    if isinstance(content, SlideDeck):
+        return [s.visual for s in content.slides if isinstance(s.visual, Figure)]
+    return []

@@ -133,22 +133,27 @@ class Grounding:
 
     @cached_property
     def _quiz_pools(self) -> dict[str, Pool]:
-        # Each passage is owned by the lesson that scores it highest, a tie to the earlier
-        # lesson; a lesson's quiz takes the best passages it owns. Raw scores, not shares of a
-        # lesson's best: an edit to one lesson then changes another's quiz only where the two
-        # now compete for a passage, not wherever the edited lesson's best score moved.
-        ranked: dict[str, list[tuple[float, int]]] = {}
-        owner: dict[int, tuple[float, str]] = {}
-        for lesson in self.spec.lessons():
-            found = self.best(quiz_query({"title": lesson.title, "key_points": lesson.key_points}), self._lesson_scopes[lesson.id], QUIZ_CANDIDATES)
-            ranked[lesson.id] = found
-            for score, i in found:
-                if i not in owner or round(score, 9) > owner[i][0]:
-                    owner[i] = (round(score, 9), lesson.id)
+        # The lessons, in spec order, take turns claiming their best passage not yet claimed
+        # until each holds QUIZ_PASSAGES or has none left: no passage is in two quizzes' pools,
+        # and a lesson whose best passages other lessons match too still gets some of its own.
+        ranked = {lesson.id: [i for _, i in self.best(quiz_query({"title": lesson.title, "key_points": lesson.key_points}), self._lesson_scopes[lesson.id], QUIZ_CANDIDATES)] for lesson in self.spec.lessons()}
+        owner: dict[int, str] = {}
+        mine: dict[str, list[int]] = {lesson_id: [] for lesson_id in ranked}
+        queues = {lesson_id: iter(found) for lesson_id, found in ranked.items()}
+        active = list(ranked)
+        while active:
+            for lesson_id in list(active):
+                claimed = next((i for i in queues[lesson_id] if i not in owner), None)
+                if claimed is None:
+                    active.remove(lesson_id)
+                    continue
+                owner[claimed] = lesson_id
+                mine[lesson_id].append(claimed)
+                if len(mine[lesson_id]) >= QUIZ_PASSAGES:
+                    active.remove(lesson_id)
         pools = {}
-        for lesson_id, found in ranked.items():
-            mine = [i for _, i in found if owner[i][1] == lesson_id][:QUIZ_PASSAGES]
-            pools[lesson_id] = self._with_units(mine, lambda j, lesson_id=lesson_id: j not in owner or owner[j][1] == lesson_id)
+        for lesson_id, chosen in mine.items():  # what belongs with a passage, unless another quiz has it
+            pools[lesson_id] = self._with_units(chosen, lambda j, lesson_id=lesson_id: owner.setdefault(j, lesson_id) == lesson_id)
         return pools
 
     def _with_units(self, chosen: list[int], allowed: Any = None) -> Pool:

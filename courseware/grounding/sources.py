@@ -201,3 +201,13 @@ def _shown(file: Path) -> str:
 def _file_sha256(file: Path) -> str:
     with file.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def source_media(sources: list[SourceDocument]) -> dict[str, bytes]:
+    """The images embedded in the sources, each by its path under the content folder
+    (`_media/<source>/<name>`): what the build writes when content shows one."""
+    found = {}
+    for doc in sources:
+        for name, data in doc.document.media.items():
+            found[media_folder(Path(), doc.path).joinpath(name).as_posix()] = data
+    return found

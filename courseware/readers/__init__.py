@@ -19,6 +19,10 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".md": ("courseware.readers.markdown", "MarkdownReader"),
     ".markdown": ("courseware.readers.markdown", "MarkdownReader"),
     ".txt": ("courseware.readers.markdown", "MarkdownReader"),
+    ".html": ("courseware.readers.html", "HtmlReader"),
+    ".htm": ("courseware.readers.html", "HtmlReader"),
+    ".docx": ("courseware.readers.docx", "DocxReader"),
+    ".pdf": ("courseware.readers.pdf", "PdfReader"),
 }
 
 _loaded: dict[str, Reader] = {}
