@@ -24,7 +24,7 @@ from courseware.spec.model import Lesson, Module, Spec, source_anchor, source_pa
 PER_QUERY = 4  # a lesson's passages per key point: its visual is looked for among its best four
 OVERVIEW_PER_QUERY = 2  # the overview's paragraphs per module: a spare when two modules want one
 QUIZ_PASSAGES = 12  # a quiz's sentences come from its lesson's best twelve passages
-QUIZ_CANDIDATES = 5 * QUIZ_PASSAGES  # ranked per lesson, to deal passages out between quizzes
+QUIZ_CANDIDATES = 5 * QUIZ_PASSAGES  # ranked per lesson, for the lessons to claim theirs in turn
 
 Query = tuple[tuple[str, float], ...]
 Pool = tuple[int, ...]  # indices into the course corpus, in source order
@@ -123,8 +123,8 @@ class Grounding:
         return self._with_units(chosen)
 
     def quiz_pool(self, lesson_id: str) -> Pool:
-        """The passages a lesson's quiz may ask about: its best ones that no other lesson ranks
-        higher, so no sentence is asked about twice in a course."""
+        """The passages a lesson's quiz may ask about: its best ones that no other lesson's quiz
+        claimed first, so no sentence is asked about twice in a course."""
         return self._quiz_pools[lesson_id]
 
     @cached_property
