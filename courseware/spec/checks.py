@@ -98,7 +98,7 @@ def _sources(spec: Spec, root: Path) -> list[Located]:
     its list, and a `#section` it names found in the file (which is read for that)."""
     problems: list[Located] = []
     base = root.resolve()
-    seen: dict[tuple, None] = {}
+    seen: set[tuple] = set()
     anchored: list[tuple[list[str | int], str, str]] = []
     for loc, entry in spec.source_entries():
         path, anchor = source_path(entry), source_anchor(entry)
@@ -109,7 +109,7 @@ def _sources(spec: Spec, root: Path) -> list[Located]:
         listed = (tuple(loc[:-1]), (base / path).resolve(), anchor and slug(anchor))
         if listed in seen:
             problems.append((loc, f"source '{entry}' is listed twice; remove one"))
-        seen[listed] = None
+        seen.add(listed)
         if anchor is not None:
             anchored.append((loc, path, anchor))
     problems += _anchors(anchored, root)
