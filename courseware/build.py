@@ -22,7 +22,8 @@ from courseware.generate.runner import Progress, run_tasks
 from courseware.generate.settings import LLMConfig, resolve
 from courseware.generate.stats import Stats
 from courseware.plan import CONFLICT, NEW, STALE, Task, plan, status
-from courseware.grounding.sources import SourceDocument, read_sources, source_media, sources_digest
+from courseware.grounding.select import Grounding
+from courseware.grounding.sources import SourceDocument, read_sources, source_media
 from courseware.names import MEDIA_DIR
 from courseware.spec.load import LoadedSpec, load_spec
 from courseware.writer import ChangedOnDisk, Writer
@@ -80,13 +81,14 @@ class Report:
 def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
     """Load the spec and its sources, plan the tasks and read what content exists. Writes nothing."""
     loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec)
-    sources = read_sources(loaded.spec.sources, loaded.root)
+    sources = read_sources(loaded.spec.source_files(), loaded.root)  # course, module and lesson sources
+    grounding = Grounding(loaded.spec, sources)
     config = resolve(loaded.spec.llm, loaded.root, options.llm)
     stats = Stats()
     content_dir = options.output / loaded.spec.course.id / "content"
     figures = source_figures(sources, content_dir) if config.provider != "offline" else ()  # the offline provider reads them from its passages
-    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats, content_dir, figures))
-    tasks = plan(loaded.spec, sources_digest(sources), provider.identity)
+    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats, content_dir, figures, grounding))
+    tasks = plan(loaded.spec, grounding, provider.identity, provider.own_quiz_pools)
     files = {}
     for task in tasks:
         file = read_content_file(content_dir / task.path, str(content_dir / task.path))
@@ -181,7 +183,7 @@ def render_course(spec_path: Path, options: Options) -> Report:
     """Re-render from the reviewed markdown alone: no provider, no model, no content key."""
     loaded = load_spec(spec_path)
     content_dir = options.output / loaded.spec.course.id / "content"
-    tasks = plan(loaded.spec, {}, lambda kind: {})  # only the file of each task matters here
+    tasks = plan(loaded.spec, None, lambda kind: {})  # only the file of each task matters here
     report = Report(loaded.spec.course.id, content_dir, {}, warnings=[str(w) for w in loaded.warnings])
     templates = approved_templates(loaded, options)
     with course_lock(content_dir.parent, options.wait, options.on_wait):

@@ -104,7 +104,7 @@ def validate(specs: SpecsArg) -> None:
         _warn(loaded.warnings)
         spec = loaded.spec
         lessons = spec.lessons()
-        print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.sources)} sources")
+        print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.source_files())} sources")
     if failed:
         raise typer.Exit(1)
 
@@ -133,7 +133,7 @@ def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
         try:
             loaded = load_spec(path)
             spec = loaded.spec
-            report = lint_course(spec, output / spec.course.id / "content", read_sources(spec.sources, loaded.root))
+            report = lint_course(spec, output / spec.course.id / "content", read_sources(spec.source_files(), loaded.root))
         except CoursewareError as exc:
             failed = True
             for line in exc.lines():

@@ -5,14 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from courseware.names import COURSE_FILE, SELECT_ALL, SELECT_COURSE
 from courseware.spec.model import Lesson, Spec
 
+if TYPE_CHECKING:
+    from courseware.grounding.select import Grounding
+    from courseware.grounding.sources import Passage
+
 # Bump when a markdown format or the meaning of a task changes: every key changes with it.
-FORMAT_VERSION = 1
+# 2: a key hashes the passages its task is grounded in (its pool), not every source's bytes.
+FORMAT_VERSION = 2
 
 NEW, CURRENT, STALE, EDITED, CONFLICT = "new", "current", "stale", "edited", "conflict"
 STATUS_HELP = {
@@ -34,6 +39,9 @@ class Task:
     path: str  # relative to the course's content folder
     inputs: dict[str, Any]
     key: str
+    # The passages the task is grounded in, in source order: its provider uses these and no
+    # other; `inputs["grounding"]` is what the key records of them.
+    pool: tuple[Passage, ...] = field(default=(), compare=False, repr=False)
 
     def matches(self, selector: str) -> bool:
         """Whether `--regenerate selector` names this task (its id, its lesson id, or 'all')."""
@@ -55,30 +63,33 @@ def content_key(kind: str, inputs: dict[str, Any], provider: Callable[[str], dic
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def plan(spec: Spec, sources: dict[str, str], provider: Callable[[str], dict[str, Any]]) -> list[Task]:
-    """Every task of the course in a stable order: the overview, then per lesson its text, quiz, slides."""
+def plan(spec: Spec, grounding: Grounding | None, provider: Callable[[str], dict[str, Any]], own_quizzes: bool = True) -> list[Task]:
+    """Every task of the course in a stable order: the overview, then per lesson its text, quiz,
+    slides; each grounded in its pool of passages (none without a `grounding`: render only
+    needs each task's file). A quiz has a pool of its own, or with `own_quizzes` False its
+    lesson's (Provider.own_quiz_pools)."""
     course = spec.course.model_dump(include={"id", "title", "language", "audience", "level"})
     objectives = {o.id: o.model_dump() for o in spec.objectives}
-    overview_inputs = {
+    overview_inputs: dict[str, Any] = {
         "course": {**course, "description": spec.course.description},
         "objectives": [o.model_dump() for o in spec.objectives],
         "modules": [
             {"id": m.id, "title": m.title, "summary": m.summary, "lessons": [{"id": l.id, "title": l.title} for l in m.lessons]}
             for m in spec.modules
         ],
-        "sources": sources,
     }
-    tasks = [_task("overview", None, COURSE_FILE, overview_inputs, provider)]
+    pool = grounding.overview_pool(overview_inputs) if grounding else ()
+    tasks = [_task("overview", None, COURSE_FILE, overview_inputs, pool, grounding, provider)]
     for lesson in spec.lessons():
         facts = _lesson_facts(lesson, objectives)
+        shown = grounding.lesson_pool(lesson.id, facts) if grounding else ()  # the text and slides show the same passages
         per_kind = {
-            "lesson": {"lesson": {**facts, "duration": lesson.duration}},
-            "quiz": {"lesson": facts, "quiz": lesson.quiz.model_dump(include={"questions", "kinds"})},
-            "slides": {"lesson": facts, "slides": lesson.slides.model_dump(include={"max"})},
+            "lesson": ({"lesson": {**facts, "duration": lesson.duration}}, shown),
+            "quiz": ({"lesson": facts, "quiz": lesson.quiz.model_dump(include={"questions", "kinds"})}, (grounding.quiz_pool(lesson.id) if own_quizzes else shown) if grounding else ()),
+            "slides": ({"lesson": facts, "slides": lesson.slides.model_dump(include={"max"})}, shown),
         }
-        for kind, specific in per_kind.items():
-            inputs = {"course": course, **specific, "sources": sources}
-            tasks.append(_task(kind, lesson.id, f"{lesson.id}/{kind}.md", inputs, provider))
+        for kind, (specific, pool) in per_kind.items():
+            tasks.append(_task(kind, lesson.id, f"{lesson.id}/{kind}.md", {"course": course, **specific}, pool, grounding, provider))
     return tasks
 
 
@@ -91,9 +102,11 @@ def _lesson_facts(lesson: Lesson, objectives: dict[str, dict]) -> dict[str, Any]
     }
 
 
-def _task(kind: str, lesson_id: str | None, path: str, inputs: dict[str, Any], provider: Callable[[str], dict[str, Any]]) -> Task:
+def _task(kind: str, lesson_id: str | None, path: str, inputs: dict[str, Any], pool: tuple[int, ...], grounding: Grounding | None, provider: Callable[[str], dict[str, Any]]) -> Task:
     task_id = f"{lesson_id}/{kind}" if lesson_id else f"{SELECT_COURSE}/overview"
-    return Task(task_id, kind, lesson_id, path, inputs, content_key(kind, inputs, provider))
+    inputs = {**inputs, "grounding": grounding.digest(pool) if grounding else []}
+    passages = grounding.passages(pool) if grounding else ()
+    return Task(task_id, kind, lesson_id, path, inputs, content_key(kind, inputs, provider), passages)
 
 
 def status(task: Task, recorded: Recorded | None) -> str:

@@ -87,6 +87,6 @@ def rich_course(root: Path, lesson: Article = LESSON) -> Course:
     result = run_cli("build", folder / "course.yaml", "--output", folder / "output", "--formats", "markdown")
     assert result.exit_code == 0, result.stderr
     loaded = load_spec(folder / "course.yaml")
-    tasks = plan(loaded.spec, {}, lambda kind: {})
+    tasks = plan(loaded.spec, None, lambda kind: {})
     known = {"course/overview": OVERVIEW, "m1-l1/lesson": lesson, "m1-l1/slides": SLIDES, "m1-l1/quiz": QUIZ}
     return read_course(loaded, tasks, folder / "output" / "describing-data" / "content", known)

@@ -66,13 +66,16 @@ def test_editing_one_lesson_makes_only_its_tasks_stale(cli, project):
     assert cli("build", SPEC).exit_code == 0
     edit_key_point("m2-l1", "the community of inquiry has teaching, social and cognitive presence")
     changed = {task: state for task, state in statuses(cli).items() if state != "current"}
-    assert changed == {"m2-l1/lesson": "stale", "m2-l1/quiz": "stale", "m2-l1/slides": "stale"}
+    # And the offline quizzes that now draw on other passages: no two quizzes of a course share
+    # a passage, and the lessons take turns claiming theirs (courseware/grounding/select.py).
+    quizzes = {"m1-l2/quiz", "m2-l2/quiz", "m2-l3/quiz", "m3-l1/quiz"}
+    assert changed == {"m2-l1/lesson": "stale", "m2-l1/quiz": "stale", "m2-l1/slides": "stale"} | dict.fromkeys(quizzes, "stale")
     before = snapshot(CONTENT)
     result = cli("build", SPEC)
     assert result.exit_code == 0
-    assert "generated 3, wrote" in result.stdout
+    assert "generated 7, wrote" in result.stdout
     after = snapshot(CONTENT)
-    assert {k for k in after if after[k] != before[k]} <= {"m2-l1/lesson.md", "m2-l1/quiz.md", "m2-l1/slides.md"}
+    assert {k for k in after if after[k] != before[k]} <= {"m2-l1/lesson.md", "m2-l1/quiz.md", "m2-l1/slides.md"} | {f"{q}.md" for q in quizzes}
     assert "## the community of inquiry has teaching, social and cognitive presence" in (CONTENT / "m2-l1/lesson.md").read_text("utf-8")
 
 

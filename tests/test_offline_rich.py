@@ -80,4 +80,6 @@ def test_a_changed_figure_image_makes_the_content_stale(built):
     svg = root / "course_specs/sources/describing-data/figures/commute-times.svg"
     svg.write_text(svg.read_text("utf-8").replace("#2b6cb0", "#c05621"), "utf-8")
     table = run_cli("plan", root / SPEC, "--output", root / "tmp").stdout
-    assert table.rstrip().endswith("13 tasks: 13 stale"), table
+    # Only the lesson whose passages show the figure: its text, its slides, and its quiz (the figure is in its pool).
+    assert table.rstrip().endswith("13 tasks: 10 current, 3 stale"), table
+    assert [line.split()[0] for line in table.splitlines() if " stale " in line] == ["m1-l1/lesson", "m1-l1/quiz", "m1-l1/slides"]

@@ -13,16 +13,17 @@ from functools import cached_property
 from typing import Any
 
 from courseware import redact
+from courseware.content.blocks import figures as figures_in
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import CoursewareError, GenerationError
 from courseware.generate import contracts, language
 from courseware.generate.cache import ResponseCache
 from courseware.generate.chat import Answer, Chat, Runaway, is_local
 from courseware.generate.figures import SourceFigure, offered
-from courseware.generate.offline.corpus import Corpus
-from courseware.generate.offline.phrases import phrases
+from courseware.generate.phrases import phrases
 from courseware.generate.prompts import PromptSet
 from courseware.generate.provider import Provider, ProviderContext, register
+from courseware.grounding.select import Grounding, course_query, lesson_queries, module_query
 from courseware.plan import Task
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -34,6 +35,7 @@ PASSAGES_PER_POINT, MAX_PASSAGES = 2, 12
 class OpenAIProvider(Provider):
     name = "openai"
     calls_model = True
+    own_quiz_pools = False  # a lesson's three prompts open with the same passages
 
     def __init__(self, context: ProviderContext):
         self.context = context
@@ -48,7 +50,7 @@ class OpenAIProvider(Provider):
         self.retry_base = float(os.environ.get("COURSEWARE_RETRY_BASE", "0.5"))
         self.local = is_local(self.base_url)
         self._identities: dict[str, dict] = {}
-        self._grounding: dict[str, list[dict]] = {}
+        self._grounding: dict[str, list[dict]] = {}  # task id -> its numbered passages
         self._answered_by: dict[str, str] = {}  # task id -> the model the server says answered
 
     # What decides an answer --------------------------------------------------------------------
@@ -85,12 +87,12 @@ class OpenAIProvider(Provider):
 
     def prepare(self) -> None:
         self.prompts.require_approved()
-        self.corpus  # build the retrieval index before tasks run in parallel
         self.client
 
     @cached_property
-    def corpus(self) -> Corpus:
-        return Corpus(self.context.sources, self.context.spec.course.language)
+    def grounding(self) -> Grounding:
+        """The course's passages: each task's pool is some of them."""
+        return self.context.grounding or Grounding(self.context.spec, self.context.sources)
 
     @cached_property
     def client(self) -> Any:
@@ -215,26 +217,26 @@ class OpenAIProvider(Provider):
         return context + "\n" + self.prompts.render(task.kind, variables)
 
     def _passages(self, task: Task) -> list[dict]:
-        """The source passages a task is grounded in, numbered for citation (a lesson's three
-        tasks share them: ranked once per lesson)."""
-        subject = task.lesson_id or "course"
-        if subject not in self._grounding:
-            self._grounding[subject] = self._rank_passages(task)
-        return self._grounding[subject]
+        """The passages a task is grounded in, numbered for citation: the best of its pool (as
+        planned, the same for every provider) for each of its queries, ranked inside the pool."""
+        if task.id not in self._grounding:
+            self._grounding[task.id] = self._rank_passages(task)
+        return self._grounding[task.id]
 
     def _figures(self, task: Task) -> list[SourceFigure]:
-        """The figures offered with a lesson's tasks: those in the sections of its passages (the
-        overview is written into another folder, and is offered none)."""
-        return [] if task.kind == "overview" else offered(self.context.figures, self._passages(task))
+        """The figures offered with a lesson's tasks: those of its pool in the sections of its
+        passages (the overview is written into another folder, and is offered none)."""
+        if task.kind == "overview":
+            return []
+        pooled = {(p.source, p.section, f.alt, f.caption) for p in task.pool for f in figures_in(p.block)}
+        return offered([f for f in self.context.figures if (f.source, f.section, f.alt, f.caption) in pooled], self._passages(task))
 
     def _rank_passages(self, task: Task) -> list[dict]:
-        inputs, corpus = task.inputs, self.corpus
+        inputs, corpus = task.inputs, self.grounding.pool_corpus(task.pool)
         if task.kind == "overview":
-            queries = [((inputs["course"]["title"], 1.0), (inputs["course"]["description"], 0.7))]
-            queries += [((m["title"], 1.0), (m["summary"], 0.7)) for m in inputs["modules"]]
+            queries = [course_query(inputs), *(module_query(m) for m in inputs["modules"])]
         else:
-            lesson = inputs["lesson"]
-            queries = [((lesson["title"], 1.0),)] + [((point, 1.0), (lesson["title"], 0.3)) for point in lesson["key_points"]]
+            queries = lesson_queries(inputs["lesson"])
         chosen: list[int] = []
         for query in queries:
             for _, i in corpus.ranked(*query, limit=PASSAGES_PER_POINT):

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from courseware.generate.settings import LLMConfig
     from courseware.generate.stats import Stats
     from courseware.plan import Task
+    from courseware.grounding.select import Grounding
     from courseware.grounding.sources import SourceDocument
     from courseware.spec.model import Spec
 
@@ -31,6 +32,7 @@ class ProviderContext:
     stats: Stats
     content_dir: Path | None = None  # where the task files are written: figures' paths are relative to them
     figures: tuple[SourceFigure, ...] = ()
+    grounding: Grounding | None = None  # the course's passages: the key terms offline quizzes draw on
 
 
 class FatalProviderError(GenerationError):
@@ -44,6 +46,10 @@ class Provider(ABC):
     model: str = ""
     calls_model = False  # True when generate() makes network calls worth a progress display
     local = False  # True when the model runs on this machine: its calls cost nothing
+    # True: a quiz is grounded in passages no other lesson's quiz is (offline items quote source
+    # sentences, which must not repeat across a course). False: a lesson's three tasks share its
+    # lesson's passages, one context that servers cache as a prompt prefix.
+    own_quiz_pools = True
 
     def identity(self, kind: str) -> dict:
         """Everything about this provider that decides a `kind` task's output; part of its content key."""

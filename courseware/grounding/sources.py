@@ -203,23 +203,6 @@ def _file_sha256(file: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def sources_digest(sources: list[SourceDocument]) -> dict[str, str]:
-    """Each source path with the hash of its text, and each image a source names (its path from
-    the spec's folder) with the hash of its bytes: what content keys record of the sources, so
-    that a changed figure makes the content that shows it stale."""
-    digest = {doc.path: doc.sha256 for doc in sources}
-    for doc in sources:
-        if doc.file is None:
-            continue
-        for src in doc.images:
-            name = Path(os.path.normpath(Path(doc.path).parent / src)).as_posix()
-            image = doc.file.parent / src
-            if name not in digest and not name.startswith("../") and image.is_file():
-                digest[name] = _file_sha256(image)
-    return digest
-
-
-
 def source_media(sources: list[SourceDocument]) -> dict[str, bytes]:
     """The images embedded in the sources, each by its path under the content folder
     (`_media/<source>/<name>`): what the build writes when content shows one."""

@@ -70,7 +70,7 @@ class Site:
         articles = [self.course.overview, *(item.text for item in self.course.lessons)]
         cited = {(ref.source, ref.section) for article in articles for ref in article.references}
         found = []
-        for n, doc in enumerate(read_sources(self.spec.sources, self.course.loaded.root), start=1):
+        for n, doc in enumerate(read_sources(self.spec.source_files(), self.course.loaded.root), start=1):
             sections: dict[str, list[str]] = {}
             for passage in doc.passages():
                 sections.setdefault(passage.section, []).append(passage.text)

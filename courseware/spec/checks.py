@@ -6,10 +6,11 @@ import codecs
 from pathlib import Path
 
 from courseware.names import reserved
-from courseware.readers import reader_for, supported
+from courseware.readers import SourceUnreadable, reader_for, supported
 from courseware.grounding import sources  # its size limits, read when used (tests lower them)
 from courseware.spec.locate import format_path
-from courseware.spec.model import Spec
+from courseware.grounding.scope import slug
+from courseware.spec.model import Spec, source_anchor, source_path
 
 Located = tuple[list[str | int], str]
 
@@ -93,21 +94,47 @@ def _objective_refs(spec: Spec) -> list[Located]:
 
 
 def _sources(spec: Spec, root: Path) -> list[Located]:
+    """Every `sources` entry, at course, module and lesson level: its file usable, listed once in
+    its list, and a `#section` it names found in the file (which is read for that)."""
     problems: list[Located] = []
     base = root.resolve()
-    seen: set[Path] = set()
-    for i, source in enumerate(spec.sources):
-        loc: list[str | int] = ["sources", i]
-        message = source_problem(source, base)
+    seen: set[tuple] = set()
+    anchored: list[tuple[list[str | int], str, str]] = []
+    for loc, entry in spec.source_entries():
+        path, anchor = source_path(entry), source_anchor(entry)
+        message = source_problem(path, base)
         if message:
             problems.append((loc, message))
             continue
-        resolved = (base / source).resolve()
-        if resolved in seen:
-            problems.append((loc, f"source '{source}' is listed twice; remove one"))
-        seen.add(resolved)
-    if not spec.sources and spec.llm.provider == "offline":
+        listed = (tuple(loc[:-1]), (base / path).resolve(), anchor and slug(anchor))
+        if listed in seen:
+            problems.append((loc, f"source '{entry}' is listed twice; remove one"))
+        seen.add(listed)
+        if anchor is not None:
+            anchored.append((loc, path, anchor))
+    problems += _anchors(anchored, root)
+    grounded = bool(spec.sources) or all(lesson.sources or module.sources for module in spec.modules for lesson in module.lessons)
+    if not grounded and spec.llm.provider == "offline":
         problems.append((["sources"], "the offline provider builds from source documents; list at least one under 'sources'"))
+    return problems
+
+
+def _anchors(anchored: list[tuple[list[str | int], str, str]], root: Path) -> list[Located]:
+    """Each `file#section` whose section the file does not have, naming a few it has."""
+    if not anchored:
+        return []
+    from courseware.grounding.scope import anchor_problem
+    from courseware.grounding.sources import read_sources
+
+    documents = {doc.path: doc for doc in read_sources(list(dict.fromkeys(path for _, path, _ in anchored)), root)}
+    problems: list[Located] = []
+    for loc, path, anchor in anchored:
+        try:
+            message = anchor_problem(documents[path], anchor)
+        except SourceUnreadable as exc:
+            message = str(exc)
+        if message:
+            problems.append((loc, message))
     return problems
 
 
@@ -169,10 +196,13 @@ def _blank_utf8(path: Path) -> bool:
 def source_warnings(spec: Spec, root: Path) -> list[Located]:
     """The sources that are valid but large: slow to read, and shown by their cited sections only."""
     found: list[Located] = []
-    for i, source in enumerate(spec.sources):
+    warned: set[str] = set()
+    for loc, entry in spec.source_entries():
+        source = source_path(entry)
         size = (root / source).stat().st_size
-        if size > sources.LARGE_BYTES:
-            found.append((["sources", i], f"source '{source}' is {size_text(size)}, over {size_text(sources.LARGE_BYTES)}: reading it takes a while, and the sources page shows only the sections the course cites"))
+        if size > sources.LARGE_BYTES and source not in warned:
+            warned.add(source)
+            found.append((loc, f"source '{source}' is {size_text(size)}, over {size_text(sources.LARGE_BYTES)}: reading it takes a while, and the sources page shows only the sections the course cites"))
     return found
 
 

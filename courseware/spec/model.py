@@ -97,12 +97,14 @@ class Lesson(_Strict):
     duration: Annotated[StrictInt, Field(ge=1, le=1440)] = 45
     quiz: QuizSettings = QuizSettings()
     slides: SlideSettings = SlideSettings()
+    sources: list[Text] = []  # this lesson's grounding instead of its module's or the course's
 
 
 class Module(_Strict):
     id: Id
     title: Text
     summary: Prose = ""
+    sources: list[Text] = []  # its lessons' grounding instead of the course's (a lesson may narrow it)
     lessons: Annotated[list[Lesson], Field(min_length=1)]
 
 
@@ -157,3 +159,27 @@ class Spec(_Strict):
     def lessons(self) -> list[Lesson]:
         """Every lesson of the course, in spec order."""
         return [lesson for module in self.modules for lesson in module.lessons]
+
+    def source_entries(self) -> list[tuple[list[str | int], str]]:
+        """Every `sources` entry of the spec with its key path: the course's, then each module's
+        and each of its lessons', in spec order."""
+        found: list[tuple[list[str | int], str]] = [(["sources", i], s) for i, s in enumerate(self.sources)]
+        for m, module in enumerate(self.modules):
+            found += [(["modules", m, "sources", i], s) for i, s in enumerate(module.sources)]
+            for n, lesson in enumerate(module.lessons):
+                found += [(["modules", m, "lessons", n, "sources", i], s) for i, s in enumerate(lesson.sources)]
+        return found
+
+    def source_files(self) -> list[str]:
+        """The files the course reads: every path its `sources` name, at any level, each once."""
+        return list(dict.fromkeys(source_path(entry) for _, entry in self.source_entries()))
+
+
+def source_path(entry: str) -> str:
+    """The file a `sources` entry names: 'notes.md#key-ideas' -> 'notes.md'."""
+    return entry.rpartition("#")[0] if "#" in entry else entry
+
+
+def source_anchor(entry: str) -> str | None:
+    """The section a `sources` entry narrows its file to, if any: 'notes.md#key-ideas' -> 'key-ideas'."""
+    return entry.rpartition("#")[2] if "#" in entry else None

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.generate.offline.articles import lesson_article, overview_article
-from courseware.generate.offline.corpus import Corpus
 from courseware.generate.offline.quiz import lesson_quiz, owners
 from courseware.generate.offline.slides import lesson_slides
 from courseware.generate.provider import Provider, ProviderContext, register
+from courseware.grounding.select import Grounding
 from courseware.plan import Task
 
 BUILDERS = {"overview": overview_article, "lesson": lesson_article, "slides": lesson_slides}
@@ -41,8 +41,9 @@ class OfflineProvider(Provider):
         self._short: dict[str, str] = {}  # task id -> what the build says about its quiz
 
     @cached_property
-    def corpus(self) -> Corpus:
-        return Corpus(self.context.sources, self.context.spec.course.language)
+    def grounding(self) -> Grounding:
+        """The course's passages: each task's pool is some of them."""
+        return self.context.grounding or Grounding(self.context.spec, self.context.sources)
 
     @cached_property
     def content_dir(self) -> Path:
@@ -51,33 +52,41 @@ class OfflineProvider(Provider):
     def identity(self, kind: str) -> dict:
         """The provider and model, the generator's version for the kinds that have one, and
         for lessons and slides where the sources' images lie seen from a lesson's folder: the
-        paths written in the content, which change when the output folder moves."""
+        paths written in the content, which change when the output folder moves; for quizzes
+        the course's key terms, which wrong answers are taken from (a model provider's quizzes
+        do not depend on them, so they are the offline provider's part of the key)."""
         found = {**super().identity(kind), **({"version": self.versions[kind]} if kind in self.versions else {})}
+        if kind == "quiz":
+            found["terms"] = self.grounding.terms()
         folders = sorted({Path(os.path.relpath(doc.file.parent, self.content_dir / "lesson")).as_posix() for doc in self.context.sources if doc.file and doc.images})
         if kind in PLACED and folders:
             found["figures_from"] = folders
         return found
 
     def prepare(self) -> None:
-        self.corpus  # build the index once, before tasks run in parallel
+        self.grounding.corpus.terms  # found once, before tasks run in parallel
 
     def owners(self) -> dict[str, str]:
         """Which lesson's quiz may ask about each sentence (quiz.owners), worked out once."""
         with self._lock:
             if self._owners is None:
                 lessons = [{"id": l.id, "title": l.title, "key_points": list(l.key_points), "questions": l.quiz.questions} for l in self.context.spec.lessons()]
-                self._owners = owners(lessons, lambda lesson: self.corpus)  # each lesson's quiz corpus
+                # Each lesson's quiz pool: pools share no passage (grounding/select.py), so this
+                # only settles a sentence written word for word in two lessons' passages.
+                self._owners = owners(lessons, lambda lesson: self.grounding.pool_corpus(self.grounding.passages(self.grounding.quiz_pool(lesson["id"])), self.grounding.corpus.terms))
             return self._owners
 
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:
+        """The task from its pool alone (ranked among themselves); a quiz also draws on the
+        course's key terms, which its key records."""
         if task.kind == "quiz":
-            quiz = lesson_quiz(self.corpus, task.inputs, self.owners())
+            quiz = lesson_quiz(self.grounding.pool_corpus(task.pool, self.grounding.corpus.terms), task.inputs, self.owners())
             asked = task.inputs["quiz"]["questions"]
             if len(quiz.items) < asked:
                 with self._lock:
                     self._short[task.id] = f"{task.id}: {len(quiz.items)} of {asked} questions made; the sources near this lesson have too few key terms: **bold** more terms in them"
             return quiz
-        return BUILDERS[task.kind](self.corpus, task.inputs, self.content_dir / task.path)
+        return BUILDERS[task.kind](self.grounding.pool_corpus(task.pool), task.inputs, self.content_dir / task.path)
 
     def notes(self) -> list[str]:
         """One line per quiz with fewer questions than its lesson asks for, in lesson order."""

@@ -8,16 +8,12 @@ from typing import Any
 from courseware.content.model import Article, Paragraph, Section, numbered
 from courseware.errors import GenerationError
 from courseware.generate.offline.corpus import VISUALS, Citations, Corpus, cited, placed
+from courseware.grounding.select import PER_QUERY, course_query, intro_query, module_query, point_query
 
 NO_MATCH = "no source passage matches the key point '{point}'; add a source that covers it or reword the key point"
 SECOND_PARAGRAPH_RATIO = 0.6  # a second passage must score this share of the best one
 LONG_LESSON_MINUTES = 45
-VISUAL_CANDIDATES = 4  # a key point's code, table or figure is looked for among its best four passages
-
-
-def point_query(point: str, lesson: dict[str, Any]) -> tuple[tuple[str, float], ...]:
-    """What a key point's passages are ranked by: the point, and the lesson title a little."""
-    return ((point, 1.0), (lesson["title"], 0.3))
+VISUAL_CANDIDATES = PER_QUERY  # a key point's code, table or figure is looked for among its best passages (all its pool has)
 
 
 def lesson_visuals(corpus: Corpus, lesson: dict[str, Any]) -> dict[int, int]:
@@ -63,8 +59,7 @@ def lesson_article(corpus: Corpus, inputs: dict[str, Any], markdown_file: Path |
             passage = corpus.passages[i]
             blocks.append(cited(placed(passage, markdown_file), citations.cite(passage), passage.section))
         sections.append(Section(heading=point, blocks=blocks))
-    goals = " ".join(o["text"] for o in lesson["objectives"])
-    intro_ranked = corpus.ranked((lesson["title"], 1.0), (goals, 0.5), skip=used | corpus.not_paragraphs, limit=1)
+    intro_ranked = corpus.ranked(*intro_query(lesson), skip=used | corpus.not_paragraphs, limit=1)
     intro = []
     if intro_ranked:
         passage = corpus.passages[intro_ranked[0][1]]
@@ -77,17 +72,15 @@ def overview_article(corpus: Corpus, inputs: dict[str, Any], markdown_file: Path
     """The course introduction and a paragraph per module."""
     course = inputs["course"]
     citations, used = Citations(), set(corpus.not_paragraphs)
-    goals = " ".join(o["text"] for o in inputs["objectives"])
     intro = []
-    ranked = corpus.ranked((course["title"], 1.0), (course["description"], 0.7), (goals, 0.4), skip=used, limit=1)
+    ranked = corpus.ranked(*course_query(inputs), skip=used, limit=1)
     if ranked:
         passage = corpus.passages[ranked[0][1]]
         used.add(ranked[0][1])
         intro.append(Paragraph(text=passage.block.text, cites=[citations.cite(passage)]))
     sections = []
     for m, module in enumerate(inputs["modules"]):
-        lessons = " ".join(lesson["title"] for lesson in module["lessons"])
-        query = ((module["title"], 1.0), (module["summary"], 0.7), (lessons, 0.5))
+        query = module_query(module)
         ranked = corpus.ranked(*query, skip=used, limit=1) or corpus.ranked(*query, skip=corpus.not_paragraphs, limit=1)
         if not ranked:
             raise GenerationError(f"no source passage matches module '{module['title']}' or its lessons; add a source that covers it", where=["modules", m, "title"])

@@ -1,4 +1,5 @@
-"""A course's sources made searchable: passages, their BM25 index and the key terms."""
+"""What the offline generators do with passages: quote their sentences, cite them, place them.
+The Corpus they search is the shared one (courseware/grounding/corpus.py), over a task's pool."""
 
 from __future__ import annotations
 
@@ -6,45 +7,11 @@ from pathlib import Path
 
 from courseware.content.blocks import AnyBlock, Callout, Code, Figure, ListBlock, Math, Paragraph, Quote, Table, items
 from courseware.content.model import Reference
-from courseware.grounding.index import PassageIndex
-from courseware.generate.offline.terms import key_terms
-from courseware.grounding.sources import Passage, SourceDocument
+from courseware.grounding.corpus import INTRODUCED, Corpus  # noqa: F401  (the quiz and terms modules import them from here)
+from courseware.grounding.sources import Passage
 
 VISUALS = (Code, Table, Figure, Math)  # what a slide shows beside its bullets, in the lesson's words
-INTRODUCED = (Code, Math)  # blocks that need the sentence before them: "`pwd` shows you where you are:"
 PROSE = (Paragraph, ListBlock, Quote, Callout)  # blocks with sentences to quote in quizzes and slides
-
-
-class Corpus:
-    def __init__(self, sources: list[SourceDocument], language: str):
-        self.language = language
-        self.passages = [p for doc in sources for p in doc.passages()]
-        self.index = PassageIndex(self.passages, language)
-        self.terms = key_terms(self.passages, language)
-        # Overviews and lesson intros open with a paragraph, never a table or a callout.
-        self.not_paragraphs = frozenset(i for i, p in enumerate(self.passages) if not isinstance(p.block, Paragraph))
-
-    def ranked(self, *texts: tuple[str, float], skip: set[int] = frozenset(), limit: int | None = None) -> list[tuple[float, int]]:
-        """Passages matching the weighted texts (the best `limit`), best first, leaving out `skip`."""
-        return self.index.query(self.index.weights(*texts), limit, skip)
-
-    def unit(self, i: int) -> list[int]:
-        """Passage i with what belongs with it, in source order: a code block or display math
-        with the paragraph right before it that introduces it, and a paragraph ending in a colon
-        with the block it announces (a list of steps, a table), and the other way round."""
-        found = [i]
-        if i + 1 < len(self.passages) and _introduces(self.passages[i], self.passages[i + 1]):
-            found.append(i + 1)
-        if i > 0 and _introduces(self.passages[i - 1], self.passages[i]):
-            found.insert(0, i - 1)
-        return found
-
-
-def _introduces(first: Passage, second: Passage) -> bool:
-    """Whether paragraph `first` introduces the block `second` right after it."""
-    if not isinstance(first.block, Paragraph) or (first.source, first.section) != (second.source, second.section):
-        return False
-    return isinstance(second.block, INTRODUCED) or (first.block.text.endswith(":") and not isinstance(second.block, Paragraph))
 
 
 def prose(passage: Passage) -> list[str]:

@@ -8,9 +8,10 @@ from typing import Any
 
 from courseware.content.model import Slide, SlideDeck
 from courseware.errors import GenerationError
-from courseware.generate.offline.articles import NO_MATCH, lesson_visuals, point_query
+from courseware.generate.offline.articles import NO_MATCH, lesson_visuals
 from courseware.generate.offline.corpus import Corpus, placed, prose, uncited
-from courseware.generate.offline.phrases import phrases
+from courseware.generate.phrases import phrases
+from courseware.grounding.select import point_query
 from courseware.grounding.text import sentences, terms, word_count
 
 BULLETS, MAX_BULLET_WORDS = 3, 30
