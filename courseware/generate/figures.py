@@ -45,6 +45,6 @@ def source_figures(sources: list[SourceDocument], content_dir: Path) -> tuple[So
     found = []
     for doc in sources:
         for passage in doc.passages():
-            for figure in figures_in(passage.placed(lesson_file)):
+            for figure in figures_in(passage.placed(lesson_file, content_dir)):
                 found.append(SourceFigure("", figure.src, figure.alt, figure.caption, figure.credit, passage.source, passage.section))
     return tuple(found)
