@@ -83,6 +83,21 @@ def init(
     print(f"next: edit {written[0]}, then run 'courseware validate {written[0]}'")
 
 
+def _unreadable_sources(loaded) -> list[str]:
+    """What the readers say of the sources they cannot read (a damaged PDF, a Word file with a
+    password), one line each: validation reads every source as a build would."""
+    from courseware.errors import CoursewareError
+    from courseware.grounding.sources import read_sources
+
+    found = []
+    for doc in read_sources(loaded.spec.source_files(), loaded.root):
+        try:
+            doc.document
+        except CoursewareError as exc:
+            found += exc.lines()
+    return found
+
+
 @app.command()
 def validate(specs: SpecsArg) -> None:
     """Check specs: every problem as FILE:LINE:COL: key.path: message.
@@ -102,6 +117,12 @@ def validate(specs: SpecsArg) -> None:
                 _error(line)
             continue
         _warn(loaded.warnings)
+        unreadable = _unreadable_sources(loaded)
+        if unreadable:
+            failed = True
+            for line in unreadable:
+                _error(line)
+            continue
         spec = loaded.spec
         lessons = spec.lessons()
         print(f"{path}: valid: '{spec.course.title}' ({spec.course.language}), {len(spec.objectives)} objectives, {len(spec.modules)} modules, {len(lessons)} lessons, {len(spec.source_files())} sources")

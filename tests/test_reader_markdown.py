@@ -14,7 +14,7 @@ from courseware.content.blocks import Callout, Code, Figure, ListBlock, ListItem
 from courseware.grounding.sources import SourceDocument
 from courseware.markdown.blocks import read_source_blocks
 from courseware.readers import dialects
-from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, NARRATIVE, SOLUTION, Heading, Piece, SourceUnreadable
+from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, NARRATIVE, OVERVIEW, SOLUTION, Heading, Piece, SourceUnreadable
 from courseware.readers.markdown import MarkdownReader
 
 from source_fixtures import carpentries, kramdown
@@ -126,8 +126,8 @@ def test_a_carpentries_episode_reads_into_its_headings_blocks_and_boxes():
     document = MarkdownReader().read(carpentries.TEXT.encode())
     assert document.title == "Searching Text with grep"
     assert [(p.line, p.role, p.item) for p in document.pieces] == [
-        (7, BOX, Callout(style="note", title="Questions", blocks=[items("How can I find the lines of a file that contain a word?", "How can I search many files at once?")])),
-        (14, BOX, Callout(style="note", title="Objectives", blocks=[items("Search a file for a pattern with `grep`.", "Combine options to count and number the matching lines.")])),
+        (7, OVERVIEW, Callout(style="note", title="Questions", blocks=[items("How can I find the lines of a file that contain a word?", "How can I search many files at once?")])),
+        (14, OVERVIEW, Callout(style="note", title="Objectives", blocks=[items("Search a file for a pattern with `grep`.", "Combine options to count and number the matching lines.")])),
         (21, BOX, Callout(style="note", title="Prerequisites", blocks=[Paragraph(text="You need a terminal and the file `ports.txt` from the lesson data.")])),
         (25, NARRATIVE, Heading(2, "Finding lines that match")),
         (27, NARRATIVE, Paragraph(text="The **grep** command reads a file line by line and prints every line that contains a **pattern**. A pattern can be a plain word or a [regular expression](https://en.wikipedia.org/wiki/Regular_expression), a small language for describing text.")),
@@ -140,13 +140,13 @@ def test_a_carpentries_episode_reads_into_its_headings_blocks_and_boxes():
         (63, NARRATIVE, Paragraph(text="grep changes its behaviour with **options**: single letters after a dash that come before the pattern.")),
         (66, NARRATIVE, Table(header=["Option", "What it does"], rows=[["`-i`", "ignores the case of letters"], ["`-n`", "numbers each matching line"], ["`-c`", "counts the matching lines instead of printing them"]])),
         (72, NARRATIVE, Paragraph(text="Options can be combined: `grep -in harbour ports.txt` numbers the matching lines and ignores the case of the letters.")),
-        (77, EXERCISE, Paragraph(text="Counting matches")),  # the challenge's own heading: its first paragraph, not a section
+        (77, EXERCISE, Paragraph(text="**Counting matches**")),  # the challenge's own heading: its first paragraph, not a section
         (79, EXERCISE, Paragraph(text="How many lines of `ports.txt` mention the word *ferry*, whatever its case?")),
         (81, EXERCISE, items("Write the command.", "Check it against the file.", ordered=True)),
         (86, SOLUTION, Paragraph(text="One option counts, another ignores case.")),  # a hint
         (92, SOLUTION, Code(language="bash", code="grep -ci ferry ports.txt", output="3")),
         (101, INSTRUCTOR, Paragraph(text="Ask two learners to read their command aloud before running it.")),  # inside the solution
-        (108, EXERCISE, Paragraph(text="When is grep the wrong tool?")),  # its title attribute
+        (108, EXERCISE, Paragraph(text="**When is grep the wrong tool?**")),  # its title attribute
         (109, EXERCISE, Paragraph(text="Think of a search where matching single lines is not enough.")),
         (112, BOX, Callout(style="note", title="Searching folders", blocks=[
             Paragraph(text="The `-r` option searches every file below a folder."),
@@ -163,8 +163,8 @@ def test_a_kramdown_episode_reads_into_its_headings_blocks_and_boxes():
     document = MarkdownReader().read(kramdown.TEXT.encode())
     assert document.title == "Counting and Sorting with Pipes"
     assert [(p.line, p.role, p.item) for p in document.pieces] == [
-        (5, BOX, Callout(style="note", title="Questions", blocks=[items("How can I combine small commands into a bigger one?")])),  # from the front matter
-        (7, BOX, Callout(style="note", title="Objectives", blocks=[items("Connect commands with a pipe.", "Count and sort lines with `wc` and `sort`.")])),
+        (5, OVERVIEW, Callout(style="note", title="Questions", blocks=[items("How can I combine small commands into a bigger one?")])),  # from the front matter
+        (7, OVERVIEW, Callout(style="note", title="Objectives", blocks=[items("Connect commands with a pipe.", "Count and sort lines with `wc` and `sort`.")])),
         (10, BOX, Callout(style="takeaway", title="Key Points", blocks=[items("A pipe `|` sends the output of one command to the input of the next.", "`sort -n` sorts lines by the number they start with.")])),
         (15, NARRATIVE, Heading(2, "Counting lines")),
         (17, NARRATIVE, Paragraph(text="The **wc** command counts the lines, words and characters of a file. With the option `-l` it counts **lines** only, which is often all we need to know about a data file.")),
@@ -177,12 +177,12 @@ def test_a_kramdown_episode_reads_into_its_headings_blocks_and_boxes():
         (46, NARRATIVE, Figure(src="../fig/pipeline.png", alt="A pipeline: cat writes lines, sort orders them and head keeps the first three")),
         (48, NARRATIVE, Table(header=["Command", "Reads", "Writes"], rows=[["`sort -n`", "lines", "the lines in numeric order"], ["`head -n 3`", "lines", "the first three lines"]])),
         (53, NARRATIVE, Code(language="bash", code="$ sort -n rainfall.csv | head -n 3")),
-        (58, EXERCISE, Paragraph(text="Pipe the counts")),
+        (58, EXERCISE, Paragraph(text="**Pipe the counts**")),
         (60, EXERCISE, Paragraph(text="Write a pipeline that prints the **three** smallest values of `rainfall.csv`.")),
         (62, EXERCISE, items("Use `sort` with the right option.", "Keep only the first lines.")),
         (67, SOLUTION, Code(language="bash", code="$ sort -n rainfall.csv | head -n 3")),
         (72, SOLUTION, Paragraph(text="The option `-n` compares the numbers, not the characters.")),
-        (76, INSTRUCTOR, Paragraph(text="For instructors")),
+        (76, INSTRUCTOR, Paragraph(text="**For instructors**")),
         (77, INSTRUCTOR, Paragraph(text="Pause here and let every learner run the pipeline once before moving on.")),
         (80, NARRATIVE, Paragraph(text="A long pipeline is easier to read when each command does one small thing well; see the shell reference for the options of each command.")),
     ]
@@ -200,7 +200,7 @@ def test_passages_are_credited_to_the_narrative_section_around_their_box(tmp_pat
     data = kramdown.TEXT.encode()
     passages = SourceDocument(kramdown.NAME, data, len(data), kramdown.make(tmp_path)).passages()
     assert [(p.line, p.role, p.section, p.trail) for p in passages] == [
-        (5, BOX, "Counting and Sorting with Pipes", ()), (7, BOX, "Counting and Sorting with Pipes", ()), (10, BOX, "Counting and Sorting with Pipes", ()),
+        (5, OVERVIEW, "Counting and Sorting with Pipes", ()), (7, OVERVIEW, "Counting and Sorting with Pipes", ()), (10, BOX, "Counting and Sorting with Pipes", ()),
         (17, NARRATIVE, "Counting lines", ("Counting lines",)), (20, NARRATIVE, "Counting lines", ("Counting lines",)),
         (30, NARRATIVE, "Counting lines", ("Counting lines",)), (33, BOX, "Counting lines", ("Counting lines",)),
         (38, NARRATIVE, "Counting lines", ("Counting lines",)),  # after the box titled "Why lines?": still its section
@@ -258,7 +258,7 @@ def test_liquid_and_attribute_lists_are_dropped_and_course_callouts_still_read()
 def test_a_closing_fence_closes_the_innermost_div_and_a_stray_one_is_left_out():
     text = "::: challenge\n## Try it\nDo this.\n::: solution\nLike this.\n:::\nAnd this.\n:::\n:::\nBack in the text.\n"
     assert read(text) == [
-        (2, EXERCISE, Paragraph(text="Try it")),
+        (2, EXERCISE, Paragraph(text="**Try it**")),
         (3, EXERCISE, Paragraph(text="Do this.")),
         (5, SOLUTION, Paragraph(text="Like this.")),
         (7, EXERCISE, Paragraph(text="And this.")),
@@ -313,7 +313,7 @@ def test_the_strongest_role_around_a_block_wins_and_a_callout_in_an_exercise_is_
 def test_a_fenced_code_block_in_a_list_item_of_a_kramdown_solution_keeps_its_language():
     text = "> ## Wildcards\n> Try it.\n>\n> > ## Solution\n> > 1. Two expressions:\n> >     ~~~\n> >     $ ls *A.txt\n> >     ~~~\n> >     {: .language-bash}\n> > 2. Two outputs.\n> {: .solution}\n{: .challenge}\n\n![Nano at work]({{ site.root }}/fig/nano.png)\n"
     assert read(text) == [
-        (1, EXERCISE, Paragraph(text="Wildcards")),
+        (1, EXERCISE, Paragraph(text="**Wildcards**")),
         (2, EXERCISE, Paragraph(text="Try it.")),
         (5, SOLUTION, items("Two expressions:", "Two outputs.", ordered=True)),
         (6, SOLUTION, Code(language="bash", code="$ ls *A.txt")),  # a block in a list item follows its list

@@ -6,6 +6,7 @@ and no instructor note reaches any file a learner gets."""
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -149,3 +150,23 @@ def test_no_instructor_note_reaches_any_output(course, built):
         words = re.sub(r"[*_`\\]", "", note)[:60]
         for name, text in found.items():
             assert words not in re.sub(r"[*_`\\]", "", text), f"{name} holds the instructor note {note!r}"
+
+
+def test_validate_reads_every_source_and_names_each_it_cannot_read(tmp_path, run_module_cli):
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources/bad.pdf").write_bytes(b"not a pdf at all")
+    (tmp_path / "sources/bad.docx").write_bytes(b"PK\x03\x04broken")
+    spec = tmp_path / "c.yaml"
+    spec.write_text(yaml.safe_dump({
+        "course": {"id": "v", "title": "V", "language": "en", "audience": "testers"},
+        "sources": ["sources/bad.pdf", "sources/bad.docx"],
+        "objectives": [{"id": "LO1", "text": "Know things"}],
+        "modules": [{"id": "m1", "title": "M", "lessons": [{"id": "l1", "title": "L", "objectives": ["LO1"], "key_points": ["things"]}]}],
+    }), "utf-8")
+    result = run_module_cli("validate", spec)
+    pdf, docx = (Path(os.path.relpath(tmp_path / f"sources/bad.{e}")).as_posix() for e in ("pdf", "docx"))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{pdf}: not a PDF (it does not begin with %PDF-); export it as PDF again, or give it its real file ending\n"
+        f"{docx}: is not a Word document (not a complete zip file: damaged or cut short?); open it in Word or LibreOffice and save it again as .docx\n"
+    )

@@ -79,8 +79,11 @@ def clean_verbatim(value: str) -> str:
     return text
 
 
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")  # "`[^1]`" shows the marker as code: no reference
+
+
 def _no_footnote_refs(value: str) -> str:
-    if FOOTNOTE_REF.search(value):
+    if "[^" in value and FOOTNOTE_REF.search(CODE_SPAN.sub("", value)):
         raise ValueError("footnote references like [^1] belong at the end of a paragraph")
     return value
 

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from courseware.content.blocks import Code, Math, Paragraph
+from courseware.content.blocks import Callout, Code, Math, Paragraph
 from courseware.grounding.index import PassageIndex
 from courseware.grounding.sources import Passage
+from courseware.readers.base import EXERCISE, LEARNER_TEXT
 
 if TYPE_CHECKING:
     from courseware.generate.offline.terms import Term
@@ -31,6 +32,9 @@ class Corpus:
             self.terms = terms
         # Overviews and lesson intros open with a paragraph, never a table or a callout.
         self.not_paragraphs = frozenset(i for i, p in enumerate(self.passages) if not isinstance(p.block, Paragraph))
+        # Exercises, solutions and overview boxes are never quoted as narrative (an exercise may
+        # become a lesson's activity, whole).
+        self.apart = frozenset(i for i, p in enumerate(self.passages) if p.role not in LEARNER_TEXT)
 
     @cached_property
     def terms(self) -> list[Term]:
@@ -54,6 +58,20 @@ class Corpus:
             found.insert(0, i - 1)
         return found
 
+    def exercise(self, i: int) -> list[int]:
+        """The exercise passage i belongs to: it and the exercise passages around it, in order
+        (one exercise's prompt, list and code, read as blocks), never its solution."""
+        found = [i]
+        while self._next(found[-1]) and self._same_exercise(found[-1], found[-1] + 1):
+            found.append(found[-1] + 1)
+        while self._next(found[0] - 1) and self._same_exercise(found[0] - 1, found[0]):
+            found.insert(0, found[0] - 1)
+        return found
+
+    def _same_exercise(self, i: int, j: int) -> bool:
+        a, b = self.passages[i], self.passages[j]
+        return a.role == b.role == EXERCISE and (a.source, a.section) == (b.source, b.section) and not isinstance(b.block, Callout) and not isinstance(a.block, Callout)
+
     def _next(self, i: int) -> bool:
         """Whether passage i + 1 follows passage i in its source."""
         return 0 <= i and i + 1 < len(self.passages) and self.positions[i + 1] == self.positions[i] + 1
@@ -66,6 +84,6 @@ class Corpus:
 
 def _introduces(first: Passage, second: Passage) -> bool:
     """Whether paragraph `first` introduces the block `second` right after it."""
-    if not isinstance(first.block, Paragraph) or (first.source, first.section) != (second.source, second.section):
+    if not isinstance(first.block, Paragraph) or (first.source, first.section, first.role) != (second.source, second.section, second.role):
         return False
     return isinstance(second.block, INTRODUCED) or (first.block.text.endswith(":") and not isinstance(second.block, Paragraph))

@@ -19,6 +19,7 @@ from courseware.content.blocks import figures
 from courseware.grounding.corpus import Corpus
 from courseware.grounding.scope import section_passages
 from courseware.grounding.sources import Passage, SourceDocument
+from courseware.readers.base import EXERCISE
 from courseware.spec.model import Lesson, Module, Spec, source_anchor, source_path
 
 PER_QUERY = 4  # a lesson's passages per key point: its visual is looked for among its best four
@@ -99,10 +100,15 @@ class Grounding:
             self._skips[scope] = frozenset() if scope is None else frozenset(range(len(self.corpus.passages))) - scope
         return self._skips[scope]
 
-    def best(self, query: Query, scope: frozenset[int] | None, limit: int, paragraphs: bool = False) -> list[tuple[float, int]]:
-        """The best `limit` passages for `query` by the course-wide index, inside `scope`."""
-        skip = self._skip(scope) | self.corpus.not_paragraphs if paragraphs else self._skip(scope)
-        return self.corpus.ranked(*query, skip=skip, limit=limit)
+    def best(self, query: Query, scope: frozenset[int] | None, limit: int, paragraphs: bool = False, exercises: bool = False) -> list[tuple[float, int]]:
+        """The best `limit` passages for `query` by the course-wide index, inside `scope`: of
+        the text a lesson may quote (narrative and boxes), or of its exercises."""
+        skip = self._skip(scope) | (self._not_exercises if exercises else self.corpus.apart)
+        return self.corpus.ranked(*query, skip=skip | self.corpus.not_paragraphs if paragraphs else skip, limit=limit)
+
+    @cached_property
+    def _not_exercises(self) -> frozenset[int]:
+        return frozenset(i for i, p in enumerate(self.corpus.passages) if p.role != EXERCISE)
 
     # Pools ------------------------------------------------------------------------------------
 
@@ -120,7 +126,8 @@ class Grounding:
         chosen = [i for _, i in self.best(intro_query(facts), scope, PER_QUERY, paragraphs=True)]
         for query in lesson_queries(facts)[1:]:
             chosen += [i for _, i in self.best(query, scope, PER_QUERY)]
-        return self._with_units(chosen)
+        activity = [j for _, i in self.best(quiz_query(facts), scope, 1, exercises=True) for j in self.corpus.exercise(i)]
+        return tuple(sorted(set(self._with_units(chosen)) | set(activity)))
 
     def quiz_pool(self, lesson_id: str) -> Pool:
         """The passages a lesson's quiz may ask about: its best ones that no other lesson's quiz

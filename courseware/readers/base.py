@@ -12,9 +12,11 @@ from courseware.errors import CoursewareError
 # What a piece of a source is for. Narrative is the text a lesson teaches from; a box is a
 # callout standing in the narrative (a tip, a key-points box); exercises and solutions are kept
 # apart (for quizzes and activities, never quoted as narrative); instructor notes reach no
-# learner: they never become passages.
-NARRATIVE, BOX, EXERCISE, SOLUTION, INSTRUCTOR = "narrative", "box", "exercise", "solution", "instructor"
-ROLES = (NARRATIVE, BOX, EXERCISE, SOLUTION, INSTRUCTOR)
+# learner: they never become passages. An overview box (an episode's objectives, the questions it
+# answers) says what a part will teach, in imperatives and questions: a box, but never quoted.
+NARRATIVE, BOX, OVERVIEW, EXERCISE, SOLUTION, INSTRUCTOR = "narrative", "box", "overview", "exercise", "solution", "instructor"
+ROLES = (NARRATIVE, BOX, OVERVIEW, EXERCISE, SOLUTION, INSTRUCTOR)
+CALLOUTS = (BOX, OVERVIEW)  # the roles read as one callout block
 LEARNER_TEXT = (NARRATIVE, BOX)  # the roles a lesson's narrative may quote
 
 

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 import yaml
 
 from courseware.content.blocks import fold_whitespace
-from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, SOLUTION, SourceUnreadable
+from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, OVERVIEW, SOLUTION, SourceUnreadable
 from courseware.readers.dialect_inline import DEFINITION, IAL, Inline, label
 
 # A box class -> its role, its callout style (boxes only) and the title it has when it names none.
 CLASSES: dict[str, tuple[str, str | None, str | None]] = {
     "callout": (BOX, "note", None), "caution": (BOX, "warning", None), "checklist": (BOX, "note", None),
     "prereq": (BOX, "note", "Prerequisites"), "testimonial": (BOX, "note", None), "spoiler": (BOX, "note", None),
-    "keypoints": (BOX, "takeaway", "Key Points"), "objectives": (BOX, "note", "Objectives"),
-    "questions": (BOX, "note", "Questions"),
+    "keypoints": (BOX, "takeaway", "Key Points"), "objectives": (OVERVIEW, "note", "Objectives"),
+    "questions": (OVERVIEW, "note", "Questions"),
     "challenge": (EXERCISE, None, None), "exercise": (EXERCISE, None, None), "discussion": (EXERCISE, None, None),
     "solution": (SOLUTION, None, None), "hint": (SOLUTION, None, None),
     "instructor": (INSTRUCTOR, None, None),

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from courseware.content.blocks import LANGUAGE, Callout, Code, ListBlock, ListItem, Math, Paragraph, Quote, Table, clean_cell
 from courseware.markdown.inline import literal
-from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, NARRATIVE, SOLUTION, Heading, Piece
+from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, NARRATIVE, OVERVIEW, SOLUTION, Heading, Piece
 from courseware.readers.html_inline import BLOCKS, HEADINGS, LISTS, Inline, span_of, tex
 
 # Class names of boxes -> (role, callout style), the first that matches in this order winning
@@ -19,11 +19,12 @@ BOX_CLASSES = (
     ({"instructor", "instructor-note", "instructor-notes", "instructor_note", "teacher-note"}, INSTRUCTOR, "note"),
     ({"solution", "hint", "challenge-accordion"}, SOLUTION, "note"),  # the Workbench folds a solution in a challenge-accordion
     ({"exercise", "challenge", "discussion"}, EXERCISE, "activity"),
+    ({"objectives", "questions"}, OVERVIEW, "note"),
     ({"warning", "caution", "danger", "important", "attention", "alert-warning", "alert-danger"}, BOX, "warning"),
     ({"tip", "tips"}, BOX, "tip"),
     ({"keypoints", "key-points", "takeaway", "takeaways"}, BOX, "takeaway"),
     ({"example"}, BOX, "example"),
-    ({"note", "notes", "callout", "admonition", "info", "seealso", "prereq", "objectives", "checklist", "overview", "spoiler-accordion"}, BOX, "note"),
+    ({"note", "notes", "callout", "admonition", "info", "seealso", "prereq", "checklist", "overview", "spoiler-accordion"}, BOX, "note"),
 )
 BOXED = frozenset(("div", "aside", "section", "blockquote", "details", "p"))
 LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush)-([A-Za-z0-9_+#.-]+)$")

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from courseware.content.blocks import AnyBlock, Callout, Figure, ListBlock, ListItem, Paragraph
 from courseware.markdown.blocks import SourceBlock, read_source_blocks
 from courseware.readers import dialects
-from courseware.readers.base import BOX, NARRATIVE, ROLES, Document, Heading, Piece, Reader, SourceUnreadable
+from courseware.readers.base import CALLOUTS, NARRATIVE, ROLES, Document, Heading, Piece, Reader, SourceUnreadable
 from courseware.readers.dialects import Box, Rewritten
 
 # Titles that say only what kind of box it is: an exercise or a solution headed "Solution" gets
@@ -67,9 +67,9 @@ class _Assembly:
 
     def read(self) -> Document:
         for line, name, items in self.rewritten.front:
-            style, title = dialects.CLASSES[name][1], dialects.CLASSES[name][2]
+            role, style, title = dialects.CLASSES[name]
             block = ListBlock(items=[ListItem(text=text) for text in items])
-            self.document.pieces.append(Piece(Callout(style=style, title=title, blocks=[block]), line, role=BOX))
+            self.document.pieces.append(Piece(Callout(style=style, title=title, blocks=[block]), line, role=role))
         read_source_blocks(self.rewritten.text, self.take)
         self.close()
         return self.document
@@ -88,17 +88,17 @@ class _Assembly:
                         self.document.title = item
                     self.document.pieces.append(Piece(Heading(level or 1, item), line))
                 elif item.casefold().rstrip(":") not in GENERIC_TITLES:
-                    self.add(Paragraph(text=item), line, role)
+                    self.add(Paragraph(text=_bold(item)), line, role)
             else:
                 self.give_title(chain, role)
                 self.add(self.captioned(item, line), line, role)
 
     def give_title(self, chain: tuple[Box, ...], role: str) -> None:
         """An exercise's title attribute, as its first paragraph."""
-        owner = next((b for b in reversed(chain) if b.role not in (None, BOX)), None)
+        owner = next((b for b in reversed(chain) if b.role not in (None, *CALLOUTS)), None)
         if owner and owner.title and id(owner) not in self.titled:
             self.titled.add(id(owner))
-            self.add(Paragraph(text=owner.title), owner.start, role)
+            self.add(Paragraph(text=_bold(owner.title)), owner.start, role)
 
     def gather(self, box: Box, role: str, line: int, item: AnyBlock | str) -> None:
         if self.open is None:
@@ -140,12 +140,12 @@ def _placed(chain: tuple[Box, ...]) -> tuple[str, Box | None]:
     for b in chain:
         if b.role is None:
             continue
-        if b.role == BOX:
+        if b.role in CALLOUTS:
             box = box or b
         else:
             role = max(role, b.role, key=ROLES.index)
             box = None
-    return (BOX if role == NARRATIVE and box else role), box
+    return (box.role if role == NARRATIVE and box else role), box
 
 
 def _segments(boxes: list[Box]) -> tuple[list[int], list[tuple[Box, ...]]]:
@@ -167,3 +167,8 @@ def _segments(boxes: list[Box]) -> tuple[list[int], list[tuple[Box, ...]]]:
             lines.append(line)
             chains.append(chain)
     return lines, chains
+
+
+def _bold(title: str) -> str:
+    """An exercise's title as the bold paragraph it opens with (an activity's title, later)."""
+    return title if "**" in title else f"**{title}**"

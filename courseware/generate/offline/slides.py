@@ -25,7 +25,7 @@ def lesson_slides(corpus: Corpus, inputs: dict[str, Any], markdown_file: Path | 
     slides, visuals = [], lesson_visuals(corpus, lesson)
     for k, point in enumerate(lesson["key_points"][: inputs["slides"]["max"]]):
         query = point_query(point, lesson)
-        ranked = corpus.ranked(*query, limit=2 * SLIDE_PASSAGES)
+        ranked = corpus.ranked(*query, skip=corpus.apart, limit=2 * SLIDE_PASSAGES)
         spoken = [corpus.passages[i] for _, i in ranked if prose(corpus.passages[i])][:SLIDE_PASSAGES]
         if not spoken:
             raise GenerationError(NO_MATCH.format(point=point), where=["key_points", k])
