@@ -64,7 +64,10 @@ def test_a_source_over_the_size_threshold_is_warned_about_on_validate_and_build(
     validated = cli("validate", SPEC)
     assert (validated.exit_code, validated.stderr) == (0, warning)
     built = cli("build", SPEC, "--formats", "markdown")
-    assert (built.exit_code, built.stderr) == (0, warning)
+    # The handbook repeats the course's sources word for word and no sentence is asked twice in
+    # a course, so a quiz may come out short; the build says so after the size warning.
+    assert built.exit_code == 0 and built.stderr.startswith(warning)
+    assert all(re.fullmatch(r"warning: m\d-l\d/quiz: \d of \d questions made; .*", line) for line in built.stderr[len(warning):].splitlines())
     rendered = cli("render", SPEC, "--formats", "markdown")
     assert (rendered.exit_code, rendered.stderr) == (0, warning)
     monkeypatch.setattr(courseware.grounding.sources, "LARGE_BYTES", size)  # over, not at
