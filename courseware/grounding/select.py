@@ -140,27 +140,25 @@ class Grounding:
 
     @cached_property
     def _quiz_pools(self) -> dict[str, Pool]:
-        # The lessons, in spec order, take turns claiming their best passage not yet claimed
-        # until each holds QUIZ_PASSAGES or has none left: no passage is in two quizzes' pools,
-        # and a lesson whose best passages other lessons match too still gets some of its own.
+        # Each passage belongs to the lesson that ranks it highest by place in its own list (the
+        # first lesson on a tie): no passage is in two quizzes' pools, and a lesson's own best
+        # passages stay its own whatever other lessons ask, so an edit to one lesson changes
+        # only the quizzes of the lessons whose best passages it now ranks higher or lower.
         ranked = {lesson.id: [i for _, i in self.best(quiz_query({"title": lesson.title, "key_points": lesson.key_points}), self._lesson_scopes[lesson.id], QUIZ_CANDIDATES)] for lesson in self.spec.lessons()}
-        owner: dict[int, str] = {}
-        mine: dict[str, list[int]] = {lesson_id: [] for lesson_id in ranked}
-        queues = {lesson_id: iter(found) for lesson_id, found in ranked.items()}
-        active = list(ranked)
-        while active:
-            for lesson_id in list(active):
-                claimed = next((i for i in queues[lesson_id] if i not in owner), None)
-                if claimed is None:
-                    active.remove(lesson_id)
-                    continue
-                owner[claimed] = lesson_id
-                mine[lesson_id].append(claimed)
-                if len(mine[lesson_id]) >= QUIZ_PASSAGES:
-                    active.remove(lesson_id)
+        owner: dict[int, tuple[int, int, str]] = {}
+        for n, (lesson_id, found) in enumerate(ranked.items()):
+            for place, i in enumerate(found):
+                if i not in owner or (place, n) < owner[i][:2]:
+                    owner[i] = (place, n, lesson_id)
+        claimed: dict[int, str] = {}  # what belongs with a passage and no lesson ranks: the first to need it
+
+        def allowed(j: int, lesson_id: str) -> bool:
+            return owner[j][2] == lesson_id if j in owner else claimed.setdefault(j, lesson_id) == lesson_id
+
         pools = {}
-        for lesson_id, chosen in mine.items():  # what belongs with a passage, unless another quiz has it
-            pools[lesson_id] = self._with_units(chosen, lambda j, lesson_id=lesson_id: owner.setdefault(j, lesson_id) == lesson_id)
+        for lesson_id, found in ranked.items():
+            mine = [i for i in found if owner[i][2] == lesson_id][:QUIZ_PASSAGES]
+            pools[lesson_id] = self._with_units(mine, lambda j, lesson_id=lesson_id: allowed(j, lesson_id))
         return pools
 
     def _with_units(self, chosen: list[int], allowed: Any = None) -> Pool:
