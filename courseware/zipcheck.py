@@ -13,6 +13,7 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from courseware.errors import CoursewareError
 
@@ -37,62 +38,83 @@ class Limits:
 TEMPLATE = Limits()
 
 
+# A Word or PowerPoint source: bigger than a template may be, never a bomb.
+SOURCE = Limits(entries=50_000, directory=16 << 20, total=1 << 30)
+
+
 def check_zip(path: Path, kind: str, fix: str, limits: Limits = TEMPLATE) -> None:
     """Refuse `path` with a one-line error naming it unless it is a zip within `limits`.
 
     `kind` names what the file should be ("a PowerPoint file"), `fix` what to do about it."""
     try:
-        entries, directory = _end_record(path)
+        with open(path, "rb") as stream:
+            problem = zip_problem(stream, kind, fix, limits)
     except OSError as exc:
         raise CoursewareError(f"{path}: cannot read ({exc.strerror or exc}); {fix}") from None
-    except ValueError:
-        raise CoursewareError(f"{path}: not {kind} (it is not a zip archive); {fix}") from None
-    if entries > limits.entries:
-        raise CoursewareError(f"{path}: lists {entries} entries, more than the {limits.entries} allowed; {fix}")
-    if directory > limits.directory:
-        raise CoursewareError(f"{path}: its zip directory takes {_mb(directory)}, more than the {_mb(limits.directory)} allowed; {fix}")
+    if problem:
+        raise CoursewareError(f"{path}: {problem}")
+
+
+def zip_problem(stream: BinaryIO, kind: str, fix: str, limits: Limits = SOURCE) -> str | None:
+    """Why the zip in `stream` (a file, or a source's bytes in a BytesIO) may not be unpacked,
+    without the file's name, or None."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        entries, directory = _end_record(stream)
+    except ValueError:
+        return f"not {kind} (it is not a zip archive); {fix}"
+    if entries > limits.entries:
+        return f"lists {entries} entries, more than the {limits.entries} allowed; {fix}"
+    if directory > limits.directory:
+        return f"its zip directory takes {_mb(directory)}, more than the {_mb(limits.directory)} allowed; {fix}"
+    try:
+        stream.seek(0)
+        with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError):
-        raise CoursewareError(f"{path}: not {kind} (its zip directory is damaged); {fix}") from None
+        return f"not {kind} (its zip directory is damaged); {fix}"
+    return expansion_problem(infos, fix, limits)
+
+
+def expansion_problem(infos: list[zipfile.ZipInfo], fix: str, limits: Limits = SOURCE) -> str | None:
+    """Why a zip whose directory lists `infos` may not be unpacked (an entry, or all of them,
+    would expand past `limits`: a zip bomb), or None. Readers ask before they test any entry."""
+    if len(infos) > limits.entries:
+        return f"lists {len(infos)} entries, more than the {limits.entries} allowed; {fix}"
     total = 0
     for info in infos:
         if info.file_size > limits.grace and info.file_size > limits.ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise CoursewareError(
-                f"{path}: {info.filename} would expand {ratio}-fold to {_mb(info.file_size)}, more than the {limits.ratio}-fold allowed (a zip bomb?); {fix}"
-            )
+            return f"{info.filename} would expand {ratio}-fold to {_mb(info.file_size)}, more than the {limits.ratio}-fold allowed (a zip bomb?); {fix}"
         total += info.file_size
     if total > limits.total:
-        raise CoursewareError(f"{path}: would expand to {_mb(total)}, more than the {_mb(limits.total)} allowed; {fix}")
+        return f"would expand to {_mb(total)}, more than the {_mb(limits.total)} allowed; {fix}"
+    return None
 
 
-def _end_record(path: Path) -> tuple[int, int]:
+def _end_record(stream: BinaryIO) -> tuple[int, int]:
     """(entry count, central directory size) from the end record; ValueError if there is none."""
-    with open(path, "rb") as stream:
-        size = stream.seek(0, 2)
-        tail_start = max(0, size - END.size - MAX_COMMENT)
-        stream.seek(tail_start)
-        tail = stream.read()
-        at = tail.rfind(END_SIGNATURE)
-        if at < 0 or len(tail) - at < END.size:
-            raise ValueError("no end of central directory record")
-        _, _, _, _, entries, directory, _, _ = END.unpack_from(tail, at)
-        if entries == 0xFFFF or directory == 0xFFFFFFFF:  # zip64: the real numbers are in its own end record
-            locator = tail_start + at - ZIP64_LOCATOR.size
-            if locator < 0:
-                raise ValueError("zip64 locator missing")
-            stream.seek(locator)
-            signature, _, offset, _ = ZIP64_LOCATOR.unpack(stream.read(ZIP64_LOCATOR.size))
-            if signature != b"PK\x06\x07":
-                raise ValueError("zip64 locator missing")
-            stream.seek(offset)
-            record = stream.read(ZIP64_END.size)
-            if len(record) < ZIP64_END.size or record[:4] != b"PK\x06\x06":
-                raise ValueError("zip64 end record missing")
-            entries, directory = ZIP64_END.unpack(record)[7:9]
-        return entries, directory
+    size = stream.seek(0, 2)
+    tail_start = max(0, size - END.size - MAX_COMMENT)
+    stream.seek(tail_start)
+    tail = stream.read()
+    at = tail.rfind(END_SIGNATURE)
+    if at < 0 or len(tail) - at < END.size:
+        raise ValueError("no end of central directory record")
+    _, _, _, _, entries, directory, _, _ = END.unpack_from(tail, at)
+    if entries == 0xFFFF or directory == 0xFFFFFFFF:  # zip64: the real numbers are in its own end record
+        locator = tail_start + at - ZIP64_LOCATOR.size
+        if locator < 0:
+            raise ValueError("zip64 locator missing")
+        stream.seek(locator)
+        signature, _, offset, _ = ZIP64_LOCATOR.unpack(stream.read(ZIP64_LOCATOR.size))
+        if signature != b"PK\x06\x07":
+            raise ValueError("zip64 locator missing")
+        stream.seek(offset)
+        record = stream.read(ZIP64_END.size)
+        if len(record) < ZIP64_END.size or record[:4] != b"PK\x06\x06":
+            raise ValueError("zip64 end record missing")
+        entries, directory = ZIP64_END.unpack(record)[7:9]
+    return entries, directory
 
 
 def _mb(size: int) -> str:

@@ -170,3 +170,27 @@ def test_validate_reads_every_source_and_names_each_it_cannot_read(tmp_path, run
         f"{pdf}: not a PDF (it does not begin with %PDF-); export it as PDF again, or give it its real file ending\n"
         f"{docx}: is not a Word document (not a complete zip file: damaged or cut short?); open it in Word or LibreOffice and save it again as .docx\n"
     )
+
+
+@pytest.mark.parametrize("name, entry, message", [
+    ("bomb.docx", "word/document.xml", "word/document.xml would expand {ratio}-fold to 20.0 MB, more than the 100-fold allowed (a zip bomb?); save it again from Word or LibreOffice as .docx"),
+    ("bomb.pptx", "ppt/presentation.xml", "ppt/presentation.xml would expand {ratio}-fold to 20.0 MB, more than the 100-fold allowed (a zip bomb?); export it again from PowerPoint or LibreOffice"),
+])
+def test_a_zip_bomb_named_docx_or_pptx_is_refused_before_it_is_unpacked(tmp_path, run_module_cli, name, entry, message):
+    (tmp_path / "sources").mkdir()
+    with zipfile.ZipFile(tmp_path / "sources" / name, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(entry, bytes(20 << 20))
+    with zipfile.ZipFile(tmp_path / "sources" / name) as archive:
+        info = archive.getinfo(entry)
+    message = message.format(ratio=info.file_size // info.compress_size)  # zlib's own ratio
+    spec = tmp_path / "c.yaml"
+    spec.write_text(yaml.safe_dump({
+        "course": {"id": "v", "title": "V", "language": "en", "audience": "testers"},
+        "sources": [f"sources/{name}"],
+        "objectives": [{"id": "LO1", "text": "Know things"}],
+        "modules": [{"id": "m1", "title": "M", "lessons": [{"id": "l1", "title": "L", "objectives": ["LO1"], "key_points": ["things"]}]}],
+    }), "utf-8")
+    result = run_module_cli("build", spec, "--output", tmp_path / "out")
+    shown = Path(os.path.relpath(tmp_path / "sources" / name)).as_posix()
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"{shown}: {message}\n")
+    assert not (tmp_path / "out").exists()

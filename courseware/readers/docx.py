@@ -9,6 +9,7 @@ import zipfile
 import zlib
 
 from courseware.readers.base import Document, Heading, Reader, SourceUnreadable
+from courseware.zipcheck import expansion_problem
 
 # Word's paragraph styles as the HTML the converter reads (after mammoth's own Heading 1-6,
 # lists, tables, footnotes): a table of contents is left out (its lines are the headings again,
@@ -94,6 +95,9 @@ def _archive(data: bytes) -> zipfile.ZipFile:
         raise SourceUnreadable("is password-protected or an old Word 97-2003 file; save an unprotected copy as .docx (Word document)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        bomb = expansion_problem(archive.infolist(), "save it again from Word or LibreOffice as .docx")
+        if bomb:  # decided from the zip's directory, before any entry is unpacked
+            raise SourceUnreadable(bomb)
         damaged = archive.testzip()  # the first entry whose bytes do not match their checksum
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error):
         damaged = ""

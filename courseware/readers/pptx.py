@@ -12,6 +12,7 @@ from courseware.content.blocks import AnyBlock, Figure, Paragraph
 from courseware.markdown.inline import literal
 from courseware.readers.base import INSTRUCTOR, NARRATIVE, Document, Heading, Piece, Reader, SourceUnreadable
 from courseware.readers.pptx_text import NS, chart, diagram, inline, one_line, table, text_frame
+from courseware.zipcheck import expansion_problem
 
 OLE = b"\xd0\xcf\x11\xe0"  # a compound file: an encrypted .pptx, or a .ppt of PowerPoint 97-2003
 DAMAGED_SLIDE = "this slide is damaged; open the deck in PowerPoint or LibreOffice and save it again"
@@ -78,6 +79,9 @@ def _open(data: bytes):
         raise SourceUnreadable("not a PowerPoint .pptx file (not a zip package); save it from PowerPoint or LibreOffice as .pptx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
+            bomb = expansion_problem(package.infolist(), "export it again from PowerPoint or LibreOffice")
+            if bomb:  # decided from the zip's directory, before any entry is unpacked
+                raise SourceUnreadable(bomb)
             if package.testzip() is not None:
                 raise zipfile.BadZipFile
     except (zipfile.BadZipFile, EOFError, ValueError):
