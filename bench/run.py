@@ -8,6 +8,7 @@ several repetitions; the inputs are generated into temporary folders. Items:
   3        bench/pptx_scaling.py 200- and 1,000-slide decks, ours against pandoc
   4        bench/startup.py      `courseware --help`, `courseware validate`, `python -c pass`
   7        bench/big_source.py   a 50 MB markdown source built to every format; SCORM memory by SCOs
+  8        bench/readers.py      each source format's fixture read; a 51-page PDF, a 60-slide deck
 Where a target is missed, the item's own profile is printed under the table. Exits 1 only when
 an item could not run; a missed target is reported, not an error.
 """
@@ -25,11 +26,12 @@ import big_source
 import generation
 import incremental
 import pptx_scaling
+import readers
 import rendering
 import startup
 from common import BENCH, log, row
 
-ITEMS = [("startup", startup), ("pptx_scaling", pptx_scaling), ("generation", generation), ("incremental", incremental), ("rendering", rendering), ("big_source", big_source)]
+ITEMS = [("startup", startup), ("pptx_scaling", pptx_scaling), ("generation", generation), ("incremental", incremental), ("rendering", rendering), ("big_source", big_source), ("readers", readers)]
 
 
 def table(rows: list[dict]) -> str:
