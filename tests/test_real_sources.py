@@ -194,3 +194,10 @@ def test_a_zip_bomb_named_docx_or_pptx_is_refused_before_it_is_unpacked(tmp_path
     shown = Path(os.path.relpath(tmp_path / "sources" / name)).as_posix()
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"{shown}: {message}\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_sources_page_shows_each_block_as_its_source_writes_it(built):
+    page = (built / "dist" / "html" / "sources.html").read_text("utf-8")
+    assert "<p><strong>Questions:</strong> How can I find the lines of a file that contain a word?" in page  # a box's title
+    assert "Option · What it does; <code>-i</code> · ignores the case of letters; <code>-n</code>" in page  # a table's rows
+    assert "<p></p>" not in page  # code and display math are shown where lessons use them

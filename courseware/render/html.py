@@ -9,7 +9,8 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from courseware.content.model import Article, Quiz, Reference
+from courseware.content.model import Article, Callout, ListBlock, Quiz, Reference, Table
+from courseware.content.blocks import AnyBlock, items, texts
 from courseware.course import Course, LessonContent
 from courseware.names import CREDENTIAL_PAGE, INDEX_PAGE, SOURCES_PAGE
 from courseware.render import register
@@ -73,7 +74,10 @@ class Site:
         for n, doc in enumerate(read_sources(self.spec.source_files(), self.course.loaded.root), start=1):
             sections: dict[str, list[str]] = {}
             for passage in doc.passages():
-                sections.setdefault(passage.section, []).append(passage.text)
+                shown = source_line(passage.block)
+                sections.setdefault(passage.section, [])
+                if shown:  # code and display math are shown in the lessons that use them
+                    sections[passage.section].append(shown)
             found.append({
                 "id": f"source-{n}",
                 "path": doc.path,
@@ -182,3 +186,25 @@ class Site:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
+
+
+def source_line(block: AnyBlock) -> str:
+    """A source's block as one line of inline markdown for the sources page: a callout's title
+    in bold before its text, list items and table rows kept apart, code and math left out."""
+    if isinstance(block, Callout):
+        inner = " ".join(filter(None, (source_line(b) for b in block.blocks)))
+        return f"**{block.title}:** {inner}" if block.title and "**" not in block.title else inner
+    if isinstance(block, ListBlock):
+        return _joined(item.text for item in items(block))
+    if isinstance(block, Table):
+        return _joined([*(" · ".join(c for c in row if c) for row in [block.header, *block.rows]), *([block.caption] if block.caption else [])])
+    return " ".join(texts(block))
+
+
+def _joined(parts) -> str:
+    """Texts in one line, each ending as it ends, or with '; ' where it has no stop of its own."""
+    line = ""
+    for part in parts:
+        line = part if not line else line + (" " if line[-1] in ".!?;:" else "; ") + part
+    return line
+
