@@ -127,7 +127,7 @@ class Subfolder:
 
     def __init__(self, writer: Writer, prefix: str):
         self.writer = writer
-        self.prefix = prefix.strip("/")
+        self.prefix = prefix.rstrip("/")
         writer.target(self.prefix)  # refused now, not at the first file: no '..', no absolute path
 
     def write_text(self, relative: str, text: str, durable: bool = True, expect: object = ANY) -> bool:
