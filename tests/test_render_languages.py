@@ -37,6 +37,7 @@ from courseware.plan import plan
 from courseware.render import render
 from courseware.render.notices import collected
 from courseware.spec.load import load_spec
+from courseware.spec.model import Spec
 from courseware.translate.course import translated_course
 from courseware.translate.plan import parse_translation, plan_translations, read_translation, sources, translation_file
 from courseware.translate.run import put_back
@@ -111,8 +112,8 @@ def folder(dist: Path, language: str) -> Path:
     return dist if language == "en" else dist / language
 
 
-def spec_facts() -> dict:
-    """The course facts as the original spec has them, for the stand-in's expected texts."""
+def spec_facts() -> Spec:
+    """The spec as the original has it, for the stand-in's expected texts."""
     return load_spec(SPECS / SPEC).spec
 
 
@@ -142,7 +143,8 @@ def test_every_page_has_its_language_and_links_to_the_same_page_in_each_other(bu
     title = spec.course.title if language == "en" else stand_in(spec.course.title, language)
     assert home.cssselect("header .course-name a")[0].text_content() == title
     lesson = lxml.html.fromstring((site / "m1-l2.html").read_bytes())
-    (figure,) = [img for img in lesson.cssselect("main img") if img.get("alt") == stand_in("A chart of commute times", language)] if language != "en" else lesson.cssselect("main img[alt='A chart of commute times']")
+    alt = "A chart of commute times" if language == "en" else stand_in("A chart of commute times", language)
+    (figure,) = [img for img in lesson.cssselect("main img") if img.get("alt") == alt]
     assert (site / figure.get("src")).is_file()  # the original's image, copied beside the pages
     sources = lxml.html.fromstring((site / "sources.html").read_bytes()).cssselect("section.source > section")
     assert sources and {(s.get("lang"), s.get("dir")) for s in sources} == ({(None, None)} if language == "en" else {("en", "ltr")})
