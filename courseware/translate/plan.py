@@ -94,8 +94,15 @@ def plan_translations(spec: Spec, tasks: list[Task], found: dict[str, Source], s
 
 def _task(language: str, kind: str, lesson_id: str | None, source_path: str, path: str, source: Source, glossary: tuple[tuple[str, str], ...]) -> TranslationTask:
     task_id = f"{language}/{path.removesuffix('.md')}" if kind != "overview" else f"{language}/course/overview"
+    glossary = used_terms(glossary, units(source.content))  # a new term stales only the files that use it
     key = translation_key(language, source.sha256, glossary)
     return TranslationTask(task_id, language, kind, lesson_id, source_path, f"{language}/{path}", key, source.sha256, glossary, source.content)
+
+
+def used_terms(glossary: tuple[tuple[str, str], ...], found: list[Unit]) -> tuple[tuple[str, str], ...]:
+    """The glossary pairs whose term occurs in the texts (case-insensitive)."""
+    text = "\n".join(u.text for u in found).casefold()
+    return tuple((term, target) for term, target in glossary if term.casefold() in text)
 
 
 def read_translation(content_dir: Path, task: TranslationTask) -> ContentFile | None:
