@@ -26,7 +26,7 @@ def words(language: str) -> Mapping[str, str]:
 
 def languages() -> list[str]:
     """The tags that have a catalogue, English (the template's language) first."""
-    return ["en", *sorted(_files())]
+    return ["en", *sorted(path.stem for path in _files().values())]
 
 
 def language_name(tag: str) -> str:
