@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from courseware.grounding.select import Grounding
     from courseware.grounding.sources import SourceDocument
     from courseware.spec.model import Spec
+    from courseware.translate.plan import TranslationTask
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,12 @@ class Provider(ABC):
     # sentences, which must not repeat across a course). False: a lesson's three tasks share its
     # lesson's passages, one context that servers cache as a prompt prefix.
     own_quiz_pools = True
+    translates = False  # True when translate() works (a model); the offline provider cannot translate
+
+    def translate(self, task: TranslationTask) -> dict[str, str]:
+        """The translation of each of the task's units (`task.units()`), by unit id, every
+        placeholder kept; raise GenerationError naming the task when it cannot be had."""
+        raise GenerationError(f"{task.id}: the {self.name} provider cannot translate; use a model, or XLIFF for a human translator")
 
     def identity(self, kind: str) -> dict:
         """Everything about this provider that decides a `kind` task's output; part of its content key."""

@@ -23,12 +23,17 @@ class FrontMatter:
     body_sha256: str
     spec: str | None = None  # course.md only: the spec the course was built from, to notice a changed course id
     answered_by: str | None = None  # the model the server says answered, where it is not `model`
+    translation_of: str | None = None  # a translation: the content file it translates (facts: the spec)
+    source_sha256: str | None = None  # a translation: the body hash of that file when it was translated
 
     def dump(self) -> str:
         """The front matter block, keys in a fixed order."""
         data = {"task": self.task, "key": self.key, "provider": self.provider, "model": self.model}
         if self.answered_by is not None:
             data["answered_by"] = self.answered_by
+        if self.translation_of is not None:
+            data["translation_of"] = self.translation_of
+            data["source_sha256"] = self.source_sha256
         data["body_sha256"] = self.body_sha256
         if self.spec is not None:
             data["spec"] = self.spec
@@ -64,7 +69,8 @@ def split(text: str, name: str) -> tuple[FrontMatter, str, int]:
     fields = ("task", "key", "provider", "model", "body_sha256")
     if not isinstance(data, dict) or any(not isinstance(data.get(f), str) for f in fields):
         raise ContentError(problems=[Problem(name, 2, 1, "", f"the front matter needs the keys {', '.join(fields)}; restore it from git")])
-    if any(not isinstance(data.get(f, ""), str) for f in ("spec", "answered_by")):
-        raise ContentError(problems=[Problem(name, 2, 1, "", "the front matter's spec and answered_by are text; restore it from git")])
+    optional = ("spec", "answered_by", "translation_of", "source_sha256")
+    if any(not isinstance(data.get(f, ""), str) for f in optional):
+        raise ContentError(problems=[Problem(name, 2, 1, "", f"the front matter's {', '.join(optional)} are text; restore it from git")])
     first_body_line = header.count("\n") + 3
-    return FrontMatter(**{f: data[f] for f in fields}, spec=data.get("spec"), answered_by=data.get("answered_by")), body, first_body_line
+    return FrontMatter(**{f: data[f] for f in fields}, **{f: data.get(f) for f in optional}), body, first_body_line

@@ -17,7 +17,44 @@ Located = tuple[list[str | int], str]
 
 def cross_check(spec: Spec, root: Path) -> list[Located]:
     """Every cross-reference problem of `spec`, as (key path, message) pairs."""
-    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root), *_templates(spec, root), *_outputs(spec)]
+    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root), *_templates(spec, root), *_outputs(spec), *_translations(spec, root)]
+
+
+def _translations(spec: Spec, root: Path) -> list[Located]:
+    from courseware.spec.glossary import SUFFIXES, entry_problems
+
+    problems: list[Located] = []
+    seen: set[str] = set()
+    own = spec.course.language.casefold()
+    lesson_ids = {lesson.id.casefold() for lesson in spec.lessons()}
+    for i, tag in enumerate(spec.translations):
+        folded = tag.casefold()
+        if folded == own:
+            problems.append((["translations", i], f"'{tag}' is the course's own language (course.language); list only the languages it is translated into"))
+        elif folded in seen:
+            problems.append((["translations", i], f"'{tag}' is listed twice; remove one"))
+        elif folded in lesson_ids:  # content/<tag>/ holds the translation, content/<lesson id>/ the lesson
+            problems.append((["translations", i], f"'{tag}' is also a lesson id: both would use the content folder '{tag}/'; rename the lesson"))
+        seen.add(folded)
+    if isinstance(spec.glossary, str):  # a file: load_spec reads and checks it
+        message = escape_problem("file", spec.glossary, root.resolve())
+        if message is None and not spec.glossary.lower().endswith(SUFFIXES):
+            message = "a glossary file is .yaml or .csv (header row: term, then one column per language)"
+        if message is None and not (root / spec.glossary).is_file():
+            message = f"no file '{spec.glossary}' beside the spec; create it or write the glossary inline"
+        if message:
+            problems.append((["glossary"], message))
+    else:
+        problems += [(["glossary", index, key], message) for index, key, message in entry_problems(spec.glossary, spec.course.language, targets(spec))]
+    if spec.glossary and not spec.translations:
+        problems.append((["glossary"], "a glossary gives translations of key terms, but the course has no translations; add translations: [fr, ...] or remove it"))
+    return problems
+
+
+def targets(spec: Spec) -> list[str]:
+    """The languages the course is translated into, each once, its own language left out."""
+    own = spec.course.language.casefold()
+    return [tag for tag in dict.fromkeys(spec.translations) if tag.casefold() != own]
 
 
 def _outputs(spec: Spec) -> list[Located]:

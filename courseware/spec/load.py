@@ -80,8 +80,23 @@ def load_spec(path: Path) -> LoadedSpec:
     problems += [_at(name, node_for(root, loc), loc, message) for loc, message in cross_check(spec, path.parent)]
     if problems:
         raise SpecError(problems=_sorted(problems))
+    if isinstance(spec.glossary, str):
+        spec = spec.model_copy(update={"glossary": _glossary_file(spec, path)})
     warnings = tuple(_at(name, node_for(root, loc), loc, message) for loc, message in source_warnings(spec, path.parent))
     return LoadedSpec(spec=spec, path=path, node=root, warnings=warnings)
+
+
+def _glossary_file(spec: Spec, path: Path) -> list[dict[str, str]]:
+    """The entries of the spec's glossary file, each checked; problems name the file and line."""
+    from courseware.spec.glossary import entry_problems, read_glossary
+
+    assert isinstance(spec.glossary, str)
+    shown = str(path.parent / spec.glossary)
+    entries, lines = read_glossary(path.parent / spec.glossary, shown)
+    problems = [Problem(shown, lines[index], 1, key, message) for index, key, message in entry_problems(entries, spec.course.language, spec.translations)]
+    if problems:
+        raise SpecError(problems=problems)
+    return entries
 
 
 def _yaml_problem(name: str, exc: yaml.MarkedYAMLError, what: str, hint: str) -> Problem:

@@ -155,6 +155,15 @@ class Spec(_Strict):
     outputs: list[Literal[OUTPUTS]] = ["markdown"]  # type: ignore[valid-type]
     templates: Text | None = None  # a folder of the user's own templates, relative to the spec
     scorm: ScormSettings = ScormSettings()
+    translations: list[LanguageTag] = []  # the languages the course is translated into (docs/translations.md)
+    # The key terms with their approved translation per language: inline, or the path of a .yaml
+    # or .csv file beside the spec (load_spec reads it into this list).
+    glossary: list[dict[str, Text]] | Text = []
+
+    def glossary_terms(self, language: str) -> list[tuple[str, str]]:
+        """The (term, approved translation) pairs of one target language, in glossary order."""
+        entries = self.glossary if isinstance(self.glossary, list) else []
+        return [(entry["term"], entry[language]) for entry in entries if "term" in entry and language in entry]
 
     def lessons(self) -> list[Lesson]:
         """Every lesson of the course, in spec order."""
