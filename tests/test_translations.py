@@ -155,3 +155,15 @@ def test_a_glossary_file_is_read_and_its_errors_name_its_line(project, cli):
     spec.write_text(spec.read_text(encoding="utf-8").replace("glossary: terms.csv", "glossary: terms.yaml"), encoding="utf-8")
     result = cli("validate", SPEC)
     assert result.stderr.strip() == "course_specs/terms.yaml:2:1: term: the term 'Mean' is already in the glossary (entry 1); keep one"
+
+
+def test_a_translated_quiz_cannot_change_which_answer_is_right(translated, cli):
+    french = translated / CONTENT / "fr/m1-l1/quiz.md"
+    text = french.read_text(encoding="utf-8")
+    right, wrong = text.index("- [x]"), text.index("- [ ]")
+    swapped = text[:min(right, wrong)] + ("- [ ]" if right < wrong else "- [x]") + text[min(right, wrong) + 5 : max(right, wrong)] + ("- [x]" if right < wrong else "- [ ]") + text[max(right, wrong) + 5 :]
+    french.write_text(swapped, encoding="utf-8")
+    result = cli("render", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(f"{CONTENT}/fr/m1-l1/quiz.md:")
+    assert "question 1 has other options or another right answer than m1-l1/quiz.md; a translation keeps its source's questions and right answers (change them in m1-l1/quiz.md)" in result.stderr
