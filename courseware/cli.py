@@ -140,7 +140,8 @@ def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
     uniform over the course; blanks and right answers key terms (no stop word, single letter or
     fragment of a word); statements that end as statements and come from the sources' narrative
     (not an image's alt text or caption, an exercise or a solution); no item asked twice in the
-    course. Prints the Bloom levels each lesson's items test.
+    course. Translations: each uses the glossary's approved terms where its source uses the term,
+    and reads in its own language. Prints the Bloom levels each lesson's items test.
 
     Example: courseware lint course_specs/
     """
@@ -148,6 +149,7 @@ def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
     from courseware.grounding.sources import read_sources
     from courseware.lint import lint_course
     from courseware.spec.load import load_spec
+    from courseware.translate.lint import lint_translations
 
     failed = False
     for path in _spec_files(specs):
@@ -155,6 +157,7 @@ def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
             loaded = load_spec(path)
             spec = loaded.spec
             report = lint_course(spec, output / spec.course.id / "content", read_sources(spec.source_files(), loaded.root))
+            report.findings.extend(lint_translations(loaded, output / spec.course.id / "content"))
         except CoursewareError as exc:
             failed = True
             for line in exc.lines():

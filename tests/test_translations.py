@@ -167,3 +167,18 @@ def test_a_translated_quiz_cannot_change_which_answer_is_right(translated, cli):
     assert result.exit_code == 1
     assert result.stderr.strip().startswith(f"{CONTENT}/fr/m1-l1/quiz.md:")
     assert "question 1 has other options or another right answer than m1-l1/quiz.md; a translation keeps its source's questions and right answers (change them in m1-l1/quiz.md)" in result.stderr
+
+
+def test_lint_finds_a_translation_without_its_glossary_term_or_in_the_wrong_language(translated, cli):
+    assert cli("lint", SPEC).exit_code == 0
+    french = translated / CONTENT / "fr/m1-l2/lesson.md"
+    french.write_text(french.read_text(encoding="utf-8").replace("médiane", "valeur centrale"), encoding="utf-8")
+    slides = translated / CONTENT / "ar/m2-l1/slides.md"
+    arabic = slides.read_text(encoding="utf-8")
+    first = next(line for line in arabic.split("\n") if line.startswith("- "))
+    slides.write_text(arabic.replace(first, "- The median is the middle value of the data when the observations are sorted from the smallest to the largest one", 1), encoding="utf-8")
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert f"{CONTENT}/fr/m1-l2/lesson.md:" in result.stderr
+    assert "the glossary translates 'median' as 'médiane', which this translation of m1-l2/lesson.md never uses" in result.stderr
+    assert f"{CONTENT}/ar/m2-l1/slides.md:" in result.stderr and "is written in English, not in Arabic (this translation's language)" in result.stderr
