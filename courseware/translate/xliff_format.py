@@ -230,7 +230,8 @@ def read(data: bytes) -> list[ReadFile]:
     try:
         root = parse_xml(data)  # translate-toolkit's parser for untrusted input: no entities, no network
     except etree.XMLSyntaxError as exc:
-        raise NotXliff(exc.lineno or 1, f"not well-formed XML: {exc.msg}") from None
+        message = re.sub(r", line \d+, column \d+$", "", exc.msg)  # the line is said first
+        raise NotXliff(exc.lineno or 1, f"not well-formed XML: {message}") from None
     if etree.QName(root).localname != "xliff":
         raise NotXliff(root.sourceline or 1, f"not an XLIFF file: its root element is <{etree.QName(root).localname}>, not <xliff>")
     version = root.get("version", "")
