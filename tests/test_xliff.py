@@ -457,3 +457,32 @@ def test_placeholders_become_x_and_g_and_read_back_as_they_were(tmp_path):
     xunit.setid("1")
     xunit.rich_target = [tree]
     assert _target_text(xunit) == (unit.text, None)
+
+
+def test_segment_markers_and_line_breaks_of_a_tool_are_taken_other_inline_codes_are_refused(course):
+    xlf = export(course, "fr")
+    play_translator(xlf, "fr")
+    unit = {}
+
+    def tool_like(tree):
+        units = {(u.getparent().getparent().get("original"), u.get("id")): u for u in tree.iter(q("trans-unit"))}
+        segmented = units[("m1-l1/slides.md", "1")].find(q("target"))  # Okapi/Trados style: <mrk mtype="seg">
+        mark = etree.SubElement(segmented, q("mrk"), mtype="seg", mid="0")
+        mark.text, segmented.text = segmented.text, None
+        wrapped = units[("m1-l1/slides.md", "2")].find(q("target"))
+        wrapped.text = "\n            " + wrapped.text.replace(" ", "\n            ", 2) + "\n          "
+        etree.SubElement(units[("m1-l1/slides.md", "3")].find(q("target")), q("ph"), id="7").text = "{b}"
+        unit["ph"] = units[("m1-l1/slides.md", "3")]
+
+    edit(xlf, tool_like)
+    line = units_of(xlf)[("m1-l1/slides.md", "3")].sourceline
+    where = next(u.where for t in translation_tasks(load_spec(course["spec"]), course["content"])[0] if t.id == "fr/m1-l1/slides" for u in t.units() if u.id == "3")
+    assert bad(course, xlf) == [f"{xlf}:{line}: m1-l1/slides.md: text 3 ({where}): <ph> is not an inline code of the source; keep only its <x/> and <g> codes"]
+
+    edit(xlf, lambda tree: [ph.getparent().remove(ph) for ph in list(tree.iter(q("ph")))])
+    result = run_cli("translations", "import", xlf, "-o", course["output"])
+    assert result.exit_code == 0, result.stderr
+    deck = course["content"] / "fr" / "m1-l1" / "slides.md"
+    slides = body(deck)
+    assert slides.startswith("# [traduit] Variables, Frequency Tables and Histograms\n")  # the unit inside <mrk>
+    assert "\n            " not in slides

@@ -18,6 +18,7 @@ from translate.storage import xliff
 from translate.storage.placeables import StringElem
 from translate.storage.placeables import xliff as inline
 
+from courseware.content.blocks import fold_whitespace
 from courseware.translate.plan import FACTS, TranslationTask
 from courseware.translate.units import PLACEHOLDER, Unit
 
@@ -265,8 +266,8 @@ def _target_text(unit) -> tuple[str | None, str | None]:
         return None, None
     out: list[str] = []
     problem = _flatten(unit.rich_target[0], out)
-    text = "".join(out)
-    return (text if text.strip() else None), problem
+    text = fold_whitespace("".join(out))  # a tool's line breaks and indentation are not the translator's: a text is one line
+    return (text or None), problem
 
 
 def _flatten(elem, out: list[str]) -> str | None:
@@ -285,12 +286,12 @@ def _flatten(elem, out: list[str]) -> str | None:
         problem = _children(elem, out)
         out.append(f"</g{elem.id}>")
         return problem
-    if isinstance(elem, inline.UnknownXML):
-        name = etree.QName(elem.xml_node).localname
-        if name == "mrk":  # a CAT tool's segment or comment marker: its words are the text
-            return _children(elem, out)
-        return f"<{name}> is not an inline code of the source; keep only its <x/> and <g> codes"
-    return _children(elem, out)
+    if type(elem) is StringElem:
+        return _children(elem, out)
+    name = etree.QName(elem.xml_node).localname if isinstance(elem, inline.UnknownXML) else type(elem).__name__.lower()
+    if name == "mrk":  # a CAT tool's segment or comment marker: its words are the text
+        return _children(elem, out)
+    return f"<{name}> is not an inline code of the source; keep only its <x/> and <g> codes"
 
 
 def _children(elem, out: list[str]) -> str | None:
