@@ -151,7 +151,7 @@ def test_export_writes_strict_xliff_12_with_a_file_per_content_file_and_inline_c
     # The link and the code span: <g> around the link's words (the emphasis inside stays markdown), <x> for the code.
     linked = next(u for u in lesson.iter(q("trans-unit")) if u.find(q("source")).find(q("g")) is not None)
     source = etree.tostring(linked.find(q("source")), encoding="unicode", with_tail=False)
-    assert f'<g id="1" ctype="link">the course notes on *spread*</g> and call <x id="2" ctype="x-code" equiv-text="`statistics.mean()`"/>.' in source
+    assert '<g id="1" ctype="link">the course notes on *spread*</g> and call <x id="2" ctype="x-code" equiv-text="`statistics.mean()`"/>.' in source
     assert linked.find(q("target")).get("state") == "new" and len(linked.find(q("target"))) == 0 and not linked.find(q("target")).text
     notes = [n.text for n in linked.iter(q("note"))]
     assert notes[0].startswith("Lesson m1-l1 “Variables, Frequency Tables and Histograms”, lesson text: introduction: paragraph")
@@ -258,7 +258,7 @@ def test_a_translated_xliff_becomes_the_reviewed_translation_of_every_file(cours
                 assert ((path.parent / image_tr).resolve()) == ((content / task.source_path).parent / image_src).resolve()
                 assert image_tr != image_src  # re-pointed: the twin sits one folder deeper
     lesson = body(content / language / "m1-l1" / "lesson.md")
-    assert f"[the course notes on *spread*](https://example.org/notes \"Notes\") and call `statistics.mean()`" in lesson
+    assert "[the course notes on *spread*](https://example.org/notes \"Notes\") and call `statistics.mean()`" in lesson
     assert GLOSSARY[language]["histogram"] in lesson
     if language == "ar":
         assert re.search(r"[\u0600-\u06FF]", lesson)  # right-to-left text as it was typed
@@ -330,9 +330,21 @@ def test_a_hand_edited_translation_is_backed_up_before_the_import_replaces_it(co
 def test_a_glossary_term_left_out_is_a_warning_not_an_error(course):
     xlf = export(course, "fr")
     play_translator(xlf, "fr", use_glossary=False)
+
+    def copy_source(tree):  # what a tool that copies the source into an untranslated target does
+        unit = next(u for u in tree.iter(q("trans-unit")) if u.getparent().getparent().get("original") == "m1-l1/lesson.md" and u.get("id") == "2")
+        target = copy.deepcopy(unit.find(q("source")))
+        target.tag = q("target")
+        unit.replace(unit.find(q("target")), target)
+
+    edit(xlf, copy_source)
+    copied = units_of(xlf)[("m1-l1/lesson.md", "2")]
     result = run_cli("translations", "import", xlf, "-o", course["output"])
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
+    where = next(u.where for t in translation_tasks(load_spec(course["spec"]), course["content"])[0] if t.id == "fr/m1-l1/lesson" for u in t.units() if u.id == "2")
+    assert f"warning: {xlf}:{copied.sourceline}: m1-l1/lesson.md: text 2 ({where}) is the same as its source; was it left untranslated?" in lines
+    lines = [line for line in lines if "is the same as its source" not in line]
     assert lines and all(line.startswith(f"warning: {xlf}:") and "the glossary translates '" in line for line in lines)
     unit = next(u for (original, _), u in units_of(xlf).items() if original == "facts.md" and "mean" in "".join(u.find(q("source")).itertext()))
     assert f"warning: {xlf}:{unit.sourceline}: facts.md: text {unit.get('id')} ({unit.get('resname')}): the glossary translates 'mean' as 'moyenne', which this translation does not use" in lines
@@ -425,6 +437,14 @@ def test_a_file_that_is_not_our_xliff_is_one_located_line(course, tmp_path, data
     xlf = tmp_path / "in.xlf"
     xlf.write_bytes(data)
     assert bad(course, xlf) == [f"{xlf}:{message}"]
+
+
+def test_an_output_folder_without_the_course_is_named(course, tmp_path):
+    xlf = export(course, "fr")
+    result = run_cli("translations", "import", xlf, "-o", tmp_path / "nowhere")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"{tmp_path / 'nowhere' / COURSE / 'content'}: no content of the course '{COURSE}' here; give the folder it was built into with --output\n"
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_a_file_moved_away_from_its_spec_names_the_spec_to_give(course, tmp_path):

@@ -20,6 +20,7 @@ MAX_BYTES = 50_000_000
 NEEDED = (NEW, STALE, CONFLICT)  # what a translator is asked for by default
 PROVIDER = "xliff"
 MODEL = "translator"  # who translated an imported file: a person, through whatever tool
+SAME_WORDS = 4  # a target equal to its source from this many words: a tool may have copied the source
 
 
 @dataclass
@@ -184,6 +185,8 @@ def import_xliff(path: Path, output: Path, spec_path: Path | None = None, wait: 
     spec = loaded.spec
     course_dir = output / spec.course.id
     content_dir = course_dir / "content"
+    if not content_dir.is_dir():
+        raise CoursewareError(f"{content_dir}: no content of the course '{spec.course.id}' here; give the folder it was built into with --output")
     planned, _ = translation_tasks(loaded, content_dir)
     answers, problems, warnings = _check(shown, files, loaded, planned)
     if problems:
@@ -284,6 +287,8 @@ def _unit_texts(shown: str, found: ReadFile, task: TranslationTask, problems: li
             problems.append(f"{at}: {name}: {problem}")
         else:
             texts[unit_id] = got.target
+            if got.target == unit.text and len(PLACEHOLDER.sub(" ", unit.text).split()) >= SAME_WORDS:
+                warnings.append(f"{at}: {name} is the same as its source; was it left untranslated?")
             for term, wanted in terms_in(unit.text, task.glossary):
                 if wanted.casefold() not in got.target.casefold():
                     warnings.append(f"{at}: {name}: the glossary translates '{term}' as '{wanted}', which this translation does not use")
