@@ -11,9 +11,11 @@ from pathlib import Path
 from courseware.errors import CoursewareError, GenerationError, _visible
 from courseware.plan import CONFLICT, CURRENT, EDITED, NEW, STALE
 from courseware.spec.load import LoadedSpec, load_spec
-from courseware.translate.plan import FACTS, TranslationTask, parse_translation, plan_translations, read_translation, sources, translation_file, translation_status
+from courseware.translate.plan import FACTS, TranslationTask, parse_translation, read_translation, translation_file, translation_status
+from courseware.translate.stage import plan_stage
+from courseware.translate.terms import missing_terms
 from courseware.translate.units import PLACEHOLDER, Unit, check_placeholders, units
-from courseware.translate.xliff_format import FileContext, NotXliff, ReadFile, Store, add_file, original, read, terms_in
+from courseware.translate.xliff_format import FileContext, NotXliff, ReadFile, Store, add_file, original, read
 from courseware.writer import ChangedOnDisk, Writer
 
 MAX_BYTES = 50_000_000
@@ -51,15 +53,14 @@ class Imported:
 
 
 def translation_tasks(loaded: LoadedSpec, content_dir: Path) -> tuple[list[TranslationTask], list[str]]:
-    """Every translation task of the course from the content on disk, and the content files
-    that are not generated yet (they have none)."""
-    from courseware.build import spec_ref
+    """Every translation task of the course from the content on disk, as the build plans them,
+    and the content files that are not generated yet (they have none)."""
     from courseware.plan import plan
 
     tasks = plan(loaded.spec, None, lambda kind: {})  # only each task's file matters here
-    found = sources(loaded.spec, tasks, content_dir)
-    missing = [t.path for t in tasks if t.id not in found]
-    return plan_translations(loaded.spec, tasks, found, spec_ref(loaded.path)), missing
+    planned = plan_stage(loaded, tasks, content_dir).tasks
+    translated = {t.source_path for t in planned}
+    return planned, [t.path for t in tasks if t.path not in translated]
 
 
 def _language(loaded: LoadedSpec, tag: str) -> str:
@@ -289,9 +290,8 @@ def _unit_texts(shown: str, found: ReadFile, task: TranslationTask, problems: li
             texts[unit_id] = got.target
             if got.target == unit.text and len(PLACEHOLDER.sub(" ", unit.text).split()) >= SAME_WORDS:
                 warnings.append(f"{at}: {name} is the same as its source; was it left untranslated?")
-            for term, wanted in terms_in(unit.text, task.glossary):
-                if wanted.casefold() not in got.target.casefold():
-                    warnings.append(f"{at}: {name}: the glossary translates '{term}' as '{wanted}', which this translation does not use")
+            for term, wanted in missing_terms(PLACEHOLDER.sub(" ", unit.text), got.target, task.glossary):
+                warnings.append(f"{at}: {name}: the glossary translates '{term}' as '{wanted}', which this translation does not use")
     for unit_id, unit in source.items():
         if unit_id not in found.units:
             problems.append(f"{shown}:{found.line}: {found.original}: text {unit_id} ({unit.where}) is missing; keep every <trans-unit> the export wrote")

@@ -187,9 +187,10 @@ def _namespace_inline(node) -> None:
 
 
 def terms_in(text: str, glossary: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    """The glossary pairs whose term occurs in `text` as a word or phrase (any case)."""
-    plain = PLACEHOLDER.sub(" ", text)
-    return [(term, target) for term, target in glossary if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", plain, re.IGNORECASE)]
+    """The glossary pairs whose term `text` uses, by the rule lint and the model's checks apply
+    (translate/terms.py: any case, anywhere in the text)."""
+    plain = PLACEHOLDER.sub(" ", text).casefold()
+    return [(term, target) for term, target in glossary if term.casefold() in plain]
 
 
 # --- reading ----------------------------------------------------------------------------------
