@@ -32,16 +32,12 @@ from conftest import SPECS, run_cli
 from scorm_schema import errors, scorm12, scorm2004
 from standards import standards
 from test_render_scorm import run_sco
-from courseware.course import read_course
 from courseware.plan import plan
-from courseware.render import render
-from courseware.render.notices import collected
 from courseware.spec.load import load_spec
 from courseware.spec.model import Spec
-from courseware.translate.course import translated_course
-from courseware.translate.plan import parse_translation, plan_translations, read_translation, sources, translation_file
+from courseware.translate.plan import translation_file
 from courseware.translate.run import put_back
-from courseware.writer import Writer
+from courseware.translate.stage import plan_stage
 
 SPEC = "describing-data.yaml"
 COURSE = "describing-data"
@@ -75,7 +71,7 @@ def stand_in(text: str, language: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The sample statistics course built offline, translated into French and Arabic by the
-    stand-in, every language rendered; returns its dist/."""
+    stand-in, then `courseware render`: every language; returns its dist/."""
     root = tmp_path_factory.mktemp("languages")
     shutil.copytree(SPECS, root / "course_specs")
     spec = root / "course_specs" / SPEC
@@ -89,22 +85,16 @@ def built(tmp_path_factory) -> Path:
     lesson.write_text(lesson.read_text("utf-8").rstrip("\n") + "\n\n![A chart of commute times](chart.svg)\n", "utf-8")
 
     loaded = load_spec(spec)
-    tasks = plan(loaded.spec, None, lambda kind: {})
-    translations = plan_translations(loaded.spec, tasks, sources(loaded.spec, tasks, content), SPEC)
-    for task in translations:
+    for task in plan_stage(loaded, plan(loaded.spec, None, lambda kind: {}), content).tasks:
         answers = {unit.id: stand_in(unit.text, task.language) for unit in task.units()}
         (content / task.path).parent.mkdir(parents=True, exist_ok=True)
         (content / task.path).write_text(translation_file(task, put_back(task, answers), "test", "stand-in"), "utf-8")
 
-    dist = Writer(content.parent / "dist", hold=True)
-    with collected():
-        render(read_course(loaded, tasks, content, languages=LANGUAGES), FORMATS, dist)
-        for language in TRANSLATIONS:
-            parsed = {t.id.removeprefix(f"{language}/"): parse_translation(t, read_translation(content, t)) for t in translations if t.language == language}
-            course = translated_course(loaded, tasks, content, language, parsed, LANGUAGES, None)
-            render(course, FORMATS, dist.below(language))
-    dist.flush()
-    assert dist.prune() == []
+    result = run_cli("render", spec, "--output", root / "output", "--formats", ",".join(FORMATS))
+    assert (result.exit_code, result.stderr) == (0, ""), result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        f"{COURSE}: fr: 14 translations (14 current)", f"{COURSE}: ar: 14 translations (14 current)", f"{COURSE}: rendered {', '.join(FORMATS)}",
+    ]
     return content.parent / "dist"
 
 

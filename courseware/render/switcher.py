@@ -3,24 +3,9 @@ in its own language (its endonym), with the path from this page to it."""
 
 from __future__ import annotations
 
-from functools import cache
-
+from courseware.catalogue import language_name
 from courseware.course import Course
 from courseware.spec.language import direction
-
-
-@cache
-def language_name(tag: str) -> str:
-    """The language's name in itself, as a menu shows it ('Français', 'العربية'); the tag when
-    Babel's CLDR data does not know it."""
-    # The catalogue (courseware/catalogue.py) will hold this once it reads Babel itself.
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        name = Locale.parse(tag, sep="-").get_display_name(Locale.parse(tag, sep="-")) or tag
-    except (ValueError, UnknownLocaleError):
-        return tag
-    return name[:1].upper() + name[1:]
 
 
 def alternates(course: Course, page: str) -> list[dict]:
