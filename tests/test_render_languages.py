@@ -32,6 +32,7 @@ from conftest import SPECS, run_cli
 from scorm_schema import errors, scorm12, scorm2004
 from standards import standards
 from test_render_scorm import run_sco
+from courseware.catalogue import words
 from courseware.plan import plan
 from courseware.spec.load import load_spec
 from courseware.spec.model import Spec
@@ -132,6 +133,8 @@ def test_every_page_has_its_language_and_links_to_the_same_page_in_each_other(bu
     home = lxml.html.fromstring((site / "index.html").read_bytes())
     title = spec.course.title if language == "en" else stand_in(spec.course.title, language)
     assert home.cssselect("header .course-name a")[0].text_content() == title
+    facts = {dt.text: dd.text for dt, dd in zip(home.cssselect("main dl dt"), home.cssselect("main dl dd"))}
+    assert facts[words(language)["language"]] == NAMES[language]  # the course facts name the language, not its tag
     lesson = lxml.html.fromstring((site / "m1-l2.html").read_bytes())
     alt = "A chart of commute times" if language == "en" else stand_in("A chart of commute times", language)
     (figure,) = [img for img in lesson.cssselect("main img") if img.get("alt") == alt]

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from courseware.catalogue import words
+from courseware.catalogue import language_name, words
 from courseware.content.model import Article, Callout, ListBlock, Quiz, Reference, Table
 from courseware.content.blocks import AnyBlock, items, texts
 from courseware.course import Course, LessonContent
@@ -105,7 +105,7 @@ class Site:
             "course": self.spec.course, "spec": self.spec, "words": self.words, "lang": self.spec.course.language, "dir": self.course.direction,
             "modules": self.spec.modules, "overview": self.overview, "has_credential": self.spec.credential is not None,
             "languages": alternates(self.course, name) if name else [],
-            "source_lang": source_lang, "source_dir": direction(source_lang),
+            "source_lang": source_lang, "source_dir": direction(source_lang), "language_name": language_name(self.spec.course.language),
         }
         try:
             return self.env.get_template(template).render(**common, **context)
