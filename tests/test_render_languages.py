@@ -241,10 +241,13 @@ def test_quiz_banks_per_language_mark_every_text_with_its_language(built, langua
     for question in questions:
         assert wrapper in question.findtext("questiontext/text")
         assert all(wrapper in a.findtext("text") for a in question.findall("answer") if question.get("type") == "multichoice")
+    ids = [q.findtext("idnumber") for q in questions]
+    assert ids == [i.replace(f"{COURSE}-", f"{COURSE}-{language}-", 1) for i in etree.parse(str(built / "moodle.xml")).xpath("question[@type!='category']/idnumber/text()")]
     result = subprocess.run(["node", str(Path(__file__).parent / "js" / "gift_check.js"), str(folder(built, language) / "gift.txt")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     parsed = [q for q in json.loads(result.stdout) if q["type"] != "Category"]
     assert len(parsed) == len(questions) and all(wrapper in q["stem"]["text"] for q in parsed)
+    assert [q["id"] for q in parsed] == ids
     assert any(stand_in("the", language) in q["stem"]["text"] for q in parsed)  # the translation's words, not the original's
 
 
