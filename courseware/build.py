@@ -11,7 +11,7 @@ from pathlib import Path
 from courseware.buildlock import STATE, course_lock
 from courseware.content.figures import shown
 from courseware.content.files import ContentFile, parse_content, read_content_file, render_file
-from courseware.content.history import GENERATED, backup, keep_generated
+from courseware.content.history import replace_reviewed
 from courseware.content.leftovers import leftovers, remove_temp_files
 from courseware.course import read_course
 from courseware.content.model import Article, Quiz, SlideDeck
@@ -156,17 +156,11 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
         is replaced only if it is still what the plan read: an edit saved meanwhile is kept."""
         provider = planned.provider
         text = render_file(task, content, provider.name, provider.model, own_spec if task.kind == "overview" else None, provider.answered_by(task.id))
-        before = planned.files.get(task.id)
         try:
-            if before is not None and before.recorded.edited:
-                report.backups.append((task.id, backup(course_dir, task.path, before.digest)))
-            changed = writer.write_text(task.path, text, expect=before.digest if before else None)
+            if replace_reviewed(writer, course_dir, task.path, text, planned.files.get(task.id), report.backups, task.id):
+                report.written.append(task.path)
         except ChangedOnDisk:
             report.changed_meanwhile.append(task.id)
-            return
-        if changed:
-            report.written.append(task.path)
-        keep_generated(course_dir / STATE / GENERATED, text)
 
     generated, failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress, save)
     report.failures = {t.id: failures[t.id] for t in chosen if t.id in failures}  # task order, not finishing order

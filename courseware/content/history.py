@@ -9,6 +9,7 @@ from pathlib import Path
 from courseware.content.files import file_digest
 from courseware.errors import CoursewareError
 from courseware.markdown.frontmatter import body_hash, split
+from courseware.buildlock import STATE
 from courseware.writer import ChangedOnDisk, Writer
 
 GENERATED = "generated"  # below output/<course>/.courseware/: every generated file by its body hash
@@ -71,3 +72,14 @@ def _git_versions(path: Path):
                 yield shown.stdout.decode("utf-8", "replace")
     except (OSError, ValueError, subprocess.TimeoutExpired):
         return
+
+
+def replace_reviewed(writer: Writer, course_dir: Path, relative: str, text: str, before, backups: list[tuple[str, Path]], task_id: str) -> bool:
+    """Write a fresh generated or translated file over what the plan read (`before`, a
+    ContentFile or None): a hand edit it replaces is backed up first (into `backups`), and an
+    edit saved since the plan read it is kept (ChangedOnDisk). True when the file changed."""
+    if before is not None and before.recorded.edited:
+        backups.append((task_id, backup(course_dir, relative, before.digest)))
+    changed = writer.write_text(relative, text, expect=before.digest if before else None)
+    keep_generated(course_dir / STATE / GENERATED, text)  # what `courseware diff` compares a later hand edit with
+    return changed

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from courseware.content.files import ContentFile
-from courseware.buildlock import STATE
-from courseware.content.history import GENERATED, backup, keep_generated
+from courseware.content.history import replace_reviewed
 from courseware.errors import BuildRefused, CoursewareError
 from courseware.plan import CONFLICT, CURRENT, EDITED, NEW, STALE, Task
 from courseware.spec.load import LoadedSpec
@@ -101,17 +100,12 @@ def run_stage(translations: Translations, provider, chosen: list[TranslationTask
 
     def save(task: TranslationTask, content: Translatable) -> None:
         text = translation_file(task, content, provider.name, provider.model)
-        before = translations.files.get(task.id)
         try:
-            if before is not None and before.recorded.edited:
-                translations.backups.append((task.id, backup(content_dir.parent, task.path, before.digest)))
-            changed = writer.write_text(task.path, text, expect=before.digest if before else None)
+            if replace_reviewed(writer, content_dir.parent, task.path, text, translations.files.get(task.id), translations.backups, task.id):
+                translations.written.append(task.path)
         except ChangedOnDisk:
             translations.changed_meanwhile.append(task.id)
             return
-        if changed:
-            translations.written.append(task.path)
-        keep_generated(content_dir.parent / STATE / GENERATED, text)  # what `courseware diff` compares a later hand edit with
         translations.parsed[task.id] = content
 
     done, failures = run_tasks(chosen, lambda task: translate_task(provider, task), jobs, progress, save)  # type: ignore[arg-type]

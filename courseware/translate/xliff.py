@@ -168,7 +168,7 @@ def import_xliff(path: Path, output: Path, spec_path: Path | None = None, wait: 
     """Check every unit of a translated XLIFF and write its translation files; a CoursewareError
     lists every problem (`FILE:LINE: ...`) and nothing is written if there is any."""
     from courseware.buildlock import course_lock
-    from courseware.content.history import backup
+    from courseware.content.history import replace_reviewed
 
     started = time.perf_counter()
     shown = str(path)
@@ -198,12 +198,8 @@ def import_xliff(path: Path, output: Path, spec_path: Path | None = None, wait: 
         for task, content in answers:
             before = read_translation(content_dir, task)  # read again under the lock: what a build may just have written
             text = translation_file(task, content, PROVIDER, MODEL)
-            try:
-                if before is not None and before.recorded.edited:
-                    # A hand-edited translation is replaced by the translator's, as `build --force`
-                    # replaces a hand edit: backed up first, so no one's work is lost.
-                    result.backups.append((task.id, backup(course_dir, task.path, before.digest)))
-                if writer.write_text(task.path, text, expect=before.digest if before else None):
+            try:  # a hand-edited translation is replaced by the translator's as `build --force` does: backed up first
+                if replace_reviewed(writer, course_dir, task.path, text, before, result.backups, task.id):
                     result.written.append(task.path)
             except ChangedOnDisk:
                 result.kept.append(task.path)
