@@ -59,9 +59,9 @@ def terms_in(units: list[Unit] | tuple[Unit, ...], glossary: tuple[tuple[str, st
 
 
 def occurs(term: str, text: str) -> bool:
-    """Whether the source term is in a source text: case-insensitive, from the start of a word,
-    any ending ("rubric" in "Rubrics")."""
-    return re.search(r"(?<![^\W_])" + re.escape(term.casefold()), text.casefold()) is not None
+    """Whether the source term is in a source text: case-insensitive, as whole words with an
+    ending of at most two letters ("rubric" in "Rubrics", not "mean" in "meaning")."""
+    return re.search(r"(?<![^\W_])" + re.escape(term.casefold()) + r"[^\W\d_]{0,2}(?![^\W_])", text.casefold()) is not None
 
 
 def used(target: str, text: str) -> bool:
