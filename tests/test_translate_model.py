@@ -237,3 +237,42 @@ def test_a_whole_course_into_french(course, server, tmp_path, capsys):
     server.reset_counters()
     again, tasks = planned(course, server, tmp_path / "cache")
     assert all(translate_task(again.provider, t) == done[t.id] for t in tasks.values() if t.language == "fr") and server.calls == 0
+
+
+def test_a_prompts_folder_from_before_translations_builds_content_but_cannot_translate(course, server, tmp_path, cli):
+    from conftest import REPO
+
+    folder = tmp_path / "old-prompts"
+    shutil.copytree(REPO / "prompts", folder)
+    (folder / "translate.j2").unlink()
+    manifest = folder / "prompts.yaml"
+    manifest.write_text("".join(line for line in manifest.read_text("utf-8").splitlines(keepends=True) if not line.startswith("translate:")), "utf-8")
+    assert cli("prompts", "approve", "--prompts", folder).exit_code == 0
+    assert cli("prompts", "check", "--prompts", folder).exit_code == 0  # the lock covers what the folder has
+    plan, tasks = planned(course, server, tmp_path / "cache", prompts=folder)
+    with pytest.raises(GenerationError) as caught:
+        plan.provider.translate(tasks["fr/facts"])
+    assert str(caught.value) == f"fr/facts: the prompts folder {folder} has no translate template; copy prompts/translate.j2 and its entry in prompts.yaml there, then run 'courseware prompts approve'"
+    assert server.calls == 0
+
+
+def test_llama_cpp_grammar_holds_a_translation_to_its_schema(llama_server):
+    """A real server's grammar (llama.cpp, llguidance) keeps a small model to the schema: every
+    id, in order, non-empty and bounded, no other key; the checks then judge the words."""
+    import openai
+
+    from courseware.generate.chat import LLAMA_CPP_WHITESPACE
+
+    units = [TITLE, Unit("2", "The median of <x1/> values is the middle one.", {"1": "$n$"}, "introduction: paragraph"), Unit("3", "Sort the values first", {}, "list item")]
+    batch = translation.batches(units, ())[0]
+    schema = {**translation.json_schema(batch, "llama.cpp"), "x-guidance": LLAMA_CPP_WHITESPACE}
+    client = openai.OpenAI(base_url=llama_server, api_key="none", max_retries=0, timeout=120)
+    response = client.chat.completions.create(
+        model="gemma-3-270m",
+        messages=[{"role": "user", "content": "Translate each text into French. Answer in JSON.\n" + translation.source_texts(batch)}],
+        response_format={"type": "json_schema", "json_schema": {"name": "translation", "schema": schema, "strict": True}},
+        max_tokens=300, temperature=0, seed=1,
+    )  # fmt: skip
+    assert response.choices[0].finish_reason == "stop"
+    answers = translation.parse(batch, response.choices[0].message.content)
+    assert list(json.loads(response.choices[0].message.content)) == ["t1", "t2", "t3"] and all(answers.values())
