@@ -26,6 +26,7 @@ from courseware.grounding.select import Grounding
 from courseware.grounding.sources import SourceDocument, read_sources, source_media
 from courseware.names import MEDIA_DIR
 from courseware.spec.load import LoadedSpec, load_spec
+from courseware.translate.stage import Translations, needed_lines, parse_kept, pending, plan_stage, refuse_frozen, run_stage
 from courseware.writer import ChangedOnDisk, Writer
 
 
@@ -76,6 +77,8 @@ class Report:
     backups: list[tuple[str, Path]] = field(default_factory=list)  # (task, copy of the hand edit it replaced)
     warnings: list[str] = field(default_factory=list)  # hand edits and content this build leaves out
     pruned: list[str] = field(default_factory=list)  # files of an earlier render removed from dist/
+    translations: Translations | None = None  # the translation stage, when the course has translations
+    languages: list[str] = field(default_factory=list)  # the languages rendered, the original first
 
 
 def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
@@ -96,7 +99,11 @@ def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
             files[task.id] = file
     statuses = {t.id: status(t, files[t.id].recorded if t.id in files else None) for t in tasks}
     lesson_ids = {lesson.id for lesson in loaded.spec.lessons()}
-    orphans = sorted(p.name for p in content_dir.iterdir() if p.is_dir() and p.name not in lesson_ids and p.name != MEDIA_DIR) if content_dir.is_dir() else []
+    languages = set(loaded.spec.translations)
+    orphans = sorted(p.name for p in content_dir.iterdir() if p.is_dir() and p.name not in lesson_ids | languages and p.name != MEDIA_DIR) if content_dir.is_dir() else []
+    for language in sorted(languages):  # a translation's folder holds one folder per lesson too
+        folder = content_dir / language
+        orphans += sorted(f"{language}/{p.name}" for p in folder.iterdir() if p.is_dir() and p.name not in lesson_ids) if folder.is_dir() else []
     return Planned(loaded, config, provider, stats, content_dir, tasks, statuses, files, orphans, sources)
 
 
@@ -116,7 +123,7 @@ def build(spec_path: Path, options: Options) -> Report:
 def _build(loaded: LoadedSpec, options: Options) -> Report:
     remove_temp_files(options.output / loaded.spec.course.id)  # a killed build's half-written files
     planned = plan_course(loaded, options)
-    check_selectors(planned.tasks, options.regenerate)
+    check_selectors(planned.tasks, options.regenerate, planned.loaded.spec.translations)
     templates = approved_templates(planned.loaded, options)
     report = Report(planned.loaded.spec.course.id, planned.content_dir, planned.statuses, planned.orphans)
     own_spec = spec_ref(loaded.path)
@@ -170,13 +177,35 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     report.warnings += planned.provider.notes()
     if not options.frozen:
         _write_media(planned, known, writer)
+    if report.conflicts or report.failures or report.changed_meanwhile:
+        _usage(planned, report)
+        return report  # not rendered over: the CLI exits non-zero
+    report.translations = _translate(planned, options, progress)  # a failed or conflicting one keeps its language from rendering
+    _usage(planned, report)
+    report.warnings += needed_lines(report.translations, planned.loaded.path, planned.provider.name, planned.provider.translates)
+    _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known, templates, report.translations)
+    return report
+
+
+def _usage(planned: Planned, report: Report) -> None:
     if planned.provider.calls_model:
         report.usage = planned.stats.summary(planned.config.model, planned.config.prices, local=planned.provider.local)
 
-    if report.conflicts or report.failures or report.changed_meanwhile:
-        return report  # not rendered over: the CLI exits non-zero
-    _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known, templates)
-    return report
+
+def _translate(planned: Planned, options: Options, progress: Progress) -> Translations:
+    """The translation stage, once the content is settled: plan from the files on disk, translate
+    what is new or stale where the provider can (in conflict: only with --force or --regenerate),
+    and read back every translation that renders as it is."""
+    translations = plan_stage(planned.loaded, planned.tasks, planned.content_dir)
+    if options.frozen:
+        refuse_frozen(translations, planned.loaded.path)
+    waiting = [t for t in translations.tasks if any(t.matches(s) for s in options.regenerate) or t in pending(translations)]
+    chosen = [t for t in waiting if translations.statuses[t.id] != CONFLICT or options.force or any(t.matches(s) for s in options.regenerate)]
+    translations.conflicts = [t.id for t in waiting if t not in chosen]
+    parse_kept(translations)
+    if chosen and planned.provider.translates and not options.frozen:
+        run_stage(translations, planned.provider, chosen, planned.config.concurrency, progress, planned.content_dir)
+    return translations
 
 
 def render_course(spec_path: Path, options: Options) -> Report:
@@ -187,7 +216,10 @@ def render_course(spec_path: Path, options: Options) -> Report:
     report = Report(loaded.spec.course.id, content_dir, {}, warnings=[str(w) for w in loaded.warnings])
     templates = approved_templates(loaded, options)
     with course_lock(content_dir.parent, options.wait, options.on_wait):
-        _render(loaded, tasks, content_dir, options, report, None, templates)
+        report.translations = plan_stage(loaded, tasks, content_dir)
+        parse_kept(report.translations)
+        report.warnings += needed_lines(report.translations, loaded.path, "", True, rendering=True)
+        _render(loaded, tasks, content_dir, options, report, None, templates, report.translations)
     return report
 
 
@@ -201,16 +233,32 @@ def approved_templates(loaded: LoadedSpec, options: Options) -> Path | None:
     return folder
 
 
-def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report, known: dict | None, templates: Path | None) -> None:
+def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: Options, report: Report, known: dict | None, templates: Path | None, translations: Translations | None = None) -> None:
+    """Render the course, then each translation whose every file is current or edited, into
+    dist/<lang>/ with the original's layout."""
+    from dataclasses import replace
+
     from courseware.render import render
     from courseware.render.notices import collected
-
+    ready = [lang for lang in translations.languages() if translations.ready(lang)] if translations else []
+    languages = (loaded.spec.course.language, *ready)
     course = read_course(loaded, tasks, content_dir, known or {}, templates)
+    if ready:
+        course = replace(course, languages=languages)
     report.read = len(tasks)
     formats = list(options.formats or loaded.spec.outputs)
     dist = Writer(content_dir.parent / "dist", hold=True)  # a template failing on the last page leaves dist/ as it was
     with collected() as notices:  # what a format could not show as written, said once (render/notices.py)
         report.rendered, report.unavailable = render(course, formats, dist)
+        for language in ready:
+            from courseware.translate.course import translated_course
+            from courseware.writer import Subfolder
+
+            assert translations is not None
+            translated = translated_course(loaded, tasks, content_dir, language, translations.of(language), languages, templates)
+            render(translated, formats, Subfolder(dist, language))
+            report.read += len(translations.of(language))
+    report.languages = list(languages)
     report.warnings += notices.lines
     dist.flush()
     report.pruned = dist.prune()  # dist/ is exactly what this render made: no page of a removed lesson survives
@@ -255,9 +303,13 @@ def _should_generate(task: Task, state: str, options: Options) -> bool:
     return state == CONFLICT and options.force
 
 
-def check_selectors(tasks: list[Task], selectors: tuple[str, ...]) -> None:
-    """Every --regenerate value must name a task, a lesson, 'course' or 'all'."""
+def check_selectors(tasks: list[Task], selectors: tuple[str, ...], languages: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Every --regenerate value must name a task, a lesson, 'course' or 'all', a translation
+    language, or one translation (its language, '/', the task it translates or 'facts')."""
     for selector in selectors:
+        language, _, rest = selector.partition("/")
+        if selector in languages or (language in languages and (rest == "facts" or any(t.id == rest for t in tasks))):
+            continue
         if not any(t.matches(selector) for t in tasks):
             raise CoursewareError(f"--regenerate {selector}: no such task or lesson; see 'courseware plan' for task ids")
 

@@ -140,7 +140,8 @@ def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
     uniform over the course; blanks and right answers key terms (no stop word, single letter or
     fragment of a word); statements that end as statements and come from the sources' narrative
     (not an image's alt text or caption, an exercise or a solution); no item asked twice in the
-    course. Prints the Bloom levels each lesson's items test.
+    course. Translations: each uses the glossary's approved terms where its source uses the term,
+    and reads in its own language. Prints the Bloom levels each lesson's items test.
 
     Example: courseware lint course_specs/
     """
@@ -148,6 +149,7 @@ def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
     from courseware.grounding.sources import read_sources
     from courseware.lint import lint_course
     from courseware.spec.load import load_spec
+    from courseware.translate.lint import lint_translations
 
     failed = False
     for path in _spec_files(specs):
@@ -155,6 +157,7 @@ def lint(specs: SpecsArg, output: OutputOpt = Path("output")) -> None:
             loaded = load_spec(path)
             spec = loaded.spec
             report = lint_course(spec, output / spec.course.id / "content", read_sources(spec.source_files(), loaded.root))
+            report.findings.extend(lint_translations(loaded, output / spec.course.id / "content"))
         except CoursewareError as exc:
             failed = True
             for line in exc.lines():
@@ -195,27 +198,41 @@ def plan(
     except CoursewareError as exc:
         _fail(exc.lines())
     _warn(planned.loaded.warnings)
+    from courseware.translate.stage import plan_stage
+
+    try:
+        translations = plan_stage(planned.loaded, planned.tasks, planned.content_dir)
+    except CoursewareError as exc:
+        _fail(exc.lines())
     rows = [
         {"id": t.id, "kind": t.kind, "lesson": t.lesson_id, "path": str(planned.content_dir / t.path), "key": t.key, "status": planned.statuses[t.id]}
         for t in planned.tasks
+    ]
+    translated = [
+        {"id": t.id, "language": t.language, "kind": t.kind, "lesson": t.lesson_id, "translates": t.source_path, "path": str(planned.content_dir / t.path), "key": t.key, "status": translations.statuses[t.id]}
+        for t in translations.tasks
     ]
     if as_json:
         import json
 
         identity = {"provider": planned.provider.name, "model": planned.provider.model}
-        print(json.dumps({"course": planned.loaded.spec.course.id, "provider": identity, "tasks": rows}, indent=2, ensure_ascii=False))
+        print(json.dumps({"course": planned.loaded.spec.course.id, "provider": identity, "tasks": rows, "translations": translated}, indent=2, ensure_ascii=False))
         return
     from collections import Counter
 
     from rich.table import Table
 
     table = Table("task", "status", "key", "file", box=None, pad_edge=False)
-    for row in rows:
+    for row in rows + translated:
         table.add_row(row["id"], row["status"], row["key"][:12], row["path"])
     console = _console()
     console.print(table)
     counts = Counter(r["status"] for r in rows)
     console.print(f"{len(rows)} tasks: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())), markup=False)
+    for language in translations.languages():
+        counts = translations.counts(language)
+        state = "renders" if all(s in ("current", "edited") for s in counts.elements()) else "not rendered until every one is current"
+        console.print(f"{language}: {sum(counts.values())} translations: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f" ({state})", markup=False)
     from courseware.build import spec_ref
     from courseware.content.leftovers import leftovers
 
@@ -309,8 +326,17 @@ def _each_spec(specs: list[Path], run, options) -> None:
             console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
         else:
             console.print(f"{report.course_id}: read {report.read} content files in {report.content_dir}", markup=False)
+        translations = report.translations
+        if translations is not None and translations.tasks:
+            for language in translations.languages():
+                counts = translations.counts(language)
+                summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+                made = [t for t in translations.generated if t.startswith(f"{language}/")]
+                wrote = [p for p in translations.written if p.startswith(f"{language}/")]
+                done = f"; translated {len(made)}, wrote {len(wrote)} file(s)" if report.statuses else ""
+                console.print(f"{report.course_id}: {language}: {sum(counts.values())} translations ({summary}){done}", markup=False)
         _warn(report.warnings)
-        for task_id, path in report.backups:
+        for task_id, path in report.backups + (translations.backups if translations else []):
             _error(f"{report.content_dir}: {task_id} was edited by hand; replaced it as asked, your version is kept in {path}")
         if report.usage:
             console.print(f"{report.course_id}: {report.usage}", markup=False)
@@ -321,12 +347,22 @@ def _each_spec(specs: list[Path], run, options) -> None:
                 if line not in said:  # a server-wide failure (connection refused) is said once
                     said.add(line)
                     _error(line)
-        if report.failures:
-            _error(f"{report.course_id}: {len(report.failures)} task(s) failed; what finished is saved, rerun to do the rest")
+        for error in (translations.failures.values() if translations else []):
+            failed = 3
+            for line in error.lines():
+                if line not in said:
+                    said.add(line)
+                    _error(line)
+        if report.failures or (translations and translations.failures):
+            count = len(report.failures) + (len(translations.failures) if translations else 0)
+            _error(f"{report.course_id}: {count} task(s) failed; what finished is saved, rerun to do the rest")
         for task_id in report.conflicts:
             failed = max(failed, 1)
             _error(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. See your edit with 'courseware diff {path} {task_id}', merge by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to replace it (your version is backed up)")
-        for task_id in report.changed_meanwhile:
+        for task_id in (translations.conflicts if translations else []):
+            failed = max(failed, 1)
+            _error(f"{report.content_dir}: conflict: {task_id} was edited by hand and the file it translates changed since; kept it, and its language is not rendered. Bring it up to date by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to translate it again (your version is backed up)")
+        for task_id in report.changed_meanwhile + (translations.changed_meanwhile if translations else []):
             failed = max(failed, 1)
             _error(f"{report.content_dir}: conflict: {task_id} was changed on disk while the build ran; kept the change, not the generated text. Rerun the build to see where it stands")
         if report.rendered or report.unavailable:

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from courseware import catalogue
 from courseware.content.blocks import Figure, figures, texts
 from courseware.content.model import BLANK, QuizItem
 from courseware.errors import Problem
-from courseware.generate.offline.phrases import PHRASES
 from courseware.generate.offline.stems import CLOSING, QUESTION_MARKS
 from courseware.generate.offline.terms import not_a_term
 from courseware.grounding.sources import Passage, SourceDocument
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from courseware.lint import LessonQuiz
 
 HOLE = "qzblankqz"  # the blank as one word, through the markdown reader and the word splitter
-LEADS = sorted({p[key] for p in PHRASES.values() for key in ("which_term", "true_or_false", "fill_blank")}, key=len, reverse=True)
+LEADS = sorted({catalogue.words(tag)[key] for tag in catalogue.languages() for key in ("which_term", "true_or_false", "fill_blank")}, key=len, reverse=True)
 KIND_NAMES = {"true_false": "true/false", "cloze": "cloze", "multiple_choice": "multiple-choice"}
 FRAGMENT = re.compile(r"\w*" + re.escape(BLANK) + r"\w*")
 

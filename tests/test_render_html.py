@@ -63,6 +63,15 @@ def test_language_and_direction(sites):
     assert '<html lang="ar" dir="rtl">' in arabic and "تحقق من فهمك" in arabic
 
 
+def test_the_home_page_speaks_the_course_language(sites):
+    """Labels and the course level from the language's catalogue (courseware/locale/), not the spec's raw value."""
+    assert "<dt>Level</dt><dd>Introductory</dd>" in (sites["blended-teaching"] / "index.html").read_text("utf-8")
+    french = (sites["evaluation-formative"] / "index.html").read_text("utf-8")
+    assert "<dt>Niveau</dt><dd>Initiation</dd>" in french and "Accueil du cours" in french
+    arabic = (sites["taallum-mudmaj"] / "index.html").read_text("utf-8")
+    assert "<dt>المستوى</dt><dd>تمهيدي</dd>" in arabic and ">الصفحة الرئيسية للمقرر</a>" in arabic
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_sanitizer_removes_active_content(text):
     html = str(inline(text))

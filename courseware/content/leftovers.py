@@ -9,6 +9,7 @@ from pathlib import Path
 from courseware.content.files import read_content_file
 from courseware.errors import ContentError
 from courseware.names import COURSE_FILE
+from courseware.translate.facts import FACTS_FILE
 
 
 def leftovers(output: Path, content_dir: Path, orphans: list[str], spec: str) -> list[str]:
@@ -17,10 +18,13 @@ def leftovers(output: Path, content_dir: Path, orphans: list[str], spec: str) ->
     for name in orphans:
         folder = content_dir / name
         edited = hand_edited(folder)
-        if edited:
+        if (folder / FACTS_FILE).is_file():  # the folder of a translation
+            what = f"it holds {_files(edited)} edited by hand that this build leaves out" if edited else "its files are left out"
+            lines.append(f"{folder}: no translation '{name}' in the spec any more; {what}: add '{name}' to translations again, or remove the folder with git rm if it is not wanted")
+        elif edited:
             lines.append(f"{folder}: no lesson '{name}' in the spec any more, and it holds {_files(edited)} edited by hand ({', '.join(edited)}) that this build leaves out; restore the lesson, or move the edits into the lesson that replaced it")
         else:
-            lines.append(f"{folder}: no lesson '{name}' in the spec any more; its files are left out (remove the folder with git rm if it is not wanted)")
+            lines.append(f"{folder}: no lesson '{name.rsplit('/', 1)[-1]}' in the spec any more; its files are left out (remove the folder with git rm if it is not wanted)")
     for old in earlier_ids(output, content_dir, spec):
         edited = hand_edited(old / "content")
         new = content_dir.parent

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from courseware import redact
+from courseware.catalogue import words
 from courseware.content.blocks import figures as figures_in
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import CoursewareError, GenerationError
@@ -21,7 +22,6 @@ from courseware.generate import contracts, language, translation
 from courseware.generate.cache import ResponseCache
 from courseware.generate.chat import Answer, Chat, Runaway, is_local
 from courseware.generate.figures import SourceFigure, offered
-from courseware.generate.phrases import phrases
 from courseware.generate.prompts import PromptSet
 from courseware.generate.provider import FatalProviderError, Provider, ProviderContext, register
 from courseware.grounding.select import Grounding, course_query, lesson_queries, module_query
@@ -330,9 +330,9 @@ class OpenAIProvider(Provider):
             return contracts.to_article(answer, passages, figures)
         lesson = inputs["lesson"]
         if task.kind == "quiz":
-            words = phrases(inputs["course"]["language"])
+            labels = words(inputs["course"]["language"])
             objectives = [o["id"] for o in lesson["objectives"]]
-            return contracts.to_quiz(answer, lesson["title"], lesson["id"], (words["true"], words["false"]), tuple(objectives))
+            return contracts.to_quiz(answer, lesson["title"], lesson["id"], (labels["true"], labels["false"]), tuple(objectives))
         return contracts.to_slides(answer, lesson["title"], figures)
 
 

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from courseware.catalogue import words
 from courseware.content.model import Article, Callout, ListBlock, Quiz, Reference, Table
 from courseware.content.blocks import AnyBlock, items, texts
 from courseware.course import Course, LessonContent
@@ -16,7 +17,6 @@ from courseware.names import CREDENTIAL_PAGE, INDEX_PAGE, SOURCES_PAGE
 from courseware.render import register
 from courseware.render.html_blocks import BlockViews
 from courseware.render.sanitize import inline, plain
-from courseware.render.strings import strings
 from courseware.render.templates import ConfinedLoader, find, folders
 from courseware.sandbox import environment, raise_located
 from courseware.grounding.sources import read_sources
@@ -47,7 +47,7 @@ class Site:
     def __init__(self, course: Course):
         self.course = course
         self.spec = course.loaded.spec
-        self.words = strings(self.spec.course.language)
+        self.words = words(self.spec.course.language)
         self.views = BlockViews(course, self.words)
 
     @cached_property

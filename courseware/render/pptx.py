@@ -10,6 +10,7 @@ import zipfile
 from datetime import datetime, timezone
 from typing import Any
 
+from courseware.catalogue import words
 from courseware.course import Course, LessonContent
 from courseware.errors import CoursewareError
 from courseware.redact import one_line
@@ -19,7 +20,6 @@ from courseware.render.fit import BULLET_INDENT_PT, Box, fits, height, pages, po
 from courseware.render.pptx_visuals import Rect, Visuals, emu
 from courseware.render.runs import Run, fill, literal, runs, shown
 from courseware.render.sanitize import plain
-from courseware.render.strings import strings
 from courseware.render.templates import find
 from courseware.writer import Writer
 from courseware.zipcheck import check_zip
@@ -81,7 +81,7 @@ class Deck:
         self.spec = course.loaded.spec
         self.language = self.spec.course.language
         self.rtl = course.direction == "rtl"
-        self.words = strings(self.language)
+        self.words = words(self.language)
         self.prs = _open(template)
         _linear(self.prs)
         names = {layout.name: layout for layout in self.prs.slide_layouts}

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 from lxml import etree
 
+from courseware.catalogue import words
 from courseware.content.model import BLANK, QuizItem
 from courseware.course import Course, LessonContent
 from courseware.markdown.inline import MathError, mathml
@@ -17,7 +18,6 @@ from courseware.render.archive import deterministic_zip
 from courseware.render.mathml2 import MATHML, Unsupported, to_mathml2
 from courseware.render.quiztext import Degraded, has_math, marked, typed_answer
 from courseware.render.sanitize import plain
-from courseware.render.strings import strings
 from courseware.writer import Writer
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
@@ -45,14 +45,14 @@ def render_qti(course: Course, writer: Writer) -> None:
     files: dict[str, bytes] = {}
     lessons: list[tuple[LessonContent, list[tuple[str, str]]]] = []
     language = course.loaded.spec.course.language
-    words = strings(language)
+    labels = words(language)
     degraded = Degraded("qti21")
     for lesson in course.lessons:
         items = []
         for n, question in enumerate(lesson.quiz.items, start=1):
             identifier = f"{lesson.lesson.id}-q{n}"  # a normalizedString in QTI; the manifest's xs:IDs get a prefix
             href = f"items/{lesson.lesson.id}-q{n}.xml"
-            title = f"{lesson.lesson.title} · {words['question']} {n}"
+            title = f"{lesson.lesson.title} · {labels['question']} {n}"
             place = f"{lesson.lesson.id} question {n}"
             files[href] = _serialize(assessment_item(question, identifier, title, language, degraded, place))
             items.append((identifier, href))

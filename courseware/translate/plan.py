@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from courseware.content.files import ContentFile, parse_content, read_content_file
+from courseware.content.model import Quiz
+from courseware.errors import ContentError, Problem
 from courseware.markdown.frontmatter import FrontMatter, body_hash
 from courseware.markdown.write import to_markdown
 from courseware.names import SELECT_ALL
@@ -94,8 +96,15 @@ def plan_translations(spec: Spec, tasks: list[Task], found: dict[str, Source], s
 
 def _task(language: str, kind: str, lesson_id: str | None, source_path: str, path: str, source: Source, glossary: tuple[tuple[str, str], ...]) -> TranslationTask:
     task_id = f"{language}/{path.removesuffix('.md')}" if kind != "overview" else f"{language}/course/overview"
+    glossary = used_terms(glossary, units(source.content))  # a new term stales only the files that use it
     key = translation_key(language, source.sha256, glossary)
     return TranslationTask(task_id, language, kind, lesson_id, source_path, f"{language}/{path}", key, source.sha256, glossary, source.content)
+
+
+def used_terms(glossary: tuple[tuple[str, str], ...], found: list[Unit]) -> tuple[tuple[str, str], ...]:
+    """The glossary pairs whose term occurs in the texts (case-insensitive)."""
+    text = "\n".join(u.text for u in found).casefold()
+    return tuple((term, target) for term, target in glossary if term.casefold() in text)
 
 
 def read_translation(content_dir: Path, task: TranslationTask) -> ContentFile | None:
@@ -113,7 +122,24 @@ def parse_translation(task: TranslationTask, file: ContentFile) -> Translatable:
     if task.kind == FACTS:
         assert isinstance(task.source, Facts)
         return parse_facts(file.body, file.name, file.first_line, task.source)
-    return parse_content(task, file)  # type: ignore[arg-type]
+    content = parse_content(task, file)  # type: ignore[arg-type]
+    if isinstance(content, Quiz) and isinstance(task.source, Quiz):
+        problem = _answers_changed(task.source, content)
+        if problem:
+            raise ContentError(problems=[Problem(file.name, file.first_line, 1, "", f"{problem} than {task.source_path}; a translation keeps its source's questions and right answers (change them in {task.source_path})")])
+    return content
+
+
+def _answers_changed(source: Quiz, translated: Quiz) -> str | None:
+    """How a translated quiz differs from its source in what is asked and what is right, or None."""
+    if len(source.items) != len(translated.items):
+        return f"{len(translated.items)} question(s) instead of {len(source.items)}"
+    for number, (one, other) in enumerate(zip(source.items, translated.items), start=1):
+        if one.kind != other.kind or one.objective != other.objective:
+            return f"question {number} is of another kind or objective"
+        if [o.correct for o in one.options] != [o.correct for o in other.options]:
+            return f"question {number} has other options or another right answer"
+    return None
 
 
 def translation_file(task: TranslationTask, content: Translatable, provider: str, model: str) -> str:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from courseware import catalogue
 from courseware.content.model import BLANK, Option, Quiz, QuizItem
 from courseware.errors import GenerationError
 from courseware.generate.offline.corpus import Corpus, prose
 from courseware.generate.offline.distractors import distractors, swapped
-from courseware.generate.offline.phrases import phrases
 from courseware.generate.offline.stems import stem_problem
 from courseware.generate.offline.terms import Term, folded
 from courseware.generate.positions import answer_position
@@ -45,7 +45,7 @@ def lesson_quiz(corpus: Corpus, inputs: dict[str, Any], owned: dict[str, str] | 
     on sentences this lesson owns (`owned`, from owners(); None: every sentence near it). It
     may make fewer than asked: the caller says so."""
     lesson, settings = inputs["lesson"], inputs["quiz"]
-    words = phrases(inputs["course"]["language"])
+    words = catalogue.words(inputs["course"]["language"])
     candidates = _candidates(corpus, lesson, owned)
     if not candidates:
         raise GenerationError("no source sentence near this lesson uses a key term; mark key terms in **bold** in the sources", where=["key_points"])
@@ -185,7 +185,7 @@ def _fresh(candidates: list[Candidate], chosen: list[Candidate]) -> Iterator[Can
 Made = tuple[str, list[Option]] | None
 
 
-def _multiple_choice(candidate: Candidate, corpus: Corpus, rng: random.Random, words: dict[str, str]) -> Made:
+def _multiple_choice(candidate: Candidate, corpus: Corpus, rng: random.Random, words: Mapping[str, str]) -> Made:
     wrong = distractors(candidate.term, candidate.sentence, corpus.terms, corpus.language, rng, DISTRACTORS, candidate.passage.source)
     if len(wrong) < DISTRACTORS or all(len(w) < len(candidate.term.text) for w in wrong):
         return None  # too few terms, or the answer would give itself away as the longest option
@@ -194,7 +194,7 @@ def _multiple_choice(candidate: Candidate, corpus: Corpus, rng: random.Random, w
     return f"{words['which_term']} {candidate.term.blank_out(candidate.sentence, BLANK)}", options
 
 
-def _true_false(candidate: Candidate, corpus: Corpus, rng: random.Random, words: dict[str, str]) -> Made:
+def _true_false(candidate: Candidate, corpus: Corpus, rng: random.Random, words: Mapping[str, str]) -> Made:
     statement_is_true = rng.random() < 0.5
     statement = candidate.sentence
     if not statement_is_true:
@@ -207,7 +207,7 @@ def _true_false(candidate: Candidate, corpus: Corpus, rng: random.Random, words:
     return f"{words['true_or_false']} {statement}", options
 
 
-def _cloze(candidate: Candidate, corpus: Corpus, rng: random.Random, words: dict[str, str]) -> Made:
+def _cloze(candidate: Candidate, corpus: Corpus, rng: random.Random, words: Mapping[str, str]) -> Made:
     return f"{words['fill_blank']} {candidate.term.blank_out(candidate.sentence, BLANK)}", [Option(text=candidate.term.text, correct=True)]
 
 

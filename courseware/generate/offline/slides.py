@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from courseware import catalogue
 from courseware.content.model import Slide, SlideDeck
 from courseware.errors import GenerationError
 from courseware.generate.offline.articles import NO_MATCH, lesson_visuals
 from courseware.generate.offline.corpus import Corpus, placed, prose, uncited
-from courseware.generate.phrases import phrases
 from courseware.grounding.select import point_query
 from courseware.grounding.text import sentences, terms, word_count
 
@@ -21,7 +21,7 @@ SLIDE_PASSAGES = 2
 def lesson_slides(corpus: Corpus, inputs: dict[str, Any], markdown_file: Path | None = None) -> SlideDeck:
     """At most `max` slides, one per key point in spec order; a figure's path is written
     relative to `markdown_file` (slides.md, beside the lesson.md)."""
-    lesson, words = inputs["lesson"], phrases(inputs["course"]["language"])
+    lesson, words = inputs["lesson"], catalogue.words(inputs["course"]["language"])
     slides, visuals = [], lesson_visuals(corpus, lesson)
     for k, point in enumerate(lesson["key_points"][: inputs["slides"]["max"]]):
         query = point_query(point, lesson)
