@@ -20,6 +20,7 @@ from courseware.generate.contracts import AnswerError
 from courseware.generate.language import WrongLanguage
 from courseware.markdown.write import to_markdown
 from courseware.translate.plan import plan_translations, sources
+from courseware.translate import terms
 from courseware.translate.run import translate_task
 from courseware.translate.units import Unit
 
@@ -82,11 +83,11 @@ def test_checks_name_the_unit_and_what_to_fix():
 
 
 def test_glossary_terms_are_found_leniently():
-    assert translation.occurs("rubric", "Two Rubrics compared") and not translation.occurs("mean", "the meaning")
-    assert translation.used("apprentissage hybride", "Les apprentissages hybrides aident")  # inflected
-    assert translation.used("التعلم المدمج", "يساعد بالتعلم المدمج الطلاب")  # a prefix joined to the word
-    assert translation.used("Écart type", "un écart type de 2")  # case-insensitive
-    assert not translation.used("écart type", "la dispersion des valeurs")
+    assert terms.occurs("rubric", "Two Rubrics compared") and not terms.occurs("mean", "the meaning")
+    assert terms.used("apprentissage hybride", "Les apprentissages hybrides aident")  # inflected
+    assert terms.used("التعلم المدمج", "يساعد بالتعلم المدمج الطلاب")  # a prefix joined to the word
+    assert terms.used("Écart type", "un écart type de 2")  # case-insensitive
+    assert not terms.used("écart type", "la dispersion des valeurs")
 
 
 def test_long_files_are_split_into_consecutive_batches():
@@ -154,7 +155,7 @@ def test_a_missing_glossary_term_and_a_wrong_language_are_re_asked(course, serve
     server.translation_faults.extend(["glossary", "language"])
     plan.provider.translate(task)
     assert server.calls == 3 and plan.stats.reasks == 2
-    unit = first(task.units(), lambda u: translation.occurs("median", u.text))
+    unit = first(task.units(), lambda u: terms.occurs("median", u.text))
     assert server.requests[1]["messages"][-1]["content"] == REASK.format(f"t{unit.id} ({unit.where}): translate “median” as “médiane”, the glossary's approved term")
     english = first(task.units(), lambda u: len(u.text) >= 40)
     assert server.requests[2]["messages"][-1]["content"] == REASK.format(

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, 
 
 from courseware.generate import language, patterns, schema
 from courseware.generate.contracts import AnswerError
+from courseware.translate.terms import occurs, used
 from courseware.translate.units import Unit, check_placeholders
 
 # A call holds at most this many units and characters of source text (texts and places): with
@@ -21,7 +22,6 @@ from courseware.translate.units import Unit, check_placeholders
 MAX_UNITS = 40
 MAX_CHARS = 4000
 PREFIX = "t"  # a unit's property in the answer: "t1", "t2" ... (a name, not a number, for every grammar)
-WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -56,24 +56,6 @@ def batches(units: list[Unit], glossary: tuple[tuple[str, str], ...], max_units:
 def terms_in(units: list[Unit] | tuple[Unit, ...], glossary: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """The glossary pairs whose term occurs in one of the texts (outside code and placeholders)."""
     return tuple(pair for pair in glossary if any(occurs(pair[0], u.text) for u in units))
-
-
-def occurs(term: str, text: str) -> bool:
-    """Whether the source term is in a source text: case-insensitive, as whole words with an
-    ending of at most two letters ("rubric" in "Rubrics", not "mean" in "meaning")."""
-    return re.search(r"(?<![^\W_])" + re.escape(term.casefold()) + r"[^\W\d_]{0,2}(?![^\W_])", text.casefold()) is not None
-
-
-def used(target: str, text: str) -> bool:
-    """Whether an approved translation is in a translated text, leniently: every word of it, its
-    ending free (languages inflect: "apprentissages hybrides"), anywhere in a word (Arabic joins
-    prefixes: "بالتعلم"), case-insensitive."""
-    folded = text.casefold()
-    return all(_stem(word) in folded for word in WORD.findall(target.casefold()))
-
-
-def _stem(word: str) -> str:
-    return word if len(word) <= 4 else word[: max(4, len(word) - len(word) // 4)]
 
 
 # --- the schema -----------------------------------------------------------------------------------
