@@ -88,3 +88,23 @@ def test_a_hand_edit_to_one_lesson_retranslates_exactly_that_lesson(cli, server)
     for language in LANGUAGES:
         twin = read_content_file(CONTENT / language / "m1-l1" / "lesson.md", "twin")
         assert twin.front.source_sha256 == body_hash(read_content_file(source, "source").body)
+
+
+def test_a_translation_still_wrong_after_its_re_asks_fails_alone_and_a_rerun_does_the_rest(cli, server):
+    server.translation_faults.extend(["language"] * 3)  # the first translation asked: fr/facts (--jobs 1 keeps the plan's order)
+    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--formats", "markdown", "--jobs", "1")
+    assert result.exit_code == 3, result.stderr
+    plan = plan_course(Path(SPEC), Options(llm={"provider": "openai", "model": "fake-model", "base_url": server.base_url}))
+    facts = plan_translations(plan.loaded.spec, plan.tasks, sources(plan.loaded.spec, plan.tasks, plan.content_dir), SPEC)[0]
+    unit = next(u for u in facts.units() if len(u.text) >= 40)  # the first text the fake answers with an English sentence
+    lines = result.stderr.splitlines()
+    assert (
+        f"fr/facts: the answer is still invalid after 2 re-asks: t{unit.id} ({unit.where}) is written in English, not in French "
+        "(the language to translate into); write every text in French"
+    ) in lines
+    assert f"{COURSE}: 1 task(s) failed; what finished is saved, rerun to do the rest" in lines
+    assert not (CONTENT / "fr" / "facts.md").exists() and (CONTENT / "fr" / "m1-l1" / "lesson.md").is_file() and (CONTENT / "ar" / "facts.md").is_file()
+    server.reset_counters()
+    result = build(cli, server)
+    assert result.exit_code == 0, result.stderr
+    assert server.calls == 1 and (CONTENT / "fr" / "facts.md").is_file()  # only what failed is asked again
