@@ -35,6 +35,7 @@ class Batch:
     count: int = 1
 
     def name(self, unit: Unit) -> str:
+        """A unit's property in the answer."""
         return PREFIX + unit.id
 
 
@@ -43,13 +44,12 @@ def batches(units: list[Unit], glossary: tuple[tuple[str, str], ...], max_units:
     longer unit alone), each with the glossary pairs it needs."""
     runs: list[list[Unit]] = []
     size = 0
-    for n, unit in enumerate(units):
-        length = len(unit.text) + (len(unit.where) if not n or units[n - 1].where != unit.where else 0)  # a run of texts in one place names it once
-        if not runs or len(runs[-1]) >= max_units or size + length > max_chars:
+    for unit in units:
+        if not runs or len(runs[-1]) >= max_units or size + len(unit.text) + len(unit.where) > max_chars:
             runs.append([])
             size = 0
+        size += len(unit.text) + (len(unit.where) if not runs[-1] or runs[-1][-1].where != unit.where else 0)  # a run of texts in one place names it once
         runs[-1].append(unit)
-        size += length
     return [Batch(tuple(run), terms_in(run, glossary), n, len(runs)) for n, run in enumerate(runs, start=1)]
 
 
