@@ -3,7 +3,6 @@ files in batches, the cache, and a whole course into French through the fake ser
 
 from __future__ import annotations
 
-import collections
 import json
 import shutil
 import time
