@@ -543,6 +543,10 @@ def templates_approve(spec: TemplateSpecArg = None, folder: TemplatesOpt = None)
     _approve(lambda: _user_templates(spec, folder, approving=True))
 
 
+from courseware.cli_translations import translations_app  # noqa: E402  (it uses the helpers above)
+
+app.add_typer(translations_app, name="translations")
+
 def main() -> None:
     """Console entry point."""
     app()

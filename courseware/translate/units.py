@@ -305,6 +305,13 @@ def repointer(source_file: str, translated_file: str) -> Callable[[str], str]:
     source_dir, target_dir = posixpath.dirname(source_file), posixpath.dirname(translated_file)
 
     def repoint(src: str) -> str:
-        return posixpath.relpath(posixpath.normpath(posixpath.join(source_dir, src)), target_dir or ".")
+        # Not posixpath.relpath: it goes through the working folder, and a path above the content
+        # folder (a figure beside the spec) comes out wrong when the working folder is shallow.
+        target = posixpath.normpath(posixpath.join(source_dir, src)).split("/")
+        base = [part for part in target_dir.split("/") if part]
+        while base and target and base[0] == target[0]:
+            base.pop(0)
+            target.pop(0)
+        return "/".join([".."] * len(base) + target)
 
     return repoint
