@@ -134,9 +134,10 @@ def first(units: list[Unit], test) -> Unit:
 def test_a_lost_placeholder_is_re_asked_with_feedback_and_fixed(course, server, tmp_path):
     plan, tasks = planned(course, server, tmp_path / "cache")
     task = tasks["fr/m1-l2/lesson"]
-    server.translation_faults.append("placeholder")
+    count = len(translation.batches(task.units(), task.glossary))
+    server.translation_faults.append("placeholder")  # spoils the first batch's first answer
     answers = plan.provider.translate(task)
-    assert server.calls == 2 and plan.stats.reasks == 1
+    assert server.calls == count + 1 and plan.stats.reasks == 1
     unit = first(task.units(), lambda u: u.codes)
     problem = f"t{unit.id} ({unit.where}): the placeholder <x1/> (for {unit.codes['1']}) must appear exactly once, as it is"
     reask = server.requests[1]["messages"]
@@ -144,16 +145,17 @@ def test_a_lost_placeholder_is_re_asked_with_feedback_and_fixed(course, server, 
     assert reask[0] == server.requests[0]["messages"][0]  # the same request, with the answer and what to fix
     assert all("<x1/>" in answers[u.id] for u in task.units() if "1" in u.codes)
     translated = to_markdown(translate_task(plan.provider, task))  # the answer, cached, goes back into the lesson's structure
-    assert server.calls == 2 and plan.stats.cache_hits == 1
+    assert server.calls == count + 1 and plan.stats.cache_hits == count
     assert "Ce texte est la traduction française du passage numéro 4, écrite avec soin pour les étudiants. $n$" in translated
 
 
 def test_a_missing_glossary_term_and_a_wrong_language_are_re_asked(course, server, tmp_path):
     plan, tasks = planned(course, server, tmp_path / "cache")
     task = tasks["fr/m1-l2/lesson"]
+    count = len(translation.batches(task.units(), task.glossary))
     server.translation_faults.extend(["glossary", "language"])
     plan.provider.translate(task)
-    assert server.calls == 3 and plan.stats.reasks == 2
+    assert server.calls == count + 2 and plan.stats.reasks == 2
     unit = first(task.units(), lambda u: terms.occurs("median", u.text))
     assert server.requests[1]["messages"][-1]["content"] == REASK.format(f"t{unit.id} ({unit.where}): translate “median” as “médiane”, the glossary's approved term")
     english = first(task.units(), lambda u: len(u.text) >= 40)
@@ -179,13 +181,13 @@ def test_a_long_file_takes_several_calls_each_cached(course, server, tmp_path):
     plan, tasks = planned(course, server, tmp_path / "cache")
     task = tasks["fr/m1-l1/slides"]
     count = len(translation.batches(task.units(), task.glossary))
-    assert len(task.units()) > translation.MAX_UNITS and count == 2
+    assert len(task.units()) > translation.MAX_UNITS and count >= 2
     answers = plan.provider.translate(task)
     assert sorted(answers, key=int) == [u.id for u in task.units()] and server.calls == count
     prompts = [r["messages"][0]["content"] for r in server.requests]
-    assert ["(part 1 of 2, in reading order)" in prompts[0], "(part 2 of 2, in reading order)" in prompts[1]] == [True, True]
+    assert all(f"(part {n} of {count}, in reading order)" in prompt for n, prompt in enumerate(prompts, start=1))
     names = [r["response_format"]["json_schema"]["name"] for r in server.requests]
-    assert names == ["translation", "translation"] and server.requests[0]["response_format"]["json_schema"]["strict"] is True
+    assert names == ["translation"] * count and server.requests[0]["response_format"]["json_schema"]["strict"] is True
     server.reset_counters()
     again, tasks = planned(course, server, tmp_path / "cache")  # a rebuild: a new provider, the same cache
     assert again.provider.translate(tasks["fr/m1-l1/slides"]) == answers and server.calls == 0 and again.stats.cache_hits == count
@@ -205,9 +207,10 @@ def test_the_prompt_names_the_language_the_file_and_only_the_terms_it_needs(cour
     plan.provider.translate(tasks["ar/m1-l1/quiz"])
     prompt = server.requests[0]["messages"][0]["content"]
     assert 'from English into Arabic (العربية, BCP 47 tag "ar")' in prompt
-    assert "The texts come from a lesson's quiz: questions, answer options and feedback." in prompt
+    assert "The texts come from a lesson's quiz: questions, answer options and feedback" in prompt
     assert "- Translate every answer option so that the right one stays right" in prompt
-    assert "  - frequency table → جدول التكرارات\n" in prompt and "median →" not in prompt and "standard deviation →" not in prompt
+    prompts = "".join(r["messages"][0]["content"] for r in server.requests)
+    assert "  - frequency table → جدول التكرارات\n" in prompts and "median →" not in prompts and "standard deviation →" not in prompts
     assert len(server.requests[0]["messages"]) == 1  # no course-writing system message: the rules are the translator's
 
 

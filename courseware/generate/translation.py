@@ -17,10 +17,11 @@ from courseware.generate.contracts import AnswerError
 from courseware.translate.terms import occurs, used
 from courseware.translate.units import Unit, check_placeholders
 
-# A call holds at most this many units and characters of source text (texts and places): with
-# the instructions and an answer as long again, about 3,000 tokens, which a 4k context holds.
+# A call holds at most this many units and characters of source text (texts and places): about
+# 1,400 prompt tokens with the instructions and 1,000 for the answer (measured on the sample
+# course), so that the first ask and a re-ask (which carries the first answer) fit a 4k context.
 MAX_UNITS = 40
-MAX_CHARS = 4000
+MAX_CHARS = 2500
 PREFIX = "t"  # a unit's property in the answer: "t1", "t2" ... (a name, not a number, for every grammar)
 
 
