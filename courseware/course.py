@@ -32,10 +32,25 @@ class Course:
     lessons: list[LessonContent]
     templates: Path | None = None  # the user's template folder (--templates, or the spec key), checked and approved
     content_dir: Path | None = None  # where the reviewed markdown is: figures are found beside it
+    languages: tuple[str, ...] = ()  # every language this build renders, the original first (empty: just this one)
+    original_dir: Path | None = None  # a translation's: the original's content folder, whose figures it shows
+
+    @property
+    def language(self) -> str:
+        return self.loaded.spec.course.language
 
     @property
     def direction(self) -> str:
-        return direction(self.loaded.spec.course.language)
+        return direction(self.language)
+
+    @property
+    def original_language(self) -> str:
+        """The language the course was written in (its translations' source)."""
+        return self.languages[0] if self.languages else self.language
+
+    def folder(self, language: str) -> str:
+        """Where `language`'s outputs are, relative to dist/: '' for the original, 'fr/' for a translation."""
+        return "" if language == self.original_language else f"{language}/"
 
     def figure(self, lesson_id: str | None, figure: Figure) -> FigureFile:
         """The image of a figure in a lesson's files (None: the overview), already checked by
@@ -47,12 +62,16 @@ class Course:
         return base / "course.md" if lesson_id is None else base / lesson_id / "lesson.md"
 
     def _roots(self) -> list[Path]:
-        return [self.loaded.root, *([self.content_dir] if self.content_dir else [])]
+        return [self.loaded.root, *(d for d in (self.content_dir, self.original_dir) if d)]
 
 
-def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known: dict[str, Article | Quiz | SlideDeck] | None = None, templates: Path | None = None) -> Course:
+def read_course(
+    loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known: dict[str, Article | Quiz | SlideDeck] | None = None, templates: Path | None = None,
+    languages: tuple[str, ...] = (), original_dir: Path | None = None,
+) -> Course:
     """Parse every content file the tasks name, except those `known` already holds (just written
-    or just parsed by the build); a missing or broken file is a located error."""
+    or just parsed by the build); a missing or broken file is a located error. `languages` and
+    `original_dir` as in Course (a translation's content_dir is content/<lang>/)."""
     parsed: dict[str, Article | Quiz | SlideDeck] = dict(known or {})
     for task in tasks:
         if task.id in parsed:
@@ -68,7 +87,7 @@ def read_course(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, known:
         for module in spec.modules
         for lesson in module.lessons
     ]
-    course = Course(loaded=loaded, overview=parsed["course/overview"], lessons=lessons, templates=templates, content_dir=content_dir)  # type: ignore[arg-type]
+    course = Course(loaded=loaded, overview=parsed["course/overview"], lessons=lessons, templates=templates, content_dir=content_dir, languages=languages, original_dir=original_dir)  # type: ignore[arg-type]
     for task in tasks:  # every figure's image exists and lies inside the course, or a located error
         content = parsed[task.id]
         found = content.blocks() if isinstance(content, Article) else [s.visual for s in content.slides if s.visual] if isinstance(content, SlideDeck) else []

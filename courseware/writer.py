@@ -101,6 +101,10 @@ class Writer:
         self.changed.append(relative)
         return True
 
+    def below(self, prefix: str) -> Subfolder:
+        """A view that writes `prefix/<path>` through this writer (a translation's dist/fr/)."""
+        return Subfolder(self, prefix)
+
     def prune(self) -> list[str]:
         """Remove every file below the root that this writer did not write (or find unchanged) in
         this run, temp files of a killed run included, and the folders left empty; returns them."""
@@ -116,6 +120,24 @@ class Writer:
                 path.unlink()
                 removed.append(relative)
         return sorted(removed)
+
+
+class Subfolder:
+    """Writes below one folder of a Writer: the same files, held, counted and pruned as its own."""
+
+    def __init__(self, writer: Writer, prefix: str):
+        self.writer = writer
+        self.prefix = prefix.rstrip("/")
+        writer.target(self.prefix)  # refused now, not at the first file: no '..', no absolute path
+
+    def write_text(self, relative: str, text: str, durable: bool = True, expect: object = ANY) -> bool:
+        return self.writer.write_text(f"{self.prefix}/{relative}", text, durable, expect)
+
+    def write_bytes(self, relative: str, data: bytes, durable: bool = True, expect: object = ANY) -> bool:
+        return self.writer.write_bytes(f"{self.prefix}/{relative}", data, durable, expect)
+
+    def below(self, prefix: str) -> Subfolder:
+        return Subfolder(self.writer, f"{self.prefix}/{prefix}")
 
 
 def _digest(path: Path) -> str | None:

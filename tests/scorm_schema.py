@@ -24,6 +24,9 @@ class _Fixups(etree.Resolver):
         if url.endswith("ims_xml.xsd"):  # binds the default namespace to the XML one: not allowed
             text = (self.root / "scorm12/ims_xml.xsd").read_text("utf-8").replace(f'xmlns="{XML_NS}"', "")
             return self.resolve_string(text, context)
+        if url.endswith("imsmd_rootv1p2p1.xsd"):  # '##any' after optional elements: not deterministic for libxml2
+            text = (self.root / "scorm12/imsmd_rootv1p2p1.xsd").read_text("utf-8").replace('namespace="##any"', 'namespace="##other"')
+            return self.resolve_string(text, context)
         if url == "http://www.w3.org/2001/xml.xsd":
             return self.resolve_filename(str(self.root / "scorm2004_4ed/xml.xsd"), context)
         return None
@@ -44,6 +47,7 @@ def scorm12() -> etree.XMLSchema:
     return _driver([
         ("http://www.imsproject.org/xsd/imscp_rootv1p1p2", s / "imscp_rootv1p1p2.xsd"),
         ("http://www.adlnet.org/xsd/adlcp_rootv1p2", s / "adlcp_rootv1p2.xsd"),
+        ("http://www.imsglobal.org/xsd/imsmd_rootv1p2p1", s / "imsmd_rootv1p2p1.xsd"),  # the package's metadata: strict in 1.2
     ])
 
 
@@ -57,6 +61,11 @@ def scorm2004() -> etree.XMLSchema:
         ("http://www.adlnet.org/xsd/adlseq_v1p3", s / "adlseq_v1p3.xsd"),
         ("http://www.adlnet.org/xsd/adlnav_v1p3", s / "adlnav_v1p3.xsd"),
         ("http://www.imsglobal.org/xsd/imsss", s / "imsss_v1p0.xsd"),
+        # IEEE LOM: without it the manifest's lax wildcard would let any metadata through unchecked.
+        ("http://ltsc.ieee.org/xsd/LOM/unique", s / "unique/loose.xsd"),
+        ("http://ltsc.ieee.org/xsd/LOM/vocab", s / "vocab/loose.xsd"),
+        ("http://ltsc.ieee.org/xsd/LOM/extend", s / "extend/custom.xsd"),
+        ("http://ltsc.ieee.org/xsd/LOM", s / "lom.xsd"),
     ])
 
 

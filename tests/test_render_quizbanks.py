@@ -338,11 +338,13 @@ def test_gift_escapes_every_special_character(tricky):
 
 
 def test_idnumber_fits_moodle_column():
-    course = SimpleNamespace(loaded=SimpleNamespace(spec=SimpleNamespace(course=SimpleNamespace(id="c" * 64))))
+    course = SimpleNamespace(loaded=SimpleNamespace(spec=SimpleNamespace(course=SimpleNamespace(id="c" * 64))), language="en", original_language="en")
     lesson = SimpleNamespace(lesson=SimpleNamespace(id="l" * 64))
     ids = [idnumber(course, lesson, n) for n in (1, 2, 1)]
     assert all(len(i) == 100 and i.startswith("c" * 64 + "-" + "l" * 18) for i in ids)
     assert ids[0] == ids[2] != ids[1]
+    french = SimpleNamespace(loaded=course.loaded, language="fr", original_language="en")
+    assert idnumber(french, lesson, 1).startswith("c" * 64 + "-fr-" + "l" * 15) and len(idnumber(french, lesson, 1)) == 100
 
 
 def test_category_path_escapes_slashes_as_moodle_does():

@@ -62,3 +62,21 @@ def test_held_files_are_written_only_on_flush(tmp_path):
     assert not (tmp_path / "dist").exists()
     writer.flush()
     assert (tmp_path / "dist/html/index.html").read_text() == "page\n" and writer.changed == ["html/index.html"]
+
+
+def test_a_subfolder_writes_through_its_writer_held_and_pruned_with_it(tmp_path):
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr/old.html").write_text("a page of a lesson since removed")
+    writer = Writer(tmp_path, hold=True)
+    writer.write_text("index.html", "en")
+    french = writer.below("fr")
+    french.write_text("html/index.html", "fr")
+    assert not (tmp_path / "fr/html").exists()  # held like the writer's own files
+    with pytest.raises(CoursewareError, match="written twice"):
+        writer.write_text("fr/html/index.html", "again")
+    writer.flush()
+    assert (tmp_path / "fr/html/index.html").read_text() == "fr"
+    assert writer.prune() == ["fr/old.html"]
+    for prefix in ("..", "/etc", "a/../.."):
+        with pytest.raises(CoursewareError, match="refusing to write outside"):
+            writer.below(prefix)

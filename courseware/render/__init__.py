@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from courseware.course import Course
-from courseware.writer import Writer
+from courseware.writer import Subfolder, Writer
 
-Renderer = Callable[[Course, Writer], None]
+Renderer = Callable[[Course, Writer | Subfolder], None]  # a Subfolder: a translation, below dist/<lang>/
 
 RENDERERS: dict[str, Renderer] = {}
 
@@ -36,7 +36,7 @@ def _discover() -> None:
         importlib.import_module(f"{__name__}.{module.name}")
 
 
-def render(course: Course, formats: list[str], writer: Writer) -> tuple[list[str], list[str]]:
+def render(course: Course, formats: list[str], writer: Writer | Subfolder) -> tuple[list[str], list[str]]:
     """Render each available format; returns (rendered, not available in this version)."""
     _discover()
 

@@ -36,9 +36,15 @@ def achievement(course: Course) -> dict:
     credential = spec.credential
     assert credential is not None
     facts = spec.course
-    return {
+    editions = {
+        "related": [
+            {"id": edition_id(course, tag), "type": ["Related"], "@language": tag}
+            for tag in course.languages if tag != course.language
+        ],
+    } if len(course.languages) > 1 else {}
+    return editions | {
         "@context": CONTEXT,
-        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'urn:courseware:{facts.id}')}",
+        "id": edition_id(course, facts.language),
         "type": ["Achievement"],
         "achievementType": "MicroCredential",
         "name": credential.name,
@@ -64,6 +70,15 @@ def achievement(course: Course) -> dict:
             "caption": f"{credential.name} · {facts.title}",
         },
     }
+
+
+def edition_id(course: Course, language: str) -> str:
+    """The stable id of the badge in `language`: the original's as it always was, each
+    translation's its own (an OB 3.0 `related` achievement: another language edition)."""
+    name = f"urn:courseware:{course.loaded.spec.course.id}"
+    if language != course.original_language:
+        name += f":{language}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
 def badge_svg(name: str, title: str, language: str, direction: str) -> bytes:

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from courseware.catalogue import words
+from courseware.catalogue import language_name, words
 from courseware.content.model import Article, Callout, ListBlock, Quiz, Reference, Table
 from courseware.content.blocks import AnyBlock, items, texts
 from courseware.course import Course, LessonContent
@@ -17,6 +17,8 @@ from courseware.names import CREDENTIAL_PAGE, INDEX_PAGE, SOURCES_PAGE
 from courseware.render import register
 from courseware.render.html_blocks import BlockViews
 from courseware.render.sanitize import inline, plain
+from courseware.render.switcher import alternates
+from courseware.spec.language import direction
 from courseware.render.templates import ConfinedLoader, find, folders
 from courseware.sandbox import environment, raise_located
 from courseware.grounding.sources import read_sources
@@ -31,12 +33,12 @@ def render_html(course: Course, writer: Writer) -> None:
     site = Site(course)
     for name in ASSETS:
         writer.write_bytes(f"html/assets/{name}", find(course, f"html/{name}").read_bytes())
-    writer.write_text(f"html/{INDEX_PAGE}.html", site.page("index.html", page_title=site.spec.course.title))
+    writer.write_text(f"html/{INDEX_PAGE}.html", site.page("index.html", f"{INDEX_PAGE}.html", page_title=site.spec.course.title))
     for n, lesson in enumerate(course.lessons):
         writer.write_text(f"html/{lesson.lesson.id}.html", site.lesson_page(n))
-    writer.write_text(f"html/{SOURCES_PAGE}.html", site.page("sources.html", page_title=site.words["sources"], sources=site.sources))
+    writer.write_text(f"html/{SOURCES_PAGE}.html", site.page("sources.html", f"{SOURCES_PAGE}.html", page_title=site.words["sources"], sources=site.sources))
     if site.spec.credential:
-        writer.write_text(f"html/{CREDENTIAL_PAGE}.html", site.page("credential.html", page_title=site.spec.credential.name))
+        writer.write_text(f"html/{CREDENTIAL_PAGE}.html", site.page("credential.html", f"{CREDENTIAL_PAGE}.html", page_title=site.spec.credential.name))
     for name, figure in sorted(site.views.figures.items()):  # every image a page shows, under the name its pages use
         writer.write_bytes(f"html/{name}", figure.data)
 
@@ -95,11 +97,15 @@ class Site:
         """The course overview as an article view; every page's header context uses it."""
         return self.article(self.course.overview, None)
 
-    def page(self, template: str, **context) -> str:
-        """Render one page with the shared context."""
+    def page(self, template: str, name: str | None = None, **context) -> str:
+        """Render one page with the shared context; `name` is its file in html/, which the
+        language switcher links to in the other languages (None: a SCORM page, no switcher)."""
+        source_lang = self.course.original_language  # the source documents are not translated
         common = {
             "course": self.spec.course, "spec": self.spec, "words": self.words, "lang": self.spec.course.language, "dir": self.course.direction,
             "modules": self.spec.modules, "overview": self.overview, "has_credential": self.spec.credential is not None,
+            "languages": alternates(self.course, name) if name else [],
+            "source_lang": source_lang, "source_dir": direction(source_lang), "language_name": language_name(self.spec.course.language),
         }
         try:
             return self.env.get_template(template).render(**common, **context)
@@ -111,6 +117,7 @@ class Site:
         lessons = self.course.lessons
         return self.page(
             "lesson.html",
+            f"{item.lesson.id}.html",
             page_title=item.lesson.title,
             **self.lesson_view(item),
             previous=lessons[n - 1].lesson if n > 0 else None,

@@ -87,8 +87,11 @@ def question_name(item: LessonContent, n: int) -> str:
 
 
 def idnumber(course: Course, item: LessonContent, n: int) -> str:
-    """The question's stable id number: '<course-id>-<lesson-id>-q<n>', hashed short if too long for Moodle."""
-    full = f"{course.loaded.spec.course.id}-{item.lesson.id}-q{n}"
+    """The question's stable id number: '<course-id>-<lesson-id>-q<n>' ('<course-id>-fr-<lesson-id>-q<n>'
+    in a translation, so that banks of two languages imported side by side never share one),
+    hashed short if too long for Moodle."""
+    language = f"{course.language}-" if course.language != course.original_language else ""
+    full = f"{course.loaded.spec.course.id}-{language}{item.lesson.id}-q{n}"
     if len(full) <= IDNUMBER_LENGTH:
         return full
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:16]

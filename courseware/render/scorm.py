@@ -16,9 +16,13 @@ from courseware.render.templates import find
 from courseware.writer import Writer
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+IMSMD = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"  # SCORM 1.2's metadata (IMS MD 1.2.1)
+LOM = "http://ltsc.ieee.org/xsd/LOM"  # SCORM 2004's (IEEE LOM)
 V12 = {
     None: "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
     "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+    "imsmd": IMSMD,
     "xsi": XSI,
 }
 V2004 = {
@@ -27,14 +31,16 @@ V2004 = {
     "adlseq": "http://www.adlnet.org/xsd/adlseq_v1p3",
     "adlnav": "http://www.adlnet.org/xsd/adlnav_v1p3",
     "imsss": "http://www.imsglobal.org/xsd/imsss",
+    "lom": LOM,
     "xsi": XSI,
 }
 LOCATIONS = {
-    "1.2": "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd",
+    "1.2": "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd "
+    f"{IMSMD} imsmd_rootv1p2p1.xsd",
     "2004": (
         "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd "
         "http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd "
-        "http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd"
+        f"http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd {LOM} lom.xsd"
     ),
 }
 
@@ -103,6 +109,7 @@ def manifest(course: Course, units: list[Sco], shared: list[str], version: str) 
     metadata = etree.SubElement(root, f"{{{cp}}}metadata")
     etree.SubElement(metadata, f"{{{cp}}}schema").text = "ADL SCORM"
     etree.SubElement(metadata, f"{{{cp}}}schemaversion").text = "1.2" if version == "1.2" else "2004 4th Edition"
+    _lom(metadata, course, version)
     organizations = etree.SubElement(root, f"{{{cp}}}organizations", default=f"org-{spec.course.id}")
     organization = etree.SubElement(organizations, f"{{{cp}}}organization", identifier=f"org-{spec.course.id}")
     etree.SubElement(organization, f"{{{cp}}}title").text = spec.course.title
@@ -137,6 +144,25 @@ def manifest(course: Course, units: list[Sco], shared: list[str], version: str) 
     for name in shared:
         etree.SubElement(shared_resource, f"{{{cp}}}file", href=name)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _lom(metadata: etree._Element, course: Course, version: str) -> None:
+    """The package's title, description and language as learning-object metadata, which an LMS
+    lists the package by: each translation's package says its own language."""
+    facts = course.loaded.spec.course
+    md = IMSMD if version == "1.2" else LOM
+    general = etree.SubElement(etree.SubElement(metadata, f"{{{md}}}lom"), f"{{{md}}}general")
+    _langstring(etree.SubElement(general, f"{{{md}}}title"), facts.title, facts.language, md)
+    etree.SubElement(general, f"{{{md}}}language").text = facts.language  # LOM's order: title, language, description
+    if facts.description:
+        _langstring(etree.SubElement(general, f"{{{md}}}description"), facts.description, facts.language, md)
+
+
+def _langstring(parent: etree._Element, text: str, language: str, md: str) -> None:
+    if md == IMSMD:
+        etree.SubElement(parent, f"{{{md}}}langstring", {XML_LANG: language}).text = text
+    else:
+        etree.SubElement(parent, f"{{{md}}}string", language=language).text = text
 
 
 def _sco_sequencing(item: etree._Element, sco: Sco, ns: dict) -> None:
