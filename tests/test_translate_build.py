@@ -50,6 +50,8 @@ def test_a_model_build_translates_every_file_and_a_rebuild_makes_no_call(cli, se
     result = build(cli, server)
     assert result.exit_code == 0, result.stderr
     assert server.calls == 13 + translation_calls(server)  # the content's 13 tasks, then every translation's calls
+    progress = [line.split(" ", 1)[0] for line in result.stdout.splitlines() if line.startswith("[")]
+    assert progress == [f"[{n}/13]" for n in range(1, 14)] + [f"[{n}/28]" for n in range(1, 29)]  # content, then translations
     lessons = ["m1-l1", "m1-l2", "m2-l1", "m2-l2"]
     for language in LANGUAGES:
         twins = {"course.md": "course.md", "facts.md": f"{COURSE}.yaml"} | {f"{l}/{k}.md": f"{l}/{k}.md" for l in lessons for k in ("lesson", "quiz", "slides")}
