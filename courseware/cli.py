@@ -367,6 +367,8 @@ def _each_spec(specs: list[Path], run, options) -> None:
             _error(f"{report.content_dir}: conflict: {task_id} was changed on disk while the build ran; kept the change, not the generated text. Rerun the build to see where it stands")
         if report.rendered or report.unavailable:
             line = f"{report.course_id}: rendered {', '.join(report.rendered) or 'nothing'}"
+            if len(report.languages) > 1:
+                line += f" in {', '.join(report.languages)}"
             if report.pruned:
                 line += f"; removed {len(report.pruned)} file(s) an earlier render left in dist/"
             if report.unavailable:

@@ -94,7 +94,7 @@ def built(tmp_path_factory) -> Path:
     result = run_cli("render", spec, "--output", root / "output", "--formats", ",".join(FORMATS))
     assert (result.exit_code, result.stderr) == (0, ""), result.stderr
     assert result.stdout.splitlines()[1:] == [
-        f"{COURSE}: fr: 14 translations (14 current)", f"{COURSE}: ar: 14 translations (14 current)", f"{COURSE}: rendered {', '.join(FORMATS)}",
+        f"{COURSE}: fr: 14 translations (14 current)", f"{COURSE}: ar: 14 translations (14 current)", f"{COURSE}: rendered {', '.join(FORMATS)} in en, fr, ar",
     ]
     return content.parent / "dist"
 
