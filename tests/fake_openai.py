@@ -37,6 +37,17 @@ model to (ArbitraryMaker._conventions): a multiple-choice item's options differ 
 folding case, punctuation and invisible characters, none is "all/none of the
 above", and the right answer is not the one longest option.
 
+Translation requests (a first user message holding "The texts to translate, by id:" and a
+```json object of texts, the target's `BCP 47 tag "fr"`, and glossary lines `  - term → target`)
+are answered in the target language whatever the schema mode: each text becomes a sentence in
+that language (TRANSLATED: French, Arabic, Spanish, German; short texts a short one) carrying
+every placeholder of the source text in order (`<x1/>`, `<g2>word</g2>`) and the approved target
+of every glossary term the source text contains, so the provider's checks pass for real (lingua
+detects the language). `translation_faults` (a deque consumed one per translation request, None
+= answer normally) spoils one answer: "placeholder" drops the first placeholder of the first text
+that has one, "glossary" leaves out the glossary terms, "language" answers in English, "missing"
+leaves out the last text.
+
 `answer` (None by default) is a hook for crafted answers: a function called with
 the request body and the normal answer content, returning the content to send
 instead (answer-level faults still apply to what it returns).
@@ -369,10 +380,14 @@ class InstanceMaker:
         return None
 
 
-def answer_content(body: dict, model: str, values: str = "fixed", seed: int = 0) -> str:
-    """The normal answer's message content for a chat request body."""
+def answer_content(body: dict, model: str, values: str = "fixed", seed: int = 0, spoil: str | None = None) -> str:
+    """The normal answer's message content for a chat request body (`spoil`: a translation fault)."""
     schema, mode = find_schema(body)
     messages = body.get("messages") or []
+    request = translation_request(_user(messages))
+    if request is not None:
+        text = json.dumps(translate(*request, spoil), ensure_ascii=False)
+        return f"```json\n{text}\n```" if mode == "fenced" else text
     if values == "arbitrary":
         rng = random.Random(_sha(f"{seed}:" + json.dumps(body, sort_keys=True, ensure_ascii=False)))
         instance = _every_objective(ArbitraryMaker(schema, rng, vocabulary(messages)).make(schema), objective_ids(messages))
@@ -380,6 +395,57 @@ def answer_content(body: dict, model: str, values: str = "fixed", seed: int = 0)
         instance = InstanceMaker(schema, request_seed(body, model), objective_ids(messages)).make(schema)
     text = json.dumps(instance, ensure_ascii=False)
     return f"```json\n{text}\n```" if mode == "fenced" else text
+
+
+# --------------------------------------------------------------------------- translations
+
+TEXTS_BLOCK = re.compile(r"The texts to translate, by id:\n```json\n(.*?)\n```", re.DOTALL)
+TARGET_TAG = re.compile(r'BCP 47 tag "([^"]+)"\)')
+GLOSSARY_LINE = re.compile(r"^  - (.+?) → (.+)$", re.MULTILINE)
+PLACEHOLDER = re.compile(r"<x\d+/>|<g\d+>|</g\d+>")
+TRANSLATION_FAULTS = ("placeholder", "glossary", "language", "missing")
+# (a sentence, a short text, a link's word) per language: sentences lingua tells apart for sure.
+TRANSLATED = {
+    "fr": ("Ce texte est la traduction française du passage numéro {n}, écrite avec soin pour les étudiants.", "Texte {n} traduit en français", "lien"),
+    "ar": ("هذا النص هو الترجمة العربية للفقرة رقم {n} وقد كتبت بعناية من أجل الطلاب.", "النص {n} مترجم إلى العربية", "رابط"),
+    "es": ("Este texto es la traducción española del pasaje número {n}, escrita con cuidado para los estudiantes.", "Texto {n} traducido al español", "enlace"),
+    "de": ("Dieser Text ist die deutsche Übersetzung des Abschnitts Nummer {n}, sorgfältig für die Studierenden geschrieben.", "Text {n} ins Deutsche übersetzt", "Verweis"),
+}
+ENGLISH = ("This text is still the English original of passage number {n}, written with care for the students.", "Text {n} still in English", "link")
+SHORT = 40  # source texts shorter than this get the short translation
+
+
+def translation_request(prompt: str) -> tuple[dict[str, str], str, list[tuple[str, str]]] | None:
+    """(texts by id, target tag, glossary pairs) of a translation prompt, or None for any other."""
+    texts, tag = TEXTS_BLOCK.search(prompt), TARGET_TAG.search(prompt)
+    if not texts or not tag:
+        return None
+    try:
+        parsed = json.loads(texts.group(1))
+    except ValueError:
+        return None
+    return parsed, tag.group(1), GLOSSARY_LINE.findall(prompt[: texts.start()])
+
+
+def translate(texts: dict[str, str], tag: str, glossary: list[tuple[str, str]], spoil: str | None = None) -> dict[str, str]:
+    """Each text as a sentence in language `tag` with the source's placeholders and glossary targets."""
+    sentence, short, word = ENGLISH if spoil == "language" else TRANSLATED.get(tag.split("-")[0].lower(), ENGLISH)
+    out: dict[str, str] = {}
+    dropped = False
+    for n, (key, text) in enumerate(texts.items(), start=1):
+        marks = PLACEHOLDER.findall(text)
+        if spoil == "placeholder" and marks and not dropped:  # the first placeholder (both tags of a link) goes
+            number = re.search(r"\d+", marks[0]).group()
+            marks, dropped = [m for m in marks if re.search(r"\d+", m).group() != number], True
+        parts = [(short if len(text) < SHORT else sentence).format(n=n)]
+        for mark in marks:
+            parts.append(mark + word if mark.startswith("<g") and not mark.startswith("</") else mark)
+        if spoil != "glossary":
+            parts += [target for term, target in glossary if term.casefold() in text.casefold()]
+        out[key] = re.sub(r" (</g\d+>)", r"\1", " ".join(parts))
+    if spoil == "missing":
+        out.pop(next(reversed(out)))
+    return out
 
 
 # --------------------------------------------------------------------------- arbitrary instances
@@ -694,6 +760,7 @@ class FakeOpenAI:
         self._thread: threading.Thread | None = None
         self._in_flight = 0
         self._cached_systems: set[str] = set()
+        self.translation_faults: collections.deque[str | None] = collections.deque()  # see TRANSLATION_FAULTS
         self.answer: Callable[[dict, str], str] | None = None
         self.answer_model: str | None = None  # the model name answers claim (llama.cpp: its loaded model, whatever was asked)
         self.reset_counters()
@@ -787,7 +854,11 @@ class FakeOpenAI:
         """A chat.completion for `body`; counts it as completed and tallies its usage. `echo` goes
         into the refusal (fault "refusal") or into the content (no fault)."""
         model = body.get("model") or self.model
-        content = answer_content(body, model, self.values, self.seed)
+        spoil = None
+        if self.translation_faults and translation_request(_user(body.get("messages") or [])) is not None:
+            with self._lock:
+                spoil = self.translation_faults.popleft() if self.translation_faults else None
+        content = answer_content(body, model, self.values, self.seed, spoil)
         if self.answer is not None:
             content = self.answer(body, content)
         if echo and fault is None:

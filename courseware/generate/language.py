@@ -32,19 +32,25 @@ class WrongLanguage(AnswerError):
 
 def check(content: Article | Quiz | SlideDeck, tag: str) -> None:
     """Raise WrongLanguage naming the first long text of `content` that is not in language `tag`."""
+    check_texts(texts(content), tag)
+
+
+def check_texts(found: list[tuple[str, str]], tag: str, which: str = "the course language") -> None:
+    """Raise WrongLanguage naming the first of the (place, text) pairs long enough to tell that is
+    not in language `tag` (`which` says what that language is to the re-ask)."""
     wanted = _language(tag)
     if wanted is None:
         return  # a language lingua does not know: nothing to compare with
-    for place, text in texts(content):
+    for place, text in found:
         words = prose(text)
         if len(words.split()) < MIN_WORDS or sum(ch.isalpha() for ch in words) < MIN_LETTERS:
             continue
-        found = _detector().compute_language_confidence_values(words[:2000])  # plenty to tell, bounded time
-        best = found[0] if found else None
-        own = next((c.value for c in found if c.language == wanted), 0.0)
+        found_languages = _detector().compute_language_confidence_values(words[:2000])  # plenty to tell, bounded time
+        best = found_languages[0] if found_languages else None
+        own = next((c.value for c in found_languages if c.language == wanted), 0.0)
         if best is not None and best.language != wanted and best.value >= CONFIDENCE and own < DOUBT:
             name, other = wanted.name.title(), best.language.name.title()
-            raise WrongLanguage(f"{place} is written in {other}, not in {name} (the course language); write every text in {name}")
+            raise WrongLanguage(f"{place} is written in {other}, not in {name} ({which}); write every text in {name}")
 
 
 def texts(content: Article | Quiz | SlideDeck) -> list[tuple[str, str]]:

@@ -9,26 +9,31 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from courseware import redact
 from courseware.catalogue import words
 from courseware.content.blocks import figures as figures_in
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import CoursewareError, GenerationError
-from courseware.generate import contracts, language
+from courseware.generate import contracts, language, translation
 from courseware.generate.cache import ResponseCache
 from courseware.generate.chat import Answer, Chat, Runaway, is_local
 from courseware.generate.figures import SourceFigure, offered
 from courseware.generate.prompts import PromptSet
-from courseware.generate.provider import Provider, ProviderContext, register
+from courseware.generate.provider import FatalProviderError, Provider, ProviderContext, register
 from courseware.grounding.select import Grounding, course_query, lesson_queries, module_query
 from courseware.plan import Task
+
+if TYPE_CHECKING:
+    from courseware.translate.plan import TranslationTask
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_REASKS = 2
 PASSAGES_PER_POINT, MAX_PASSAGES = 2, 12
+T = TypeVar("T")
 
 
 @register("openai")
@@ -36,6 +41,7 @@ class OpenAIProvider(Provider):
     name = "openai"
     calls_model = True
     own_quiz_pools = False  # a lesson's three prompts open with the same passages
+    translates = True
 
     def __init__(self, context: ProviderContext):
         self.context = context
@@ -115,62 +121,132 @@ class OpenAIProvider(Provider):
 
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:
         passages = self._passages(task)
-        content = self._cached(task, passages)
-        if content is not None:
-            return content
-        with self.cache.claim(task.key):  # a build sharing the cache may be paying for this very answer
-            content = self._cached(task, passages)
-            return content if content is not None else self._ask(task, passages)
 
-    def _cached(self, task: Task, passages: list[dict]) -> Article | Quiz | SlideDeck | None:
-        """The cached answer as content, or None (an entry that no longer passes the checks is a miss)."""
-        cached = self.cache.get(task.key)
+        def checked(text: str) -> Article | Quiz | SlideDeck:
+            content = self._convert(task, text, passages)
+            language.check(content, self.context.spec.course.language)  # "output in the wrong language" is a re-ask
+            return content
+
+        messages = lambda: [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": self._user_prompt(task, passages)}]  # noqa: E731
+        return self._obtain(task.id, task.key, messages, self._response_format(task), lambda text: self._convert(task, text, passages), checked)
+
+    def _obtain(self, task_id: str, key: str, messages: Callable[[], list[dict]], response_format: dict | None, convert: Callable[[str], T], checked: Callable[[str], T]) -> T:
+        """The answer under `key`: from the cache (`convert`ed; an entry that no longer passes is a
+        miss), else asked of the model and `checked`. A task's content and each part of a
+        translation come through here alike."""
+        result = self._cached(task_id, key, convert)
+        if result is not None:
+            return result
+        with self.cache.claim(key):  # a build sharing the cache may be paying for this very answer
+            result = self._cached(task_id, key, convert)
+            return result if result is not None else self._ask(task_id, key, messages(), response_format, checked)
+
+    def _cached(self, task_id: str, key: str, convert: Callable[[str], T]) -> T | None:
+        """The cached answer converted, or None (an entry that no longer passes the checks is a miss)."""
+        cached = self.cache.get(key)
         if cached is None:
             return None
         try:
-            content = self._convert(task, redact.redact(cached["answer"]), passages)  # an entry from before redaction
+            result = convert(redact.redact(cached["answer"]))  # an entry from before redaction
         except contracts.AnswerError:
             return None
         self.stats.add(cache_hits=1)
         if isinstance(cached.get("model"), str):
-            self._answered_by[task.id] = cached["model"]
-        return content
+            self._answered_by[task_id] = cached["model"]
+        return result
 
-    def _ask(self, task: Task, passages: list[dict]) -> Article | Quiz | SlideDeck:
+    def _ask(self, task_id: str, key: str, messages: list[dict], response_format: dict | None, checked: Callable[[str], T]) -> T:
         """Call the model, re-asking at most MAX_REASKS times, and cache the valid answer. No
         request is sent twice: each re-ask varies the seed (and a low temperature)."""
-        messages = [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": self._user_prompt(task, passages)}]
         usage = {"prompt": 0, "completion": 0, "cached": 0}
         for attempt in range(MAX_REASKS + 1):
-            answer = self._answer(task, messages, f"{task.key}/reask-{attempt}" if attempt else "")
+            answer = self._answer(key, messages, response_format, f"{key}/reask-{attempt}" if attempt else "")
             for name, value in answer.usage.items():
                 usage[name] += value
             try:
-                content = self._convert(task, answer.text, passages)
-                language.check(content, self.context.spec.course.language)  # "output in the wrong language" is a re-ask
+                result = checked(answer.text)
             except contracts.AnswerError as exc:
                 if attempt == MAX_REASKS:
                     raise GenerationError(f"the answer is still invalid after {MAX_REASKS} re-asks: {redact.one_line(str(exc), redact.LINE)}") from None
                 self.stats.add(reasks=1)
-                messages += [
+                messages = messages + [
                     {"role": "assistant", "content": answer.text},
                     {"role": "user", "content": f"Your answer was not valid: {exc}. Answer again with the complete JSON object."},
                 ]
                 continue
-            self.cache.put(task.key, answer.text, usage, answer.model)
+            self.cache.put(key, answer.text, usage, answer.model)
             if answer.model:
-                self._answered_by[task.id] = answer.model
-            return content
+                self._answered_by[task_id] = answer.model
+            return result
         raise AssertionError("unreachable")
 
-    def _answer(self, task: Task, messages: list[dict], variation: str) -> Answer:
+    def _answer(self, key: str, messages: list[dict], response_format: dict | None, variation: str) -> Answer:
         """One answer; an answer that ran away (whitespace, a repeated item) is asked once more with another seed."""
-        response_format = self._response_format(task)
         try:
             return self.client.ask(messages, response_format, variation)
         except Runaway:
             self.stats.add(retries=1)
-            return self.client.ask(messages, response_format, f"{variation or task.key}/runaway")
+            return self.client.ask(messages, response_format, f"{variation or key}/runaway")
+
+    # Translation ------------------------------------------------------------------------------
+
+    def translate(self, task: TranslationTask) -> dict[str, str]:
+        """The task's units translated batch by batch (a long file takes several calls, each
+        cached on its own), every answer checked: placeholders, glossary terms, the language."""
+        if not self.prompts.has("translate"):
+            folder = self.prompts.folder
+            raise GenerationError(f"{task.id}: the prompts folder {folder} has no translate template; copy prompts/translate.j2 and its entry in prompts.yaml there, then run 'courseware prompts approve'")
+        answers: dict[str, str] = {}
+        try:
+            for batch in translation.batches(task.units(), task.glossary):
+                answers.update(self._translate_batch(task, batch))
+        except FatalProviderError:
+            raise  # about the server, not this task: said once for the whole build
+        except GenerationError as exc:
+            raise type(exc)(f"{task.id}: {exc}") from None
+        return answers
+
+    def _translate_batch(self, task: TranslationTask, batch: translation.Batch) -> dict[str, str]:
+        prompt = self._translation_prompt(task, batch)
+        response_format = self._translation_format(batch)
+        key = _sha256(json.dumps({"identity": self._translation_identity, "prompt": prompt, "format": response_format}, sort_keys=True, ensure_ascii=False))
+
+        def checked(text: str) -> dict[str, str]:
+            answers = translation.parse(batch, text)
+            translation.check(batch, answers, task.language)
+            return answers
+
+        return self._obtain(task.id, key, lambda: [{"role": "user", "content": prompt}], response_format, checked, checked)
+
+    @cached_property
+    def _translation_identity(self) -> dict:
+        """What decides a translation besides its prompt and schema (both in its key as they are sent)."""
+        config = self.config
+        return {"provider": self.name, "base_url": self.base_url, "server": config.server, "model": self.model, "parameters": config.parameters(), "structured_output": config.structured_output}
+
+    def _translation_format(self, batch: translation.Batch) -> dict | None:
+        mode = self.config.structured_output
+        if mode == "json_schema":
+            return {"type": "json_schema", "json_schema": {"name": "translation", "schema": translation.json_schema(batch, self.config.server), "strict": True}}
+        return {"type": "json_object"} if mode == "json_object" else None
+
+    def _translation_prompt(self, task: TranslationTask, batch: translation.Batch) -> str:
+        if self.config.structured_output == "json_schema":
+            schema = "Answer with the JSON object the request's schema describes."
+        else:
+            # Compact: one property per unit makes an indented schema longer than the texts.
+            schema = "Answer with one JSON object matching this JSON schema:\n```json\n" + json.dumps(translation.json_schema(batch, self.config.server, in_prompt=True), ensure_ascii=False) + "\n```"
+        course = self.context.spec.course
+        return self.prompts.render("translate", {
+            "course": {"title": course.title, "audience": course.audience, "language": course.language, "language_name": language_names(course.language)[0]},
+            "target": dict(zip(("name", "native"), language_names(task.language)), tag=task.language),
+            "kind": task.kind,
+            "part": {"number": batch.number, "count": batch.count},
+            "glossary": [{"term": term, "target": target} for term, target in batch.glossary],
+            "places": translation.places(batch),
+            "texts": translation.source_texts(batch),
+            "schema": schema,
+        })
 
     def answered_by(self, task_id: str) -> str | None:
         return self._answered_by.get(task_id)
@@ -258,6 +334,18 @@ class OpenAIProvider(Provider):
             objectives = [o["id"] for o in lesson["objectives"]]
             return contracts.to_quiz(answer, lesson["title"], lesson["id"], (labels["true"], labels["false"]), tuple(objectives))
         return contracts.to_slides(answer, lesson["title"], figures)
+
+
+def language_names(tag: str) -> tuple[str, str]:
+    """A language's name in English and in itself ("French", "français"), from CLDR through
+    Babel; the tag itself for a language CLDR does not name."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return tag, tag
+    return locale.get_display_name("en") or tag, locale.get_display_name(locale) or tag
 
 
 def _sha256(text: str) -> str:

@@ -16,7 +16,7 @@ from courseware.sandbox import environment, raise_located
 
 MANIFEST = "prompts.yaml"
 LOCK = "prompts.lock"
-KINDS = ("system", "overview", "context", "lesson", "quiz", "slides")
+KINDS = ("system", "overview", "context", "lesson", "quiz", "slides", "translate")
 
 
 class TemplateEntry(BaseModel):
@@ -33,6 +33,9 @@ class Manifest(BaseModel):
     lesson: TemplateEntry
     quiz: TemplateEntry
     slides: TemplateEntry
+    # Translating content into the spec's `translations`; a prompts folder from before them may
+    # lack it, and then only cannot translate.
+    translate: TemplateEntry | None = None
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,17 @@ class PromptSet:
     def files(self) -> dict[str, bytes]:
         """Every file the lock covers: the manifest and each template, with its text."""
         found = {MANIFEST: (self.folder / MANIFEST).read_text("utf-8")}
-        for kind in KINDS:
+        for kind in self.kinds():
             found[getattr(self.manifest, kind).file] = self.text(kind)
         return {name: text.encode("utf-8") for name, text in found.items()}
+
+    def kinds(self) -> list[str]:
+        """The kinds this folder has a template for."""
+        return [kind for kind in KINDS if getattr(self.manifest, kind) is not None]
+
+    def has(self, kind: str) -> bool:
+        """Whether this folder has a template for `kind` (an older folder has none to translate)."""
+        return getattr(self.manifest, kind) is not None
 
     def digest(self, kind: str) -> str:
         """The hash of a template's text (part of the content key)."""
@@ -104,7 +115,7 @@ class PromptSet:
 
     def compile_all(self) -> None:
         """Compile every template: syntax errors and undeclared variables surface here."""
-        for kind in KINDS:
+        for kind in self.kinds():
             self.compile(kind)
 
     def compile(self, kind: str):

@@ -67,7 +67,7 @@ class Progress:
         self.bar: Any = None
 
     def start(self, total: int) -> None:
-        self.total = total
+        self.total, self.done = total, 0  # a build runs its content, then its translations, through one Progress
         if not self.enabled or not total:
             return
         if sys.stdout.isatty():
