@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from courseware.buildlock import STATE, course_lock
+from courseware.buildlock import course_lock
 from courseware.content.figures import shown
 from courseware.content.files import ContentFile, parse_content, read_content_file, render_file
 from courseware.content.history import replace_reviewed

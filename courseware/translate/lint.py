@@ -17,7 +17,7 @@ from courseware.translate.units import units
 def lint_translations(loaded: LoadedSpec, content_dir: Path) -> list[Problem]:
     """One finding per translation that leaves out an approved term or reads in another language;
     a translation that cannot be read is reported as a build would."""
-    from courseware.generate.language import WrongLanguage, check
+    from courseware.generate.language import WrongLanguage, check_texts, texts
     from courseware.translate.facts import Facts
 
     findings: list[Problem] = []
@@ -36,7 +36,7 @@ def lint_translations(loaded: LoadedSpec, content_dir: Path) -> list[Problem]:
             findings.append(Problem(file.name, file.first_line, 1, "", f"the glossary translates '{term}' as '{target}', which this translation of {task.source_path} never uses"))
         if not isinstance(content, Facts):
             try:
-                check(content, task.language)
+                check_texts(texts(content), task.language, "this translation's language")
             except WrongLanguage as exc:
-                findings.append(Problem(file.name, file.first_line, 1, "", f"{exc} (a text left untranslated?)".replace("(the course language)", f"(this translation's language)")))
+                findings.append(Problem(file.name, file.first_line, 1, "", f"{exc} (a text left untranslated?)"))
     return findings

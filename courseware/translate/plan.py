@@ -16,6 +16,7 @@ from courseware.markdown.write import to_markdown
 from courseware.names import SELECT_ALL
 from courseware.plan import Recorded, Task, status
 from courseware.spec.model import Spec
+from courseware.translate.terms import occurs
 from courseware.translate.facts import FACTS_FILE, Facts, facts_markdown, facts_of, parse_facts
 from courseware.translate.units import Translatable, Unit, units
 
@@ -102,9 +103,9 @@ def _task(language: str, kind: str, lesson_id: str | None, source_path: str, pat
 
 
 def used_terms(glossary: tuple[tuple[str, str], ...], found: list[Unit]) -> tuple[tuple[str, str], ...]:
-    """The glossary pairs whose term occurs in the texts (case-insensitive)."""
-    text = "\n".join(u.text for u in found).casefold()
-    return tuple((term, target) for term, target in glossary if term.casefold() in text)
+    """The glossary pairs whose term the texts use (terms.occurs)."""
+    text = "\n".join(u.text for u in found)
+    return tuple((term, target) for term, target in glossary if occurs(term, text))
 
 
 def read_translation(content_dir: Path, task: TranslationTask) -> ContentFile | None:
