@@ -26,7 +26,7 @@ from courseware.grounding.select import Grounding
 from courseware.grounding.sources import SourceDocument, read_sources, source_media
 from courseware.names import MEDIA_DIR
 from courseware.spec.load import LoadedSpec, load_spec
-from courseware.translate.stage import Translations, needed_lines, parse_kept, pending, plan_stage, refuse_frozen, run_stage
+from courseware.translate.stage import Translations, needed_lines, parse_kept, pending, plan_stage, refuse_frozen, remember, run_stage
 from courseware.writer import ChangedOnDisk, Writer
 
 
@@ -198,6 +198,7 @@ def _translate(planned: Planned, options: Options, progress: Progress) -> Transl
     translations.conflicts = [t.id for t in waiting if t not in chosen]
     parse_kept(translations)
     if chosen and planned.provider.translates and not options.frozen:
+        chosen = [t if any(t.matches(s) for s in options.regenerate) else remember(translations, t, planned.content_dir.parent) for t in chosen]  # asked again: all of it
         run_stage(translations, planned.provider, chosen, planned.config.concurrency, progress, planned.content_dir)
     return translations
 

@@ -83,10 +83,21 @@ def test_a_hand_edit_to_one_lesson_retranslates_exactly_that_lesson(cli, server)
     server.reset_counters()
     result = build(cli, server)
     assert result.exit_code == 0, result.stderr
-    assert server.calls == translation_calls(server, ("fr/m1-l1/lesson", "ar/m1-l1/lesson"))
+    assert server.calls == 2  # one per language, for the one text that changed: the others keep their translation
+    asked = [re.findall(r'^ "(t\d+)": ', request["messages"][0]["content"], re.MULTILINE) for request in server.requests]
+    assert [len(ids) for ids in asked] == [1, 1] and asked[0] == asked[1]
     after = snapshot(CONTENT)
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == ["ar/m1-l1/lesson.md", "fr/m1-l1/lesson.md"]
+    for language in LANGUAGES:  # only the line of the rewritten paragraph differs
+        old, new = (_body(snap[f"{language}/m1-l1/lesson.md"][0]) for snap in (before, after))
+        assert len(old) == len(new) and sum(a != b for a, b in zip(old, new)) == 1
+    # The hand-edited English is kept for the next change, committed or not: a second edit is
+    # again one text to translate.
+    source.write_text(source.read_text("utf-8").replace("A reviewer rewrote this paragraph by hand", "A reviewer rewrote it twice", 1), "utf-8")
+    server.reset_counters()
+    assert build(cli, server).exit_code == 0
+    assert [len(re.findall(r'^ "(t\d+)": ', r["messages"][0]["content"], re.MULTILINE)) for r in server.requests] == [1, 1]
     for language in LANGUAGES:
         twin = read_content_file(CONTENT / language / "m1-l1" / "lesson.md", "twin")
         assert twin.front.source_sha256 == body_hash(read_content_file(source, "source").body)
@@ -110,3 +121,7 @@ def test_a_translation_still_wrong_after_its_re_asks_fails_alone_and_a_rerun_doe
     result = build(cli, server)
     assert result.exit_code == 0, result.stderr
     assert server.calls == 1 and (CONTENT / "fr" / "facts.md").is_file()  # only what failed is asked again
+
+
+def _body(data: bytes) -> list[str]:
+    return data.decode("utf-8").split("\n---\n", 1)[1].split("\n")

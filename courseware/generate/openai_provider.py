@@ -198,7 +198,7 @@ class OpenAIProvider(Provider):
             raise GenerationError(f"{task.id}: the prompts folder {folder} has no translate template; copy prompts/translate.j2 and its entry in prompts.yaml there, then run 'courseware prompts approve'")
         answers: dict[str, str] = {}
         try:
-            for batch in translation.batches(task.units(), task.glossary):
+            for batch in translation.batches(task.asked(), task.glossary):  # not the texts remembered from before the source changed
                 answers.update(self._translate_batch(task, batch))
         except FatalProviderError:
             raise  # about the server, not this task: said once for the whole build

@@ -54,7 +54,7 @@ class Provider(ABC):
     translates = False  # True when translate() works (a model); the offline provider cannot translate
 
     def translate(self, task: TranslationTask) -> dict[str, str]:
-        """The translation of each of the task's units (`task.units()`), by unit id, every
+        """The translation of each of the task's units it asks for (`task.asked()`), by unit id, every
         placeholder kept; raise GenerationError naming the task when it cannot be had."""
         raise GenerationError(f"{task.id}: the {self.name} provider cannot translate; use a model, or XLIFF for a human translator")
 

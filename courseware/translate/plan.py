@@ -40,11 +40,17 @@ class TranslationTask:
     source_sha256: str
     glossary: tuple[tuple[str, str], ...] = ()
     source: Translatable | None = field(default=None, compare=False, repr=False)
+    # Texts whose translation is kept from before their file changed (translate/memory.py), by unit id.
+    remembered: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def units(self) -> list[Unit]:
         """The texts to translate, in reading order."""
         assert self.source is not None
         return units(self.source)
+
+    def asked(self) -> list[Unit]:
+        """The texts a translator or model must translate: all but the remembered ones."""
+        return [u for u in self.units() if u.id not in self.remembered]
 
     def matches(self, selector: str) -> bool:
         """Whether `--regenerate selector` names this translation: its id, its language, or 'all'."""

@@ -11,8 +11,8 @@ from courseware.translate.units import Translatable, UnitError, rebuild, repoint
 
 def translate_task(provider: Provider, task: TranslationTask) -> Translatable:
     """The translated content of `task`; a GenerationError names the task and the unit."""
-    answers = provider.translate(task)
-    return put_back(task, answers)
+    answers = provider.translate(task) if task.asked() else {}  # every text remembered: no call
+    return put_back(task, {**task.remembered, **answers})
 
 
 def put_back(task: TranslationTask, answers: dict[str, str]) -> Translatable:

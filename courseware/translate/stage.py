@@ -90,10 +90,23 @@ def refuse_frozen(translations: Translations, spec_path: Path) -> None:
         raise BuildRefused(f"{spec_path}: frozen build, but {len(waiting)} translation(s) are not current: {'; '.join(per_language)}; translate them (a build with a model, or 'courseware translations export' and 'import') and commit them")
 
 
+def remember(translations: Translations, task: TranslationTask, course_dir: Path) -> TranslationTask:
+    """A stale translation with the texts of its source that did not change remembered (their
+    translation kept, not asked again); any other as it is."""
+    from dataclasses import replace
+
+    from courseware.translate.memory import remembered
+
+    if translations.statuses[task.id] != STALE:
+        return task
+    return replace(task, remembered=remembered(task, translations.files.get(task.id), course_dir))
+
+
 def run_stage(translations: Translations, provider, chosen: list[TranslationTask], jobs: int, progress, content_dir: Path) -> None:
     """Translate `chosen` through `provider`, writing each file as soon as it is done (a hand
     edit saved meanwhile is kept, one replaced on request is backed up first)."""
     from courseware.generate.runner import run_tasks
+    from courseware.translate.memory import keep_source
     from courseware.translate.run import translate_task
 
     writer = Writer(content_dir)
@@ -106,6 +119,7 @@ def run_stage(translations: Translations, provider, chosen: list[TranslationTask
         except ChangedOnDisk:
             translations.changed_meanwhile.append(task.id)
             return
+        keep_source(content_dir.parent, task)
         translations.parsed[task.id] = content
 
     done, failures = run_tasks(chosen, lambda task: translate_task(provider, task), jobs, progress, save)  # type: ignore[arg-type]

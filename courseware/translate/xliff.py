@@ -14,7 +14,8 @@ from courseware.spec.load import LoadedSpec, load_spec
 from courseware.translate.plan import FACTS, TranslationTask, parse_translation, read_translation, translation_file, translation_status
 from courseware.translate.stage import plan_stage
 from courseware.translate.terms import missing_terms
-from courseware.translate.units import PLACEHOLDER, Unit, check_placeholders, units
+from courseware.translate.memory import aligned, keep_source, remembered
+from courseware.translate.units import PLACEHOLDER, check_placeholders, units
 from courseware.translate.xliff_format import FileContext, NotXliff, ReadFile, Store, add_file, original, read
 from courseware.writer import ChangedOnDisk, Writer
 
@@ -98,7 +99,10 @@ def export_xliff(spec_path: Path, output: Path, language: str, file: Path | None
         state = translation_status(task, existing)
         if state not in NEEDED and not everything:
             continue
-        targets = _current_targets(task, existing) if state in (CURRENT, EDITED) and existing is not None else {}
+        if state in (CURRENT, EDITED) and existing is not None:
+            targets = _current_targets(task, existing)
+        else:  # a stale file: the texts that did not change keep their translation, the translator does the rest
+            targets = remembered(task, existing, course_dir) if state == STALE else {}
         counted.units += add_file(store, task, FileContext(spec.course.id, href, spec.course.language, _about(loaded, task), __version__), targets)
         counted.files += 1
         counted.translated += len(targets)
@@ -127,38 +131,9 @@ def _current_targets(task: TranslationTask, file) -> dict[str, str]:
     the source's; none when its structure no longer matches the source (a hand edit added a
     paragraph): then the translator sees the file as new."""
     try:
-        translated = units(parse_translation(task, file))
+        return aligned(task.units(), units(parse_translation(task, file)))
     except CoursewareError:
         return {}
-    source = task.units()
-    if len(translated) != len(source):
-        return {}
-    found = {}
-    for mine, theirs in zip(source, translated):
-        text = _renumbered(theirs, mine)
-        if text is not None and check_placeholders(mine, text) is None:
-            found[mine.id] = text
-    return found
-
-
-def _renumbered(translated: Unit, source: Unit) -> str | None:
-    """`translated`'s text with each code numbered as the same code is in `source`, or None."""
-    free = dict(source.codes)
-    mapping: dict[str, str] = {}
-    for number, code in translated.codes.items():
-        match = next((n for n, c in free.items() if c == code), None)
-        if match is None:
-            return None
-        mapping[number] = match
-        del free[match]
-
-    def swap(found) -> str:
-        x, g_open, g_close = found.groups()
-        if x:
-            return f"<x{mapping[x]}/>"
-        return f"<g{mapping[g_open]}>" if g_open else f"</g{mapping[g_close]}>"
-
-    return PLACEHOLDER.sub(swap, translated.text)
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -201,6 +176,7 @@ def import_xliff(path: Path, output: Path, spec_path: Path | None = None, wait: 
             try:  # a hand-edited translation is replaced by the translator's as `build --force` does: backed up first
                 if replace_reviewed(writer, course_dir, task.path, text, before, result.backups, task.id):
                     result.written.append(task.path)
+                keep_source(course_dir, task)
             except ChangedOnDisk:
                 result.kept.append(task.path)
     result.seconds = time.perf_counter() - started
