@@ -235,6 +235,7 @@ def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: O
 
     from courseware.render import render
     from courseware.render.notices import collected
+
     ready = [lang for lang in translations.languages() if translations.ready(lang)] if translations else []
     languages = (loaded.spec.course.language, *ready)
     course = read_course(loaded, tasks, content_dir, known or {}, templates)

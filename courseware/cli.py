@@ -549,6 +549,7 @@ from courseware.cli_translations import translations_app  # noqa: E402  (it uses
 
 app.add_typer(translations_app, name="translations")
 
+
 def main() -> None:
     """Console entry point."""
     app()

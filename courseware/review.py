@@ -81,7 +81,6 @@ def resolve(spec_path: Path, selectors: tuple[str, ...], options: Options) -> li
         return done
 
 
-
 def _selected(tasks: list, translations: list[TranslationTask], selectors: tuple[str, ...]) -> list:
     """The content tasks, then the translations, that the selectors name."""
     return [t for t in [*tasks, *translations] if any(t.matches(s) for s in selectors)]
