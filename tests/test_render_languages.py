@@ -32,13 +32,10 @@ from conftest import SPECS, run_cli
 from scorm_schema import errors, scorm12, scorm2004
 from standards import standards
 from test_render_scorm import run_sco
+from translator import translate_all
 from courseware.catalogue import words
-from courseware.plan import plan
 from courseware.spec.load import load_spec
 from courseware.spec.model import Spec
-from courseware.translate.plan import translation_file
-from courseware.translate.run import put_back
-from courseware.translate.stage import plan_stage
 
 SPEC = "describing-data.yaml"
 COURSE = "describing-data"
@@ -85,11 +82,7 @@ def built(tmp_path_factory) -> Path:
     lesson = content / "m1-l2" / "lesson.md"
     lesson.write_text(lesson.read_text("utf-8").rstrip("\n") + "\n\n![A chart of commute times](chart.svg)\n", "utf-8")
 
-    loaded = load_spec(spec)
-    for task in plan_stage(loaded, plan(loaded.spec, None, lambda kind: {}), content).tasks:
-        answers = {unit.id: stand_in(unit.text, task.language) for unit in task.units()}
-        (content / task.path).parent.mkdir(parents=True, exist_ok=True)
-        (content / task.path).write_text(translation_file(task, put_back(task, answers), "test", "stand-in"), "utf-8")
+    translate_all(spec, root / "output", answer=lambda unit, task: stand_in(unit.text, task.language))
 
     result = run_cli("render", spec, "--output", root / "output", "--formats", ",".join(FORMATS))
     assert (result.exit_code, result.stderr) == (0, ""), result.stderr

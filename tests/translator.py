@@ -4,11 +4,13 @@ recognisably French or Arabic words that keep its placeholders, as a model or an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from courseware.plan import plan
 from courseware.spec.load import load_spec
-from courseware.translate.plan import TranslationTask, plan_translations, sources, translation_file
+from courseware.translate.plan import TranslationTask, translation_file
+from courseware.translate.stage import plan_stage
 from courseware.translate.run import put_back
 from courseware.translate.units import PLACEHOLDER, Unit
 
@@ -30,21 +32,19 @@ def stand_in(unit: Unit, language: str, glossary: tuple[tuple[str, str], ...] = 
 def translation_tasks(spec_path: Path, output: Path) -> list[TranslationTask]:
     """Every translation task of a course built into `output`, as the build plans them."""
     loaded = load_spec(spec_path)
-    tasks = plan(loaded.spec, None, lambda kind: {})
-    content_dir = output / loaded.spec.course.id / "content"
-    return plan_translations(loaded.spec, tasks, sources(loaded.spec, tasks, content_dir), loaded.path.name)
+    return plan_stage(loaded, plan(loaded.spec, None, lambda kind: {}), output / loaded.spec.course.id / "content").tasks
 
 
-def translate_all(spec_path: Path, output: Path, only: str | None = None) -> list[str]:
-    """Write every translation of the course (of one language with `only`); returns their paths."""
-    loaded = load_spec(spec_path)
-    content_dir = output / loaded.spec.course.id / "content"
+def translate_all(spec_path: Path, output: Path, only: str | None = None, answer: Callable[[Unit, TranslationTask], str] | None = None) -> list[str]:
+    """Write every translation of the course (of one language with `only`), each text as
+    `answer(unit, task)` gives it (by default `stand_in`); returns their paths."""
+    content_dir = output / load_spec(spec_path).spec.course.id / "content"
+    answer = answer or (lambda unit, task: stand_in(unit, task.language, task.glossary))
     written = []
     for task in translation_tasks(spec_path, output):
         if only and task.language != only:
             continue
-        answers = {u.id: stand_in(u, task.language, task.glossary) for u in task.units()}
-        text = translation_file(task, put_back(task, answers), "stand-in", "test")
+        text = translation_file(task, put_back(task, {u.id: answer(u, task) for u in task.units()}), "stand-in", "test")
         path = content_dir / task.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
