@@ -109,7 +109,7 @@ def test_every_catalogue_is_well_formed_and_matches_the_template(path):
 def test_every_message_a_template_or_renderer_asks_for_is_in_the_template():
     english = _template()
     asked = set()
-    for page in (REPO / "templates").rglob("*.html"):
+    for page in (REPO / "courseware/templates").rglob("*.html"):
         asked |= set(re.findall(r"\bwords\.(\w+)", page.read_text("utf-8"))) | set(re.findall(r"""\bwords\[["'](\w+)["']\]""", page.read_text("utf-8")))
     for module in (REPO / "courseware").rglob("*.py"):
         asked |= set(re.findall(r"""\b(?:words|labels)\[["'](\w+)["']\]""", module.read_text("utf-8")))

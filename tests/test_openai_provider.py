@@ -211,7 +211,7 @@ def test_permanent_errors_fail_fast_with_what_to_do(cli, project, llm_env, fault
 
 def test_unapproved_prompt_stops_the_build_before_any_call(cli, project, llm_env):
     server = llm_env
-    shutil.copytree(REPO / "prompts", "my-prompts")
+    shutil.copytree(REPO / "courseware/prompts", "my-prompts")
     lesson = Path("my-prompts/lesson.j2")
     lesson.write_text(lesson.read_text() + "Keep it short.\n")
     result = build(cli, server, "--prompts", "my-prompts")
@@ -232,7 +232,7 @@ def test_the_shipped_prompts_are_approved(cli):
 
 
 def test_template_with_undeclared_variable_is_refused(cli, tmp_path):
-    shutil.copytree(REPO / "prompts", tmp_path / "p")
+    shutil.copytree(REPO / "courseware/prompts", tmp_path / "p")
     (tmp_path / "p" / "quiz.j2").write_text("Write about {{ secret }}.\n")
     result = cli("prompts", "check", "--prompts", tmp_path / "p")
     assert (result.exit_code, result.stderr) == (1, f"{tmp_path / 'p' / 'quiz.j2'}:1:1: uses undeclared variable(s) secret; declare them in prompts.yaml or remove them\n")

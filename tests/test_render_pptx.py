@@ -132,7 +132,7 @@ def test_libreoffice_converts_every_deck_with_a_page_per_slide(decks, tmp_path):
 
 def test_missing_layout_is_a_clear_error(decks, tmp_path):
     shutil.copytree(decks.parent / "course_specs", tmp_path / "course_specs")
-    template = Presentation(str(Path(__file__).parent.parent / "templates/pptx/template.pptx"))
+    template = Presentation(str(Path(__file__).parent.parent / "courseware/templates/pptx/template.pptx"))
     for layout in template.slide_layouts:
         if layout.name == "Section Header":
             layout._element.cSld.set("name", "Divider")
@@ -220,7 +220,7 @@ def zip_of(entries: list[tuple[str, bytes, int, int]]) -> bytes:
 def bomb(zeros: int) -> bytes:
     """The built-in template plus one media entry of `zeros` zero bytes: a valid PPTX and a zip bomb."""
     entries = []
-    with zipfile.ZipFile(Path(__file__).parent.parent / "templates/pptx/template.pptx") as template:
+    with zipfile.ZipFile(Path(__file__).parent.parent / "courseware/templates/pptx/template.pptx") as template:
         for info in template.infolist():
             data = template.read(info)
             compressor = zlib.compressobj(9, zlib.DEFLATED, -15)

@@ -22,7 +22,7 @@ from courseware.writer import Writer
 from rich_course import LESSON, RICH, rich_course
 from scorm_schema import errors, scorm12, scorm2004
 
-CSS = Path(__file__).resolve().parent.parent / "templates" / "html" / "style.css"
+CSS = Path(__file__).resolve().parent.parent / "courseware" / "templates" / "html" / "style.css"
 FORMATS = ["html", "scorm12", "scorm2004"]
 
 

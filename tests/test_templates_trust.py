@@ -14,7 +14,7 @@ from conftest import REPO
 
 SPEC = Path("course_specs/blended-teaching.yaml")
 LOOK = Path("course_specs/look")
-BASE = (REPO / "templates/html/base.html").read_text("utf-8")
+BASE = (REPO / "courseware/templates/html/base.html").read_text("utf-8")
 FOOTER = BASE.splitlines().index('<footer class="site">') + 2  # the line of the footer's text
 MARKER = "sk-test-MARKER-4b1d"
 SANDBOX = "templates run in a sandbox that allows no such access (see templates/README.md)"
@@ -136,10 +136,10 @@ def test_a_link_inside_the_folder_is_followed(cli, project):
 
 def test_a_missing_include_names_the_line(cli, project):
     use_templates()
-    override("lesson.html", (REPO / "templates/html/lesson.html").read_text("utf-8").replace("lesson_body.html", "lesson_bdoy.html"))
+    override("lesson.html", (REPO / "courseware/templates/html/lesson.html").read_text("utf-8").replace("lesson_body.html", "lesson_bdoy.html"))
     approve(cli)
     result = build(cli)
-    assert (result.exit_code, result.stderr) == (1, f"course_specs/look/html/lesson.html:3: no template 'lesson_bdoy.html' in course_specs/look/html or {REPO / 'templates/html'}\n")
+    assert (result.exit_code, result.stderr) == (1, f"course_specs/look/html/lesson.html:3: no template 'lesson_bdoy.html' in course_specs/look/html or {REPO / 'courseware/templates/html'}\n")
     assert not Path("output/blended-teaching/dist").exists()
 
 
@@ -186,7 +186,7 @@ def test_a_syntax_error_names_the_line(cli, project):
 
 def test_an_undefined_variable_names_the_line(cli, project):
     use_templates()
-    lesson = (REPO / "templates/html/lesson.html").read_text("utf-8").replace("</nav>\n", "</nav>\n<p>{{ lesson_author }}</p>\n")
+    lesson = (REPO / "courseware/templates/html/lesson.html").read_text("utf-8").replace("</nav>\n", "</nav>\n<p>{{ lesson_author }}</p>\n")
     override("lesson.html", lesson)
     approve(cli)
     result = build(cli)
@@ -197,7 +197,7 @@ def test_an_undefined_variable_names_the_line(cli, project):
 
 def test_an_unapproved_template_stops_the_build_before_writing(cli, project):
     use_templates()
-    override("style.css", (REPO / "templates/html/style.css").read_text("utf-8") + "body { background: #fffbe6; }\n")
+    override("style.css", (REPO / "courseware/templates/html/style.css").read_text("utf-8") + "body { background: #fffbe6; }\n")
     result = build(cli)
     assert (result.exit_code, result.stderr) == (1, "course_specs/look/html/style.css:1:1: not approved (new); review it, then run 'courseware templates approve'\n")
     assert not Path("output").exists()
@@ -270,7 +270,7 @@ def test_prompt_templates_share_the_immutable_sandbox(tmp_path):
     from courseware.errors import TemplateError
     from courseware.generate.prompts import PromptSet
 
-    shutil.copytree(REPO / "prompts", tmp_path / "p")
+    shutil.copytree(REPO / "courseware/prompts", tmp_path / "p")
     (tmp_path / "p/quiz.j2").write_text("Write {{ quiz.questions }} questions.\n{{ lesson.key_points.append('x') }}\n")
     prompts = PromptSet(tmp_path / "p")
     with pytest.raises(TemplateError) as caught:

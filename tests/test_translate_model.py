@@ -246,7 +246,7 @@ def test_a_prompts_folder_from_before_translations_builds_content_but_cannot_tra
     from conftest import REPO
 
     folder = tmp_path / "old-prompts"
-    shutil.copytree(REPO / "prompts", folder)
+    shutil.copytree(REPO / "courseware/prompts", folder)
     (folder / "translate.j2").unlink()
     manifest = folder / "prompts.yaml"
     manifest.write_text("".join(line for line in manifest.read_text("utf-8").splitlines(keepends=True) if not line.startswith("translate:")), "utf-8")

@@ -11,7 +11,7 @@ import pytest
 from courseware.errors import CoursewareError
 from courseware.zipcheck import TEMPLATE, Limits, check_zip
 
-BUILT_IN = Path(__file__).parent.parent / "templates/pptx/template.pptx"
+BUILT_IN = Path(__file__).parent.parent / "courseware/templates/pptx/template.pptx"
 
 
 def check(path: Path, limits: Limits = TEMPLATE) -> str:

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from courseware.errors import CoursewareError
 from courseware.spec.model import SERVERS, STRUCTURED_OUTPUT, LLMSettings, Prices
 
-REPO_PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
+BUILT_IN_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 # Environment variables for each setting; the SDK's own OPENAI_BASE_URL counts too.
 ENVIRONMENT = {
@@ -69,7 +69,7 @@ def resolve(spec: LLMSettings, spec_root: Path, flags: Mapping[str, object], env
             chosen[name] = spec_root / value if name == "prompts" else value
         else:
             chosen[name] = DEFAULTS.get(name)
-    chosen["prompts"] = Path(chosen["prompts"]) if chosen["prompts"] else REPO_PROMPTS
+    chosen["prompts"] = Path(chosen["prompts"]) if chosen["prompts"] else BUILT_IN_PROMPTS
     chosen["cache_dir"] = Path(flags.get("cache_dir") or env.get("COURSEWARE_CACHE") or cache_dir)
     if chosen["structured_output"] not in STRUCTURED_OUTPUT:
         raise CoursewareError(f"structured_output {chosen['structured_output']!r}: use one of {', '.join(STRUCTURED_OUTPUT)}")

@@ -15,7 +15,7 @@ from courseware.lock import Lock
 from courseware.sandbox import environment, raise_located
 from courseware.spec.load import LoadedSpec
 
-BUILT_IN = Path(__file__).resolve().parent.parent.parent / "templates"
+BUILT_IN = Path(__file__).resolve().parent.parent / "templates"
 LOCK = "templates.lock"
 
 
