@@ -41,6 +41,7 @@ class Options:
     wait: bool = False  # wait for another build of the same course instead of stopping at once
     on_wait: Callable[[str], None] | None = None  # told once when a build starts waiting
     templates: Path | None = None  # --templates: a template folder instead of the spec's
+    dist: Path | None = None  # render there instead of <course>/dist (`courseware serve`'s preview)
 
 
 @dataclass
@@ -243,7 +244,7 @@ def _render(loaded: LoadedSpec, tasks: list[Task], content_dir: Path, options: O
         course = replace(course, languages=languages)
     report.read = len(tasks)
     formats = list(options.formats or loaded.spec.outputs)
-    dist = Writer(content_dir.parent / "dist", hold=True)  # a template failing on the last page leaves dist/ as it was
+    dist = Writer(options.dist or content_dir.parent / "dist", hold=True)  # a template failing on the last page leaves dist/ as it was
     with collected() as notices:  # what a format could not show as written, said once (render/notices.py)
         report.rendered, report.unavailable = render(course, formats, dist)
         for language in ready:

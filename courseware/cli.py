@@ -548,6 +548,7 @@ def templates_approve(spec: TemplateSpecArg = None, folder: TemplatesOpt = None)
 from courseware.cli_translations import translations_app  # noqa: E402  (it uses the helpers above)
 
 app.add_typer(translations_app, name="translations")
+import courseware.cli_serve  # noqa: E402,F401  (registers `courseware serve`)
 
 
 def main() -> None:
