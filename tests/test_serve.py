@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import PageWatch, browser
+from browser import PageWatch, axe_violations, browser
 from conftest import run_cli, snapshot
 from serve_process import Served, until
 
@@ -133,6 +133,22 @@ def test_a_broken_spec_shows_its_line_escaped_and_the_fix_brings_the_page_back(c
         assert served.process.poll() is None
 
 
+def test_your_templates_are_watched_and_must_stay_approved(course):
+    look = course / "specs/my-look/html"
+    look.mkdir(parents=True)
+    style = look / "style.css"
+    style.write_text("main { max-width: 40rem; }\n", "utf-8")
+    assert run_cli("templates", "approve", "--templates", "specs/my-look").exit_code == 0
+    with Served(course, SPEC, "--templates", "specs/my-look") as served:
+        assert "max-width: 40rem" in served.get("/html/assets/style.css")[1]
+        style.write_text("main { max-width: 50rem; }\n", "utf-8")
+        status, page = until(lambda: (r := served.get(PAGE))[0] == 500 and r, "the error page")
+        assert "specs/my-look/html/style.css:1:1: changed since it was approved" in page
+        assert run_cli("templates", "approve", "--templates", "specs/my-look").exit_code == 0
+        until(lambda: served.get(PAGE)[0] == 200, "the page once the change is approved")
+        assert "max-width: 50rem" in served.get("/html/assets/style.css")[1]
+
+
 def test_ctrl_c_stops_cleanly_with_a_reload_channel_open(course):
     served = Served(course, SPEC)
     try:
@@ -154,7 +170,10 @@ def test_build_generates_with_the_offline_provider_when_asked(tmp_path, monkeypa
         assert served.get(PAGE)[0] == 200  # nothing was built before: --build generated it
         assert (tmp_path / LESSON).is_file()
         spec.write_text(spec.read_text("utf-8").replace("- source documents ground the generated text", "- source documents ground every lesson"), "utf-8")
-        until(lambda: showing(served, "source documents ground every lesson"), "the regenerated lesson")
+        until(lambda: showing(served, "source documents ground every lesson"), "the lesson regenerated for the spec")
+        source = tmp_path / "specs/sources/demo/getting-started.md"
+        source.write_text(source.read_text("utf-8").replace("one folder per lesson", "one folder for each lesson"), "utf-8")
+        until(lambda: showing(served, "one folder for each lesson"), "the lesson regenerated for its source")
     assert not (tmp_path / "output/demo/dist").exists()
 
 
@@ -177,6 +196,13 @@ def test_a_port_in_use_is_one_line(course):
     assert result.stderr == f"127.0.0.1:{port}: the port is in use (another server?); choose another with --port, or --port 0 for any free one\n"
 
 
+def test_a_spec_that_is_not_there_is_one_line(course):
+    result = run_cli("serve", "specs/nope.yaml")
+    assert (result.exit_code, result.stderr) == (1, "specs/nope.yaml:1:1: no such file; check the path\n")
+    result = run_cli("serve", "specs")
+    assert (result.exit_code, result.stderr) == (1, "specs: a folder; serve previews one course: give its spec file\n")
+
+
 def test_provider_needs_build(course):
     result = run_cli("serve", SPEC, "--provider", "openai")
     assert result.exit_code == 2
@@ -194,5 +220,13 @@ def test_the_open_page_reloads_itself_in_chromium(course, tmp_path):
         # Reloaded by the script (the page is never navigated here); an edit made before its channel
         # opened is not missed: the page carries the version it shows.
         page.wait_for_function(f"() => document.body.innerText.includes({ADDED!r})", timeout=60_000)
-        assert watch.errors == [] and watch.dialogs == []  # the CSP let the script run and connect
+        original = lesson.read_text("utf-8")
+        add_after_title(lesson, "### Too deep")
+        page.wait_for_function("() => document.title.startsWith('The preview cannot be rendered')", timeout=60_000)
+        assert "a level-3 heading is not read here" in page.locator("main").inner_text()
+        assert axe_violations(page) == []  # the error page has no policy: axe-core can be added as it is
+        lesson.write_text(original, "utf-8")
+        page.wait_for_function(f"() => document.body.innerText.includes({ADDED!r})", timeout=60_000)
+        # The CSP let the script run and connect: the only console line is Chromium's note of the error page's status.
+        assert [e for e in watch.errors if "status of 500" not in e] == [] and watch.dialogs == []
         assert context.outside == []

@@ -13,7 +13,9 @@ from courseware.serve.preview import Outcome, Preview, Settings
 
 
 def run(settings: Settings, host: str, port: int, say: Callable[[str], None], warn: Callable[[str], None]) -> None:
-    """Serve the preview until interrupted; raises CoursewareError only before serving (the port)."""
+    """Serve the preview until interrupted; raises CoursewareError only before serving (no such
+    spec, the port in use): once it serves, every error is shown on the page instead."""
+    _require_spec(settings.spec)
     preview = Preview(settings, warn)
     server = http.listen(host, port, preview)  # before anything else: a port in use is said at once
     stop = threading.Event()
@@ -60,6 +62,18 @@ def run(settings: Settings, host: str, port: int, say: Callable[[str], None], wa
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     say("stopped")
+
+
+def _require_spec(path: Path) -> None:
+    """A spec that is not there at all is a typo on the command line, not a hand edit to show."""
+    from courseware.errors import CoursewareError
+    from courseware.spec.load import load_spec
+
+    if path.is_dir():
+        raise CoursewareError(f"{path}: a folder; serve previews one course: give its spec file")
+    if not path.is_file():
+        load_spec(path)  # says why, in its own words
+        raise CoursewareError(f"{path}: not a spec file")
 
 
 def _stop_on_sigterm():
