@@ -230,3 +230,8 @@ def test_the_open_page_reloads_itself_in_chromium(course, tmp_path):
         # The CSP let the script run and connect: the only console line is Chromium's note of the error page's status.
         assert [e for e in watch.errors if "status of 500" not in e] == [] and watch.dialogs == []
         assert context.outside == []
+
+
+def test_help_has_an_example_and_lists_serve(cli):
+    assert "Example: courseware serve " in cli("serve", "--help").stdout
+    assert "serve" in cli("--help").stdout

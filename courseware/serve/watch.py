@@ -3,6 +3,7 @@ sources) and the loop that renders again on every change to them."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ def run(preview: Preview, stop: threading.Event, ready: Callable[[], None], chan
     """Call `ready` once the watcher sees changes, then `changed` with each batch of them, until
     `stop` is set or Ctrl-C (KeyboardInterrupt). What is watched follows the spec."""
     first, again = True, False
+    seen: dict[str, str | None] = {}  # what each changed file held when last rendered
     while not stop.is_set():
         current = targets(preview)
         # yield_on_timeout: the first (empty) batch says the watcher is set up; announcing the
@@ -90,10 +92,28 @@ def run(preview: Preview, stop: threading.Event, ready: Callable[[], None], chan
             if first:
                 first = False
                 ready()
-            elif batch or again:  # after a restart, once: a change made while it restarted
+            elif again or _new(batch, seen):  # after a restart, once: a change made while it restarted
                 changed(batch)
             again = False
             if targets(preview) != current:
                 again = True
                 break  # the spec now names other sources, templates or course id: watch those
 
+
+
+def _new(batch: set, seen: dict[str, str | None]) -> bool:
+    """True if a file of the batch holds other bytes than at the last render. An editor's save can
+    come as two batches (written, then closed); the second changes nothing and renders nothing."""
+    now = {path: _fingerprint(Path(path)) for _, path in batch}
+    if all(path in seen and seen[path] == digest for path, digest in now.items()):
+        return False
+    seen.update(now)
+    return True
+
+
+def _fingerprint(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes; 'folder' for a folder; None once it is gone."""
+    try:
+        return "folder" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
