@@ -39,6 +39,11 @@ def add_after_title(path: Path, text: str) -> int:
     return title + 3
 
 
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def showing(served: Served, text: str) -> str | None:
     """The served lesson page if it shows `text`."""
     page = served.get(PAGE)[1]
@@ -81,6 +86,8 @@ def test_an_edited_lesson_is_served_again_without_a_restart(course):
         status, page = served.get(PAGE)
         assert status == 200 and "<h1>Writing a course spec</h1>" in page
         assert '<script src="/__courseware/reload.js"' in page and "connect-src 'self'" in page
+        preview = course / "output/demo/.courseware/preview"
+        assert files(preview / "html") == files(course / "output/demo/dist/html")  # what `render` writes, byte for byte
         events = served.events()
         first = events.next()
         assert f'data-version="{first}"' in page  # the page knows the render it shows
@@ -91,7 +98,7 @@ def test_an_edited_lesson_is_served_again_without_a_restart(course):
         assert page.count("/__courseware/reload.js") == 1
         events.close()
 
-        on_disk = (course / "output/demo/.courseware/preview/html/m1-l1.html").read_text("utf-8")
+        on_disk = (preview / "html/m1-l1.html").read_text("utf-8")
         assert ADDED in on_disk and "__courseware" not in on_disk  # the script is only served
         assert served.process.poll() is None
     assert snapshot(course / "output/demo/dist") == dist  # dist/ is never written, not even touched

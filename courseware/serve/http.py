@@ -38,6 +38,8 @@ class Handler(SimpleHTTPRequestHandler):
 
     def __init__(self, *args, **kwargs):
         self.state = args[2].preview.snapshot()  # root, version, error: one render's, for the whole request
+        # No render has succeeded yet (the spec never loaded): every path is missing, and the
+        # error page answers.
         super().__init__(*args, directory=str(self.state[0] or "/nonexistent"), **kwargs)
 
     def log_message(self, format: str, *args) -> None:

@@ -16,7 +16,6 @@ from courseware.content.leftovers import TEMP_FILE
 from courseware.errors import CoursewareError
 from courseware.serve.preview import Preview, Settings
 
-
 _EDITORS = DefaultFilter()  # swap and backup files, .git, __pycache__ ...
 
 
@@ -68,7 +67,7 @@ def targets(preview: Preview) -> Targets:
     if loaded is not None:
         course = (settings.output / loaded.spec.course.id).resolve()
         folders.append(course / "content")
-        ignored += [course / STATE, course / "dist"]  # the lock, the generated store, the preview; renders
+        ignored += [course / STATE, course / "dist"]  # what builds and renders write themselves: the lock, the generated store, the preview
         try:
             templates = user_folder(loaded, settings.templates)
         except CoursewareError:
@@ -80,7 +79,7 @@ def targets(preview: Preview) -> Targets:
 
 
 def run(preview: Preview, stop: threading.Event, ready: Callable[[], None], changed: Callable[[set], None]) -> None:
-    """Call `ready` once the watcher sees changes, then `changed` with each batch of them, until
+    """Call `ready` once the watcher is set up, then `changed` with each batch of them, until
     `stop` is set or Ctrl-C (KeyboardInterrupt). What is watched follows the spec."""
     first, again = True, False
     seen: dict[str, str | None] = {}  # what each changed file held when last rendered
@@ -98,7 +97,6 @@ def run(preview: Preview, stop: threading.Event, ready: Callable[[], None], chan
             if targets(preview) != current:
                 again = True
                 break  # the spec now names other sources, templates or course id: watch those
-
 
 
 def _new(batch: set, seen: dict[str, str | None]) -> bool:
