@@ -4,6 +4,7 @@ for a broken file and keeps running, never calls a model unless --build, never w
 from __future__ import annotations
 
 import html
+import http.client
 import http.server
 import socket
 import threading
@@ -191,6 +192,25 @@ def test_without_build_nothing_is_generated(tmp_path, monkeypatch):
         status, page = served.get(PAGE)
         assert status == 500 and "output/demo/content" in page
     assert not (tmp_path / "output/demo/content").exists()
+
+
+def test_only_requests_addressed_to_this_computer_are_answered(course):
+    with Served(course, SPEC) as served:
+        for host in (f"127.0.0.1:{served.port}", f"localhost:{served.port}"):
+            assert fetch(served, host)[0] == 200
+        status, body = fetch(served, f"rebound.example:{served.port}")  # a page elsewhere, its name resolved to 127.0.0.1
+        assert status == 403 and "Writing a course spec" not in body
+
+
+def fetch(served: Served, host: str) -> tuple[int, str]:
+    """GET the lesson page with the Host header a browser would send for `host`."""
+    connection = http.client.HTTPConnection(served.host, served.port, timeout=60)
+    try:
+        connection.request("GET", PAGE, headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8")
+    finally:
+        connection.close()
 
 
 def test_a_port_in_use_is_one_line(course):

@@ -4,6 +4,7 @@ the last render failed, and the reload channel (Server-Sent Events)."""
 from __future__ import annotations
 
 import errno
+import ipaddress
 import json
 import socket
 import sys
@@ -50,6 +51,8 @@ class Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            return self._send(403, "courseware serve answers only requests addressed to this computer (Host: localhost or 127.0.0.1)\n", "text/plain")
         path = unquote(urlsplit(self.path).path)
         if path == EVENTS:
             return self._events()
@@ -73,6 +76,14 @@ class Handler(SimpleHTTPRequestHandler):
         if local.suffix == ".html":
             return self._send(200, inject(local.read_text("utf-8"), version), "text/html")
         return super().do_GET()
+
+    def _host_allowed(self) -> bool:
+        """On a loopback address, only requests that name it: a web page elsewhere cannot read the
+        preview through a name of its own that resolves to 127.0.0.1 (DNS rebinding)."""
+        if not _loopback(self.server.server_address[0]):
+            return True  # --host: served to a network on purpose, under whatever name it has there
+        host = urlsplit(f"//{self.headers.get('Host', '')}").hostname or ""
+        return _loopback(host)
 
     def do_HEAD(self) -> None:
         self.send_error(405, "GET only")
@@ -114,6 +125,13 @@ class Handler(SimpleHTTPRequestHandler):
             else:
                 self.wfile.write(b": still here\n\n")
             self.wfile.flush()
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def listen(host: str, port: int, preview: Preview) -> PreviewServer:
