@@ -95,7 +95,10 @@ def init(
         _fail(exc.lines())
     for path in written:
         print(f"created {path}")
-    print(f"next: edit {written[0]}, then run 'courseware validate {written[0]}'")
+    dist = Path("output") / course_id / "dist"  # where `courseware build` writes by default
+    print(f"next: run 'courseware build {written[0]}' (offline: no model, no key, a few seconds)")
+    print(f"then open {dist / 'html' / 'index.html'} (the site) and {dist / f'{course_id}.pptx'} (the deck)")
+    print(f"review the markdown in {dist.parent / 'content'}/, edit {written[0]} and {written[1]}, and build again")
 
 
 def _unreadable_sources(loaded) -> list[str]:
