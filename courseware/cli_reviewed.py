@@ -10,7 +10,7 @@ import typer
 
 from courseware.cli import PromptsOpt, TemplatesOpt, _fail
 
-CopyDirArg = Annotated[Path, typer.Argument(help="A new (or empty) folder to copy into.", show_default=False)]
+CopyDirArg = Annotated[Path, typer.Argument(metavar="DIR", help="A new (or empty) folder to copy into.", show_default=False)]
 
 prompts_app = typer.Typer(help="Review prompt templates: check them against prompts.lock, approve them; copy the built-in ones to start your own.", no_args_is_help=True)
 
