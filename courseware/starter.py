@@ -27,6 +27,8 @@ def builtin_files(folder: Path) -> dict[str, bytes]:
 def copy_folder(source: Path, target: Path, finish=None) -> int:
     """Copy the built-in `source` folder to `target` (made, or empty), all or nothing; `finish`
     gets the copy before it is put in place (to write its lock). Returns the number of files."""
+    if target.resolve() == Path.cwd().resolve():  # it would be replaced under the shell that stands in it
+        raise CoursewareError(f"{target}: the current folder; name a new folder to copy into")
     if target.is_file() or target.is_symlink():
         raise CoursewareError(f"{target}: a file is in the way; choose a new folder to copy into")
     if target.is_dir() and any(target.iterdir()):

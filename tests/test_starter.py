@@ -71,6 +71,8 @@ def test_copy_refuses_a_folder_in_use_and_writes_nothing(cli, tmp_path, monkeypa
         assert (kept.exit_code, kept.stdout, kept.stderr) == (1, "", "mine: already exists and is not empty; nothing was copied, choose a new folder\n")
         blocked = cli(command, "copy", "a-file")
         assert (blocked.exit_code, blocked.stderr) == (1, "a-file: a file is in the way; choose a new folder to copy into\n")
+        here = cli(command, "copy", ".")
+        assert (here.exit_code, here.stderr) == (1, ".: the current folder; name a new folder to copy into\n")
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a-file", "mine", "notes.txt"]  # no staging folder left behind
     Path("empty").mkdir()
     assert cli("prompts", "copy", "empty").exit_code == 0  # an empty folder is fine
@@ -96,3 +98,23 @@ def test_copies_of_a_read_only_install_are_editable(cli, tmp_path, monkeypatch):
     assert cli("templates", "copy", "t").exit_code == 0
     for path in [*Path("p").rglob("*"), *Path("t").rglob("*"), Path("p"), Path("t")]:
         assert path.stat().st_mode & stat.S_IWUSR, path
+
+
+def test_a_copy_that_fails_half_way_leaves_nothing(cli, tmp_path, monkeypatch):
+    import courseware.starter
+    from courseware.errors import CoursewareError
+
+    real = courseware.starter.Writer.write_bytes
+    calls = []
+
+    def disk_full(self, relative, data, *args, **kwargs):
+        calls.append(relative)
+        if len(calls) == 3:
+            raise CoursewareError(f"{self.root / relative}: cannot write (No space left on device); check the folder's permissions and free space")
+        return real(self, relative, data, *args, **kwargs)
+
+    monkeypatch.setattr(courseware.starter.Writer, "write_bytes", disk_full)
+    monkeypatch.chdir(tmp_path)
+    result = cli("templates", "copy", "look")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "No space left on device" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor its half-written staging copy
