@@ -1,4 +1,4 @@
-# The two commands: `make demo` builds the sample courses offline, `make test` runs the tests.
+# The two commands: `make demo` generates a course and builds the samples offline, `make test` runs the tests.
 # Both create .venv and install the project (and its test extras) from pyproject.toml; `make test`
 # also installs the real clients the tests use (Chromium, LibreOffice, axe-core) when missing.
 PYTHON ?= python3
@@ -15,15 +15,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# A course generated from nothing in demo/ (ignored by git), so the build shows its tasks being
+# generated, then the sample courses, whose reviewed markdown is committed, rendered again.
 demo: $(STAMP)
+	rm -rf demo
+	mkdir demo
+	cd demo && $(abspath $(BIN))/courseware init first-course --title "A First Course"
+	cd demo && $(abspath $(BIN))/courseware build course_specs/first-course.yaml --provider offline
+	@echo
 	$(BIN)/courseware validate course_specs/
 	$(BIN)/courseware build course_specs/ --provider offline
 	@echo
-	@echo "Done. Read the reviewed markdown in output/blended-teaching/content/, output/evaluation-formative/content/"
-	@echo "and output/describing-data/content/ (statistics: tables, a figure, formulas, Python with its output, callouts)"
-	@echo "(one folder per lesson: lesson.md, quiz.md, slides.md; course.md is the overview),"
-	@echo "and what was rendered from it in output/<course>/dist/: html/index.html, the .pptx decks,"
-	@echo "scorm12.zip, scorm2004.zip, qti21.zip, moodle.xml, gift.txt and badge.json."
+	@echo "Done. Open these in a browser or PowerPoint/LibreOffice:"
+	@echo "  demo/output/first-course/dist/html/index.html  the site of the course just generated (its markdown: demo/output/first-course/content/)"
+	@echo "  demo/output/first-course/dist/first-course.pptx  its deck (its spec: demo/course_specs/first-course.yaml; make demo starts it afresh)"
+	@echo "  output/describing-data/dist/html/index.html  a sample site (statistics: tables, a figure, formulas, Python with its output, callouts)"
+	@echo "  output/blended-teaching/dist/blended-teaching.pptx  a sample deck; output/evaluation-formative/dist/ holds the third sample"
+	@echo "Each output/<course>/dist/ also holds scorm12.zip, scorm2004.zip, qti21.zip, moodle.xml, gift.txt and badge.json;"
+	@echo "the reviewed markdown they are rendered from is in output/<course>/content/ (one folder per lesson)."
 
 test: $(STAMP)
 	scripts/install-test-tools.sh

@@ -27,6 +27,21 @@ PromptsOpt = Annotated[Optional[Path], typer.Option("--prompts", help="Folder of
 TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", help="Folder of your own HTML/SCO/PPTX templates instead of the spec's `templates` (it may lie anywhere; it needs its own templates.lock).")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from courseware import __version__
+
+        print(f"courseware {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the installed version and exit.")] = False,
+) -> None:
+    pass
+
+
 def _spec_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -80,7 +95,10 @@ def init(
         _fail(exc.lines())
     for path in written:
         print(f"created {path}")
-    print(f"next: edit {written[0]}, then run 'courseware validate {written[0]}'")
+    dist = Path("output") / course_id / "dist"  # where `courseware build` writes by default
+    print(f"next: run 'courseware build {written[0]}' (offline: no model, no key, a few seconds)")
+    print(f"then open {dist / 'html' / 'index.html'} (the site) and {dist / f'{course_id}.pptx'} (the deck)")
+    print(f"review the markdown in {dist.parent / 'content'}/, edit {written[0]} and {written[1]}, and build again")
 
 
 def _unreadable_sources(loaded) -> list[str]:
@@ -437,116 +455,11 @@ def resolve(
     _print_lines(run_resolve, spec, tasks, Options(output=output, llm=llm, wait=wait, on_wait=_say))
 
 
-prompts_app = typer.Typer(help="Review prompt templates: check them against prompts.lock, approve them.", no_args_is_help=True)
+from courseware.cli_reviewed import prompts_app, templates_app  # noqa: E402  (they use the helpers above)
+from courseware.cli_translations import translations_app  # noqa: E402
+
 app.add_typer(prompts_app, name="prompts")
-
-
-def _prompt_set(spec: Path | None, folder: Path | None):
-    """The prompts folder a build would use: --prompts, else the environment, the spec, the built-in one."""
-    from courseware.generate.prompts import PromptSet
-    from courseware.generate.settings import resolve
-    from courseware.spec.load import load_spec
-    from courseware.spec.model import LLMSettings
-
-    settings, root = (LLMSettings(), Path(".")) if spec is None else ((loaded := load_spec(spec)).spec.llm, loaded.root)
-    return PromptSet(resolve(settings, root, {"prompts": folder}).prompts)
-
-
-@prompts_app.command("check")
-def prompts_check(
-    spec: Annotated[Optional[Path], typer.Argument(help="A spec whose llm.prompts folder to check (default: the built-in prompts).", show_default=False)] = None,
-    folder: PromptsOpt = None,
-) -> None:
-    """Exit 1 listing every template changed since it was approved.
-
-    Example: courseware prompts check course_specs/blended-teaching.yaml
-    """
-    _check(lambda: _prompt_set(spec, folder), "prompt template")
-
-
-@prompts_app.command("approve")
-def prompts_approve(
-    spec: Annotated[Optional[Path], typer.Argument(help="A spec whose llm.prompts folder to approve (default: the built-in prompts).", show_default=False)] = None,
-    folder: PromptsOpt = None,
-) -> None:
-    """Record the current templates as reviewed and approved in prompts.lock.
-
-    Example: courseware prompts approve --prompts my_prompts/
-    """
-    _approve(lambda: _prompt_set(spec, folder))
-
-
-def _check(reviewed_folder, what: str) -> None:
-    """Exit 1 listing each file of a locked folder (prompts, templates) that is not approved, or
-    one that does not compile."""
-    from courseware.errors import CoursewareError
-
-    try:
-        reviewed = reviewed_folder()
-        problems = reviewed.lock.unapproved(reviewed.files())
-        reviewed.compile_all()
-    except CoursewareError as exc:
-        _fail(exc.lines())
-    if problems:
-        _fail(problems)
-    print(f"{reviewed.folder}: every {what} is approved")
-
-
-def _approve(reviewed_folder) -> None:
-    """Record every file of a locked folder as approved, once each compiles."""
-    from courseware.errors import CoursewareError
-
-    try:
-        reviewed = reviewed_folder()
-        files = reviewed.files()
-        reviewed.compile_all()
-        changed = reviewed.lock.approve(files)
-    except CoursewareError as exc:
-        _fail(exc.lines())
-    for path in changed:
-        print(f"approved: {path}")
-    print(f"{reviewed.lock.path}: {len(changed)} change(s) approved")
-
-
-templates_app = typer.Typer(help="Review your own templates (spec key `templates`, or --templates): check them against templates.lock, approve them.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
-TemplateSpecArg = Annotated[Optional[Path], typer.Argument(help="A spec whose `templates` folder to review.", show_default=False)]
-
-
-def _user_templates(spec: Path | None, folder: Path | None, approving: bool):
-    """The template folder a build would use: --templates, else the spec's `templates`."""
-    from courseware.render.templates import UserTemplates, user_folder
-    from courseware.spec.load import load_spec
-
-    found = user_folder(None if spec is None else load_spec(spec), folder)
-    if found is None:  # the built-in templates are the project's own code: no lock
-        if approving:
-            _fail([f"{spec or 'no spec'}: no template folder to approve; name one with the spec key `templates` or --templates DIR"])
-        print(f"{spec or 'no spec'}: uses the built-in templates only; they need no lock")
-        raise typer.Exit(0)
-    return UserTemplates(found)
-
-
-@templates_app.command("check")
-def templates_check(spec: TemplateSpecArg = None, folder: TemplatesOpt = None) -> None:
-    """Exit 1 listing every file of your template folder (HTML, CSS, JS, PPTX) changed since it was approved.
-
-    Example: courseware templates check course_specs/blended-teaching.yaml
-    """
-    _check(lambda: _user_templates(spec, folder, approving=False), "template file")
-
-
-@templates_app.command("approve")
-def templates_approve(spec: TemplateSpecArg = None, folder: TemplatesOpt = None) -> None:
-    """Record every file of your template folder as reviewed and approved in templates.lock.
-
-    Example: courseware templates approve --templates my-look/
-    """
-    _approve(lambda: _user_templates(spec, folder, approving=True))
-
-
-from courseware.cli_translations import translations_app  # noqa: E402  (it uses the helpers above)
-
 app.add_typer(translations_app, name="translations")
 import courseware.cli_serve  # noqa: E402,F401  (registers `courseware serve`)
 

@@ -50,9 +50,9 @@ def template_error(exc: Exception, files: Mapping[str, str], fallback: str) -> C
     if isinstance(exc, CoursewareError):  # e.g. an include the loader refused: the message names the file
         message = str(exc)
     elif isinstance(exc, SecurityError):
-        message = f"{exc.message.rstrip('.')}; templates run in a sandbox that allows no such access (see templates/README.md)"
+        message = f"{exc.message.rstrip('.')}; templates run in a sandbox that allows no such access (the README.md that 'courseware templates copy DIR' writes says what they may use)"
     elif isinstance(exc, UndefinedError):
-        message = f"{exc.message}; templates/README.md lists the variables each template gets"
+        message = f"{exc.message}; the README.md that 'courseware templates copy DIR' writes lists the variables each template gets"
     elif isinstance(exc, JinjaError):
         message = exc.message or type(exc).__name__
     else:

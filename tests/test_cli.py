@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,15 +47,32 @@ def test_init_scaffolds_a_spec_that_builds(cli, tmp_path, monkeypatch):
     assert result.stdout.splitlines() == [
         "created course_specs/my-course.yaml",
         "created course_specs/sources/my-course/getting-started.md",
-        "next: edit course_specs/my-course.yaml, then run 'courseware validate course_specs/my-course.yaml'",
+        "next: run 'courseware build course_specs/my-course.yaml' (offline: no model, no key, a few seconds)",
+        "then open output/my-course/dist/html/index.html (the site) and output/my-course/dist/my-course.pptx (the deck)",
+        "review the markdown in output/my-course/content/, edit course_specs/my-course.yaml and course_specs/sources/my-course/getting-started.md, and build again",
     ]
     spec = Path("course_specs/my-course.yaml").read_text("utf-8")
     assert 'title: "My Course"' in spec and "# " in spec  # commented
     assert cli("validate", "course_specs/my-course.yaml").exit_code == 0
-    assert cli("build", "course_specs/my-course.yaml").exit_code == 0
+    built = cli("build", "course_specs/my-course.yaml", "--provider", "offline")
+    assert built.exit_code == 0, built.stderr
+    assert "my-course: rendered markdown, html, pptx, scorm12, scorm2004, qti21, moodle_xml, gift, badge" in built.stdout
+    # What init said to open is there, and is the site and the deck.
+    assert "<h1" in Path("output/my-course/dist/html/index.html").read_text("utf-8")
+    assert zipfile.ZipFile("output/my-course/dist/my-course.pptx").namelist().count("ppt/presentation.xml") == 1
     assert Path("output/my-course/content/m1-l2/quiz.md").is_file()
     again = cli("init", "my-course")
     assert (again.exit_code, again.stderr) == (1, "course_specs/my-course.yaml: already exists and is kept; choose another course id or another folder (--dir)\n")
+
+
+def test_init_in_another_folder_says_where_the_spec_is(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("init", "stats", "--dir", "specs")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[2:4] == [
+        "next: run 'courseware build specs/stats.yaml' (offline: no model, no key, a few seconds)",
+        "then open output/stats/dist/html/index.html (the site) and output/stats/dist/stats.pptx (the deck)",
+    ]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -144,7 +144,7 @@ def test_missing_layout_is_a_clear_error(decks, tmp_path):
     assert run_cli("templates", "approve", spec).exit_code == 0
     result = run_cli("render", spec, "--output", tmp_path / "output", "--formats", "pptx")
     assert result.exit_code == 1
-    assert result.stderr == f"{tmp_path}/course_specs/my-look/pptx/template.pptx: the template has no slide layout named 'Section Header'; add it in PowerPoint (View > Slide Master) or use templates/pptx/template.pptx\n"
+    assert result.stderr == f"{tmp_path}/course_specs/my-look/pptx/template.pptx: the template has no slide layout named 'Section Header'; add it in PowerPoint (View > Slide Master) or start from the pptx/template.pptx that 'courseware templates copy DIR' writes\n"
 
 
 def test_long_outlines_are_split_by_rule():
@@ -176,7 +176,7 @@ def test_linear_part_naming_gives_the_same_deck_as_python_pptx(tmp_path, monkeyp
 # Templates that are not what they claim ---------------------------------------------------------
 
 MIB = 1 << 20
-FIX = "save it from PowerPoint or LibreOffice as a .pptx, or use templates/pptx/template.pptx"
+FIX = "save it from PowerPoint or LibreOffice as a .pptx, or start from the pptx/template.pptx that 'courseware templates copy DIR' writes"
 
 
 def own_template(decks: Path, root: Path, data: bytes) -> tuple[Path, Path]:

@@ -17,7 +17,7 @@ LOOK = Path("course_specs/look")
 BASE = (REPO / "courseware/templates/html/base.html").read_text("utf-8")
 FOOTER = BASE.splitlines().index('<footer class="site">') + 2  # the line of the footer's text
 MARKER = "sk-test-MARKER-4b1d"
-SANDBOX = "templates run in a sandbox that allows no such access (see templates/README.md)"
+SANDBOX = "templates run in a sandbox that allows no such access (the README.md that 'courseware templates copy DIR' writes says what they may use)"
 
 
 def use_templates(value: str = "look") -> int:
@@ -171,7 +171,7 @@ def test_the_templates_flag_takes_a_folder_anywhere(cli, project):
     assert cli("render", SPEC, "--formats", "html").exit_code == 0  # without the flag: the built-in look again
     assert "Dean of Studies" not in Path("output/blended-teaching/dist/html/credential.html").read_text("utf-8")
     missing = cli("render", SPEC, "--templates", "nowhere")
-    assert (missing.exit_code, missing.stderr) == (1, "--templates nowhere: no such folder; give a folder of templates (see templates/README.md)\n")
+    assert (missing.exit_code, missing.stderr) == (1, "--templates nowhere: no such folder; make one with 'courseware templates copy nowhere' (the built-in templates, to edit)\n")
 
 
 def test_a_syntax_error_names_the_line(cli, project):
@@ -190,7 +190,7 @@ def test_an_undefined_variable_names_the_line(cli, project):
     override("lesson.html", lesson)
     approve(cli)
     result = build(cli)
-    expected = "course_specs/look/html/lesson.html:8: 'lesson_author' is undefined; templates/README.md lists the variables each template gets\n"
+    expected = "course_specs/look/html/lesson.html:8: 'lesson_author' is undefined; the README.md that 'courseware templates copy DIR' writes lists the variables each template gets\n"
     assert (result.exit_code, result.stderr) == (1, expected)
     assert not Path("output/blended-teaching/dist").exists()  # index.html rendered fine, and was not written either
 

@@ -255,7 +255,7 @@ def test_a_prompts_folder_from_before_translations_builds_content_but_cannot_tra
     plan, tasks = planned(course, server, tmp_path / "cache", prompts=folder)
     with pytest.raises(GenerationError) as caught:
         plan.provider.translate(tasks["fr/facts"])
-    assert str(caught.value) == f"fr/facts: the prompts folder {folder} has no translate template; copy prompts/translate.j2 and its entry in prompts.yaml there, then run 'courseware prompts approve'"
+    assert str(caught.value) == f"fr/facts: the prompts folder {folder} has no translate template; copy translate.j2 and its entry in prompts.yaml there from a folder 'courseware prompts copy DIR' writes, then run 'courseware prompts approve'"
     assert server.calls == 0
 
 

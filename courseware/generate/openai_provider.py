@@ -195,7 +195,7 @@ class OpenAIProvider(Provider):
         cached on its own), every answer checked: placeholders, glossary terms, the language."""
         if not self.prompts.has("translate"):
             folder = self.prompts.folder
-            raise GenerationError(f"{task.id}: the prompts folder {folder} has no translate template; copy prompts/translate.j2 and its entry in prompts.yaml there, then run 'courseware prompts approve'")
+            raise GenerationError(f"{task.id}: the prompts folder {folder} has no translate template; copy translate.j2 and its entry in prompts.yaml there from a folder 'courseware prompts copy DIR' writes, then run 'courseware prompts approve'")
         answers: dict[str, str] = {}
         try:
             for batch in translation.batches(task.asked(), task.glossary):  # not the texts remembered from before the source changed

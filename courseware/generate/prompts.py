@@ -48,11 +48,11 @@ class PromptSet:
     def manifest(self) -> Manifest:
         path = self.folder / MANIFEST
         if not path.is_file():
-            raise CoursewareError(f"{path}:1:1: no prompt manifest here; point llm.prompts (or --prompts) at a folder like prompts/")
+            raise CoursewareError(f"{path}:1:1: no prompt manifest here; point llm.prompts (or --prompts) at a folder that 'courseware prompts copy DIR' made")
         try:
             return Manifest.model_validate(yaml.safe_load(path.read_text("utf-8")))
         except (yaml.YAMLError, ValidationError) as exc:
-            raise CoursewareError(f"{path}:1:1: invalid prompt manifest: {str(exc).splitlines()[0]}; see docs/prompts.md") from None
+            raise CoursewareError(f"{path}:1:1: invalid prompt manifest: {str(exc).splitlines()[0]}; compare it with the prompts.yaml that 'courseware prompts copy DIR' writes") from None
 
     def text(self, kind: str) -> str:
         """The template source for a kind (read once per run)."""

@@ -54,7 +54,7 @@ def _tell(lines: list[str]) -> None:
         notice(f"pptx: {line}")
 
 
-TEMPLATE_FIX = "save it from PowerPoint or LibreOffice as a .pptx, or use templates/pptx/template.pptx"
+TEMPLATE_FIX = "save it from PowerPoint or LibreOffice as a .pptx, or start from the pptx/template.pptx that 'courseware templates copy DIR' writes"
 
 
 def _open(template) -> Any:
@@ -87,7 +87,7 @@ class Deck:
         names = {layout.name: layout for layout in self.prs.slide_layouts}
         missing = [name for name in LAYOUTS if name not in names]
         if missing:
-            raise CoursewareError(f"{template}: the template has no slide layout named {', '.join(repr(m) for m in missing)}; add it in PowerPoint (View > Slide Master) or use templates/pptx/template.pptx")
+            raise CoursewareError(f"{template}: the template has no slide layout named {', '.join(repr(m) for m in missing)}; add it in PowerPoint (View > Slide Master) or start from the pptx/template.pptx that 'courseware templates copy DIR' writes")
         self.layouts = names
         self.boxes: dict[tuple[str, int], Box] = {}  # text box sizes per layout placeholder
         ids = [int(s.get("id")) for s in self.prs.slides._sldIdLst.sldId_lst]

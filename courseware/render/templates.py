@@ -24,7 +24,7 @@ def user_folder(loaded: LoadedSpec | None, flag: Path | None) -> Path | None:
     else the spec key `templates` (checked to lie inside the spec's folder), else none."""
     if flag is not None:
         if not flag.is_dir():
-            raise CoursewareError(f"--templates {flag}: no such folder; give a folder of templates (see templates/README.md)")
+            raise CoursewareError(f"--templates {flag}: no such folder; make one with 'courseware templates copy {flag}' (the built-in templates, to edit)")
         return flag
     return loaded.root / loaded.spec.templates if loaded and loaded.spec.templates else None
 

@@ -76,7 +76,7 @@ def _llm(spec: Spec, root: Path) -> list[Located]:
     if spec.llm.provider not in names:
         problems.append((["llm", "provider"], f"unknown provider '{spec.llm.provider}'; available: {', '.join(names)}"))
     if spec.llm.prompts is not None and not (root / spec.llm.prompts / "prompts.yaml").is_file():
-        problems.append((["llm", "prompts"], f"no prompts.yaml in '{spec.llm.prompts}'; copy the prompts/ folder there, or remove the key to use the built-in prompts"))
+        problems.append((["llm", "prompts"], f"no prompts.yaml in '{spec.llm.prompts}'; make it with 'courseware prompts copy DIR' (the built-in prompts, to edit), or remove the key to use the built-in prompts"))
     return problems
 
 
@@ -86,7 +86,7 @@ def _templates(spec: Spec, root: Path) -> list[Located]:
         return []
     message = escape_problem("folder", spec.templates, root.resolve(), " (or pass --templates DIR to build and render)")
     if message is None and not (root / spec.templates).is_dir():
-        message = f"no folder '{spec.templates}'; create it with the templates you want to override (see templates/README.md)"
+        message = f"no folder '{spec.templates}'; make it with 'courseware templates copy DIR' (the built-in templates, to edit), or remove the key to use the built-in templates"
     return [(["templates"], message)] if message else []
 
 
