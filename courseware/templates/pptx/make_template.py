@@ -334,7 +334,7 @@ def save(prs, path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-def main() -> None:
+def main(path: Path | None = None) -> None:
     prs = Presentation()
     factor = WIDE / prs.slide_width
     prs.slide_width = Emu(WIDE)
@@ -361,7 +361,7 @@ def main() -> None:
     from datetime import datetime
 
     props.created = props.modified = props.last_printed = datetime(2000, 1, 1)
-    save(prs, Path(__file__).with_name("template.pptx"))
+    save(prs, path or Path(__file__).with_name("template.pptx"))
 
 
 if __name__ == "__main__":
