@@ -12,6 +12,9 @@ MIN_SHARE = 0.5  # a clause shorter than this share of the limit does not stand 
 PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 # Where a clause may end: a colon, semicolon or dash, or a comma (Latin and Arabic punctuation).
 BOUNDARY = re.compile(r"\s*(?:[:;؛]|\s[—–]|[,،])(?=\s)")
+# Or before a word that starts a subordinate clause (English, French, Spanish, Portuguese).
+CONNECTOR = re.compile(r"\s(?=(?:which|where|in which|because|so that|while|whereas|although|but|when|who|whose|rather than|instead of"
+                       r"|qui|où|dont|mais|lorsque|parce que|afin|tandis que|que|porque|mientras|pero|cuando|donde|enquanto|quando|onde)\b)")
 END = ".!?؟。"
 
 
@@ -25,11 +28,18 @@ def key_clause(text: str, limit: int = SLIDE_WORDS) -> str:
     shorter = _without_parentheses(text)
     if word_count(shorter) <= limit:
         return shorter
-    heads = [shorter[: m.start()] for m in BOUNDARY.finditer(shorter) if balanced(shorter[: m.start()])]
+    ends = sorted({m.start() for pattern in (BOUNDARY, CONNECTOR) for m in pattern.finditer(shorter)})
+    heads = [shorter[:end] for end in ends if balanced(shorter[:end]) and not _dangling(shorter[:end])]
     fitting = [h for h in heads if limit * MIN_SHARE <= word_count(h) <= limit]
     if fitting:
         return _stopped(max(fitting, key=len), stop)
     return _first_words(shorter, limit - 1) + "…"
+
+
+def _dangling(head: str) -> bool:
+    """True when a clause would end on a short function word ("a course in", "levels at")."""
+    last = head.rstrip(" ,;:").rsplit(" ", 1)[-1]
+    return len(last) <= 3 and last.isalpha() and last.islower()
 
 
 def _without_parentheses(text: str) -> str:
@@ -68,5 +78,6 @@ def balanced(text: str) -> bool:
     unescaped = re.sub(r"\\.", "", text)
     code = unescaped.count("`") % 2 == 0
     outside = re.sub(r"`[^`]*`", "", unescaped)
-    return (code and outside.count("**") % 2 == 0 and outside.count("$") % 2 == 0
-            and outside.count("[") == outside.count("]") and outside.count("(") == outside.count(")"))
+    return (code and outside.count("**") % 2 == 0 and outside.count("$") % 2 == 0 and outside.count('"') % 2 == 0
+            and outside.count("[") == outside.count("]") and outside.count("(") == outside.count(")")
+            and outside.count("“") == outside.count("”") and outside.count("«") == outside.count("»"))

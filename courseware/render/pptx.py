@@ -20,7 +20,7 @@ from courseware.redact import one_line
 from courseware.render import register
 from courseware.render.notices import notice
 from courseware.render.fit import BULLET_INDENT_PT, LINE_HEIGHT, PARAGRAPH_GAP, Box, fits, height, pages, points, title_size
-from courseware.render.pptx_design import Titles, brand_colours, chrome, default_language, draw_card, logo_on_title, option_cards
+from courseware.render.pptx_design import Titles, brand_colours, chrome, default_language, draw_card, logo_on_title, mirror, option_cards
 from courseware.render.pptx_visuals import Rect, Visuals, emu
 from courseware.render.runs import Run, fill, literal, runs, shown
 from courseware.grounding.text import word_count
@@ -32,7 +32,7 @@ from courseware.zipcheck import check_zip
 LAYOUTS = ("Title Slide", "Title and Content", "Section Header")
 OPTIONAL = ("Two Content", "Key Point", "Closing")  # without them, "Title and Content" is used
 TITLE_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)
-BODY_SIZES = (24.0, 20.0, 18.0, 16.0)
+BODY_SIZES = (28.0, 24.0, 20.0, 18.0, 16.0)  # a few short bullets fill the slide at 28 pt
 KEY_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)  # one statement on a Key Point slide
 PROMPT_SHARE = 0.35  # a quiz question takes at most this share of the body; its options the rest
 INSETS = (14.4, 7.2)  # a placeholder's default insets, left+right and top+bottom, in points
@@ -107,6 +107,8 @@ class Deck:
         if brand and brand.colors:
             brand_colours(self.prs, [c.lstrip("#").upper() for c in brand.colors])
         self.logo = _logo(course) if brand and brand.logo else None
+        if self.rtl:
+            mirror(self.prs)
 
     def notice(self, line: str) -> None:
         self.notices.setdefault(line, None)
@@ -229,7 +231,7 @@ class Deck:
         planned = None
         if size is not None:
             used = height([shown(prompt)], room, size) + INSETS[1]
-            planned = option_cards(options, area.below(used + GAP_PT)) if options else ([], BODY_SIZES[0])
+            planned = option_cards(options, area.below(used + GAP_PT), self.rtl) if options else ([], BODY_SIZES[0])
         if planned is None:
             self.content_slide(title, [prompt, *options], notes, per_lesson=True)
             return

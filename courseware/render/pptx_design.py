@@ -36,6 +36,24 @@ def brand_colours(prs: Any, colours: list[str]) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def mirror(prs: Any) -> None:
+    """Mirror the drawn design of the master and layouts (bars, rules, the footer and the number;
+    not the content placeholders) for a right-to-left deck, so the rule under a right-aligned title
+    starts at its right and the slide number sits where a right-to-left reader ends."""
+    width = prs.slide_width
+    P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+    for master in prs.slide_masters:
+        for element in [master._element, *(layout._element for layout in master.slide_layouts)]:
+            tree = element.find(f"{P}cSld/{P}spTree")
+            for shape in tree:
+                ph = shape.find(f".//{P}nvPr/{P}ph")
+                if ph is not None and ph.get("type") not in ("ftr", "sldNum", "dt"):
+                    continue
+                off, ext = shape.find(f".//{A}xfrm/{A}off"), shape.find(f".//{A}xfrm/{A}ext")
+                if off is not None and ext is not None:
+                    off.set("x", str(width - int(off.get("x")) - int(ext.get("cx"))))
+
+
 def default_language(prs: Any, language: str) -> None:
     """The presentation's default text language (what PowerPoint's checker and spell checker read)."""
     style = prs.part._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}defaultTextStyle")
@@ -76,7 +94,12 @@ def chrome(slide: Any, number: int, footer: str, language: str, rtl: bool, logo:
             placed.left, placed.width = foot.left + width + emu(8), max(0, foot.width - width - emu(8))
     number_shape = ours[PP_PLACEHOLDER.SLIDE_NUMBER]
     if number_shape is not None:
-        _number(_clone(slide, number_shape).text_frame.paragraphs[0], number, language)
+        paragraph = _clone(slide, number_shape).text_frame.paragraphs[0]
+        _number(paragraph, number, language)
+        if rtl:  # mirrored with the footer band (mirror): the number ends the line on the left
+            from pptx.enum.text import PP_ALIGN
+
+            paragraph.alignment = PP_ALIGN.LEFT
     _title_first(slide)
 
 
@@ -146,9 +169,10 @@ class Titles:
         return found
 
 
-def option_cards(options: list[list[Run]], area: Rect) -> tuple[list[Rect], float] | None:
+def option_cards(options: list[list[Run]], area: Rect, rtl: bool = False) -> tuple[list[Rect], float] | None:
     """Where each option's card goes in `area` and the text size: two columns when every option
-    is short, else one; None when they do not fit at any size."""
+    is short (the first on the right in a right-to-left deck), else one; None when they do not fit
+    at any size."""
     short = len(options) in (2, 4) and all(len(shown(o)) <= 60 for o in options)
     columns = 2 if short else 1
     rows = -(-len(options) // columns)
@@ -159,7 +183,8 @@ def option_cards(options: list[list[Run]], area: Rect) -> tuple[list[Rect], floa
     box = Box(width - CARD_INSETS[0], height - CARD_INSETS[1])
     for size in OPTION_SIZES:
         if all(fits([shown(o)], box, size) for o in options):
-            cards = [Rect(area.left + (k % columns) * (width + CARD_GAP), area.top + (k // columns) * (height + CARD_GAP), width, height) for k in range(len(options))]
+            column = [(columns - 1 - k % columns) if rtl else k % columns for k in range(len(options))]
+            cards = [Rect(area.left + column[k] * (width + CARD_GAP), area.top + (k // columns) * (height + CARD_GAP), width, height) for k in range(len(options))]
             return cards, size
     return None
 

@@ -45,7 +45,7 @@ def lesson_slides(corpus: Corpus, inputs: dict[str, Any], markdown_file: Path | 
         pool = [s for p in spoken for text in prose(p) for s in sentences(text) if word_count(s) <= MAX_BULLET_WORDS]
         # Most key-point words first (a sentence that must be cut counts one word less); source
         # order breaks ties, so bullets read naturally.
-        best = sorted(range(len(pool)), key=lambda k: (-len(wanted & set(terms(pool[k], corpus.language))) + (word_count(pool[k]) > SLIDE_WORDS), k))[:BULLETS]
+        best = sorted(range(len(pool)), key=lambda k: (-len(wanted & set(terms(pool[k], corpus.language))) + 2 * (word_count(pool[k]) > SLIDE_WORDS), k))[:BULLETS]
         chosen = [pool[k] for k in sorted(best)]
         bullets = list(dict.fromkeys(key_clause(s) for s in chosen))
         said = " ".join(prose(spoken[0]))
