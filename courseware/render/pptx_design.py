@@ -91,7 +91,8 @@ def chrome(slide: Any, number: int, footer: str, language: str, rtl: bool, logo:
             top = foot.top + (foot.height - height) // 2
             picture = slide.shapes.add_picture(_stream(data), foot.left, top, width, height)
             picture._element.nvPicPr.cNvPr.set("descr", alt)
-            placed.left, placed.width = foot.left + width + emu(8), max(0, foot.width - width - emu(8))
+            placed.left, placed.top = foot.left + width + emu(8), foot.top  # all four: a slide's own xfrm replaces the layout's
+            placed.width, placed.height = max(0, foot.width - width - emu(8)), foot.height
     number_shape = ours[PP_PLACEHOLDER.SLIDE_NUMBER]
     if number_shape is not None:
         paragraph = _clone(slide, number_shape).text_frame.paragraphs[0]
