@@ -6,7 +6,6 @@ right-to-left paragraphs are marked; rebuilds are byte-identical."""
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from datetime import datetime, timezone
@@ -20,6 +19,7 @@ from courseware.redact import one_line
 from courseware.render import register
 from courseware.render.notices import notice
 from courseware.render.fit import BULLET_INDENT_PT, LINE_HEIGHT, PARAGRAPH_GAP, Box, fits, height, pages, points, title_size
+from courseware.render.pptx_package import _deterministic, _linear
 from courseware.render.pptx_design import Titles, brand_colours, chrome, default_language, draw_card, logo_on_title, mirror, option_cards
 from courseware.render.pptx_visuals import Rect, Visuals, emu
 from courseware.render.runs import Run, fill, literal, runs, shown
@@ -38,8 +38,7 @@ PROMPT_SHARE = 0.35  # a quiz question takes at most this share of the body; its
 INSETS = (14.4, 7.2)  # a placeholder's default insets, left+right and top+bottom, in points
 GAP_PT = 12.0  # between the bullets and the visual
 BULLETS_SHARE = 0.4  # bullets sharing a slide with a visual take at most this share of its height
-# Zip entries get this time; SOURCE_DATE_EPOCH sets the document dates (default: 2000-01-01).
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# SOURCE_DATE_EPOCH sets the document dates (default: 2000-01-01); pptx_package.py the zip's.
 
 
 @register("pptx")
@@ -407,85 +406,3 @@ def _logo(course: Course) -> tuple[bytes, str, float]:
         raise CoursewareError(f"{path}: the brand logo cannot be shown ({one_line(str(exc))}); give a PNG, JPEG, GIF or SVG file") from None
     alt = brand.logo_alt or path.stem.replace("-", " ").replace("_", " ")
     return data, alt, width / max(1, height_)
-
-
-def _linear(prs: Any) -> None:
-    """Make adding a slide cost the same at slide 1,000 as at slide 1.
-
-    python-pptx walks the whole package to name each new notes page, and scans every relationship
-    of the presentation for each new slide and each notes-master lookup, so a deck's build time
-    grows with the square of its size. Parts and relationships are only added while a deck is
-    built, so counters and dictionaries started from one walk give the same names and ids.
-    """
-    _fast_partnames(prs)
-    _indexed_relationships(prs.part.rels)
-
-
-def _indexed_relationships(rels: Any) -> None:
-    """get_or_add and part_with_reltype by dictionary lookup instead of a scan of every relationship."""
-    index = {(rel.reltype, id(rel.target_part)): rId for rId, rel in rels._rels.items() if not rel.is_external}
-    add, find = rels._add_relationship, rels.part_with_reltype
-    found: dict[str, Any] = {}
-
-    def get_or_add(reltype: str, target_part: Any) -> str:
-        key = (reltype, id(target_part))
-        if key not in index:
-            index[key] = add(reltype, target_part)
-        return index[key]
-
-    def part_with_reltype(reltype: str) -> Any:
-        if reltype not in found:
-            found[reltype] = find(reltype)  # a KeyError (none yet) is not remembered
-        return found[reltype]
-
-    rels.get_or_add = get_or_add
-    rels.part_with_reltype = part_with_reltype
-
-
-def _fast_partnames(prs: Any) -> None:
-    """A next_partname that counts instead of walking every part of the package."""
-    package = prs.part.package
-    walk = package.next_partname
-    counters: dict[str, int] = {}
-
-    def next_partname(tmpl: str):
-        from pptx.opc.packuri import PackURI
-
-        if tmpl in counters:
-            counters[tmpl] += 1
-        else:
-            prefix, suffix = tmpl.split("%d")
-            first = str(walk(tmpl))
-            counters[tmpl] = int(first[len(prefix) : len(first) - len(suffix)])
-        return PackURI(tmpl % counters[tmpl])
-
-    package.next_partname = next_partname
-
-
-def _deterministic(prs: Any) -> bytes:
-    """The .pptx bytes with fixed entry times, python-pptx's entry order kept ([Content_Types].xml
-    first), compressed once: python-pptx's package writer fills our sink instead of its zip."""
-    from pptx.opc.serialized import PackageWriter
-
-    class _Entries(PackageWriter):
-        def __init__(self, package: Any):
-            super().__init__("", package._rels, tuple(package.iter_parts()))
-            self.entries: list[tuple[str, bytes]] = []
-
-        def write(self, pack_uri: Any, blob: bytes) -> None:  # the physical writer's one method
-            self.entries.append((pack_uri.membername, blob))
-
-        def collect(self) -> list[tuple[str, bytes]]:
-            self._write_content_types_stream(self)
-            self._write_pkg_rels(self)
-            self._write_parts(self)
-            return self.entries
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, blob in _Entries(prs.part.package).collect():
-            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, blob)
-    return out.getvalue()
