@@ -41,7 +41,7 @@ PROFILED = {
     "text fitting (fit.pages, fit.title_size)": ("courseware/render/fit.py", "pages|title_size"),
     "text runs (_set_text)": ("courseware/render/pptx.py", "_set_text"),
     "Presentation.save (serialize, deflate)": ("pptx/presentation.py", "save"),
-    "_deterministic (save + rewrite the zip, deflating again)": ("courseware/render/pptx.py", "_deterministic"),
+    "_deterministic (save + rewrite the zip, deflating again)": ("courseware/render/pptx_package.py", "_deterministic"),
 }
 
 

@@ -21,6 +21,7 @@ from conftest import SPECS, run_cli
 from courseware.markdown.frontmatter import split
 from courseware.markdown.parse import parse_quiz, parse_slides
 from courseware.render.fit import BULLET_INDENT_PT, Box, fits, height, pages, points
+from courseware.render.pptx import stacked
 from courseware.render.sanitize import plain
 
 ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
@@ -75,10 +76,13 @@ def test_deck_matches_the_markdown(decks):
             position += 1
         for n, item in enumerate(quiz.items, start=1):
             slide = slides[position]
-            assert slide.shapes.title.text == f"Question {n}"
+            assert slide.shapes.title.text == f"Question {n}/{len(quiz.items)} · {plain(deck.title)}"  # unique in the deck
             answer = ", ".join(plain(o.text) for o in item.options if o.correct)
             assert slide.notes_slide.notes_text_frame.text.startswith(f"Correct: {answer}. ")
             position += 1
+        closing = slides[position]  # the lesson's key takeaways close it
+        assert closing.shapes.title.text == f"Key takeaways · {plain(deck.title)}" and closing.slide_layout.name == "Closing"
+        position += 1
     assert position == len(slides)
 
 
@@ -87,13 +91,17 @@ def test_every_content_slide_has_notes_and_fits(decks):
         prs = Presentation(str(path))
         for k, slide in enumerate(prs.slides):
             for shape in slide.placeholders:
-                if not shape.has_text_frame or not shape.text_frame.text:
-                    continue
+                if not shape.has_text_frame or not shape.text_frame.text or shape.placeholder_format.idx >= 10:
+                    continue  # the footer and the number: one short line in the layout's size
                 paragraphs = [p.text for p in shape.text_frame.paragraphs]
-                size = shape.text_frame.paragraphs[0].runs[0].font.size.pt
+                sizes = [p.runs[0].font.size.pt for p in shape.text_frame.paragraphs]
                 box = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)
-                indent = BULLET_INDENT_PT if shape.placeholder_format.idx == 1 and slide.slide_layout.name == "Title and Content" else 0
-                assert height(paragraphs, box, size, indent) <= box.height, (path.name, k, paragraphs)
+                bulleted = shape.text_frame.paragraphs[0]._p.find(f"{A}pPr/{A}buNone") is None  # a quiz question has none
+                indent = BULLET_INDENT_PT if shape.placeholder_format.idx == 1 and slide.slide_layout.name == "Title and Content" and bulleted else 0
+                if len(set(sizes)) > 1:  # the title slide's facts: a size per line
+                    assert stacked(paragraphs, sizes, box) <= box.height, (path.name, k, paragraphs)
+                else:
+                    assert height(paragraphs, box, sizes[0], indent) <= box.height, (path.name, k, paragraphs)
             if slide.slide_layout.name == "Title and Content" and k > 1:
                 assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text, (path.name, k)
 
@@ -170,7 +178,7 @@ def test_linear_part_naming_gives_the_same_deck_as_python_pptx(tmp_path, monkeyp
     ours = renderer.Deck(course, BUILT_IN / "pptx/template.pptx", "Deck", course.lessons, sections=False).build()
     monkeypatch.setattr(renderer, "_linear", lambda prs: None)
     theirs = renderer.Deck(course, BUILT_IN / "pptx/template.pptx", "Deck", course.lessons, sections=False).build()
-    assert ours == theirs and len(Presentation(io.BytesIO(ours)).slides) == 68
+    assert ours == theirs and len(Presentation(io.BytesIO(ours)).slides) == 74  # 68, and each lesson's takeaways
 
 
 # Templates that are not what they claim ---------------------------------------------------------

@@ -140,7 +140,7 @@ def test_display_math_is_a_picture_with_its_latex_as_alt_text(rich):
     assert picture._element.nvPicPr.cNvPr.get("descr") == VARIANCE and picture.image.content_type == "image/png"
     body = next(s for s in slide.placeholders if s.placeholder_format.idx == 1)
     assert body.text_frame.text == "Divide by n−1, not n"  # inline math in linear form
-    assert body.top + body.height <= picture.top
+    assert slide.slide_layout.name == "Two Content" and body.left + body.width <= picture.left  # the formula beside the text
 
 
 def test_math_that_cannot_be_drawn_shows_its_latex_in_monospace_and_is_said_once(rich):
@@ -152,11 +152,15 @@ def test_math_that_cannot_be_drawn_shows_its_latex_in_monospace_and_is_said_once
 
 
 def test_quiz_slides_show_code_and_math_in_stems_and_options(rich):
-    slide = slides_titled(rich[0], "Question 1")[0]
+    slide = slides_titled(rich[0], "Question 1/1")[0]
     body = next(s for s in slide.placeholders if s.placeholder_format.idx == 1)
-    prompt, first, second = body.text_frame.paragraphs
+    (prompt,) = body.text_frame.paragraphs
     assert prompt.text == "What does statistics.mean([2, 4]) return?" and [r.text for r in prompt.runs if is_mono(r)] == ["statistics.mean([2, 4])"]
-    assert (first.text, second.text) == ("A. 3", "B. 6") and [r.text for r in second.runs if is_mono(r)] == ["6"]
+    assert prompt._p.find(f"{A}pPr/{A}buNone") is not None  # the question is no bullet
+    first, second = boxes(slide)  # the options, on cards side by side under the question
+    assert (first.text, second.text) == ("A. 3", "B. 6") and [r.text for r in second.text_frame.paragraphs[0].runs if is_mono(r)] == ["6"]
+    assert first.top >= body.top + body.height and first.top == second.top and first.left + first.width < second.left
+    assert slide.notes_slide.notes_text_frame.text == "Correct: $3$. It adds and divides."
 
 
 def test_the_rich_deck_is_byte_identical_when_rebuilt(rich, tmp_path):
@@ -258,12 +262,12 @@ def test_bullets_beside_a_visual_fit_their_shrunk_box(rich):
     prs = Presentation(io.BytesIO(rich[0]))
     for slide in prs.slides:
         for shape in slide.placeholders:
-            if shape.has_text_frame and shape.text_frame.text:
+            if shape.has_text_frame and shape.text_frame.text and shape.placeholder_format.idx < 10:  # not the footer
                 size = shape.text_frame.paragraphs[0].runs[0].font.size.pt
                 box = Box(Emu(shape.width).pt - 14.4, Emu(shape.height).pt - 7.2)
                 indent = BULLET_INDENT_PT if shape.placeholder_format.idx == 1 and slide.slide_layout.name == "Title and Content" else 0
                 assert height([p.text for p in shape.text_frame.paragraphs], box, size, indent) <= box.height + 0.01, slide.shapes.title.text
         others = [s for s in slide.shapes if not s.is_placeholder]
         body = [s for s in slide.placeholders if s.placeholder_format.idx == 1]
-        for shape in others:  # a visual starts under the bullets and ends on the slide
-            assert all(shape.top >= b.top + b.height for b in body) and shape.top + shape.height <= prs.slide_height
+        for shape in others:  # a visual starts under the bullets or beside them, and ends on the slide
+            assert all(shape.top >= b.top + b.height or shape.left >= b.left + b.width for b in body) and shape.top + shape.height <= prs.slide_height

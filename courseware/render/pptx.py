@@ -1,37 +1,44 @@
 """Editable PowerPoint decks: one per module and one for the whole course, built with python-pptx
-from templates/pptx/template.pptx. Layouts are found by name; text is fitted by rule; the language
-is set on every run and right-to-left paragraphs are marked; rebuilds are byte-identical."""
+from templates/pptx/template.pptx. Layouts are found by name (the design is the template's; the
+optional ones fall back to "Title and Content"); text is fitted by rule; every slide has a unique
+title, the footer and its number (pptx_design.py); the language is set on every run and
+right-to-left paragraphs are marked; rebuilds are byte-identical."""
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from datetime import datetime, timezone
 from typing import Any
 
 from courseware.catalogue import words
+from courseware.clause import SLIDE_WORDS, key_clause
 from courseware.course import Course, LessonContent
 from courseware.errors import CoursewareError
 from courseware.redact import one_line
 from courseware.render import register
 from courseware.render.notices import notice
-from courseware.render.fit import BULLET_INDENT_PT, Box, fits, height, pages, points, title_size
+from courseware.render.fit import BULLET_INDENT_PT, LINE_HEIGHT, PARAGRAPH_GAP, Box, fits, height, pages, points, title_size
+from courseware.render.pptx_package import _deterministic, _linear
+from courseware.render.pptx_design import Titles, brand_colours, chrome, default_language, draw_card, logo_on_title, mirror, option_cards
 from courseware.render.pptx_visuals import Rect, Visuals, emu
 from courseware.render.runs import Run, fill, literal, runs, shown
+from courseware.grounding.text import word_count
 from courseware.render.sanitize import plain
 from courseware.render.templates import find
 from courseware.writer import Writer
 from courseware.zipcheck import check_zip
 
 LAYOUTS = ("Title Slide", "Title and Content", "Section Header")
+OPTIONAL = ("Two Content", "Key Point", "Closing")  # without them, "Title and Content" is used
 TITLE_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)
-BODY_SIZES = (24.0, 20.0, 18.0, 16.0)
+BODY_SIZES = (28.0, 24.0, 20.0, 18.0, 16.0)  # a few short bullets fill the slide at 28 pt
+KEY_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)  # one statement on a Key Point slide
+PROMPT_SHARE = 0.35  # a quiz question takes at most this share of the body; its options the rest
 INSETS = (14.4, 7.2)  # a placeholder's default insets, left+right and top+bottom, in points
 GAP_PT = 12.0  # between the bullets and the visual
 BULLETS_SHARE = 0.4  # bullets sharing a slide with a visual take at most this share of its height
-# Zip entries get this time; SOURCE_DATE_EPOCH sets the document dates (default: 2000-01-01).
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# SOURCE_DATE_EPOCH sets the document dates (default: 2000-01-01); pptx_package.py the zip's.
 
 
 @register("pptx")
@@ -93,6 +100,14 @@ class Deck:
         ids = [int(s.get("id")) for s in self.prs.slides._sldIdLst.sldId_lst]
         self.next_slide_id = max([255, *ids]) + 1
         self.visuals = Visuals(course, self.language, self.rtl, self.words, self.notice)
+        self.titles = Titles()
+        self.context: str | None = None  # the lesson whose slides are being added: tells repeated titles apart
+        brand = self.spec.brand
+        if brand and brand.colors:
+            brand_colours(self.prs, [c.lstrip("#").upper() for c in brand.colors])
+        self.logo = _logo(course) if brand and brand.logo else None
+        if self.rtl:
+            mirror(self.prs)
 
     def notice(self, line: str) -> None:
         self.notices.setdefault(line, None)
@@ -124,35 +139,68 @@ class Deck:
     def build(self) -> bytes:
         """The deck as deterministic .pptx bytes."""
         spec = self.spec
-        self.title_slide(self.title, spec.course.audience if self.sections else spec.course.title)
+        self.title_slide()
         objective_ids = {o for item in self.lessons for o in item.lesson.objectives}
         chosen = [o for o in spec.objectives if o.id in objective_ids]
-        self.content_slide(self.words["objectives"], [literal(f"{o.id}: {o.text}") for o in chosen], "; ".join(f"{o.id} ({o.bloom}): {o.text}" for o in chosen))
+        self.content_slide(self.words["objectives"], [literal(key_clause(f"{o.id}: {o.text}")) for o in chosen], "; ".join(f"{o.id} ({o.bloom}): {o.text}" for o in chosen))
         module_id = None
         for item in self.lessons:
+            self.context = None
             if self.sections and item.module.id != module_id:
                 module_id = item.module.id
                 self.section_slide(item.module.title, item.module.summary)
             self.section_slide(plain(item.slides.title), f"{self.words['lesson']} · {item.lesson.duration} {self.words['minutes']}")
+            self.context = plain(item.slides.title)
+            self._lint(item)
             for slide in item.slides.slides:
                 notes = plain(slide.notes) if slide.notes else plain(slide.title)
-                self.content_slide(plain(slide.title), [self.inline(b) for b in slide.bullets], notes, slide.visual, item.lesson.id)
+                bullets = [self.inline(b) for b in slide.bullets]
+                if len(bullets) == 1 and slide.visual is None and "Key Point" in self.layouts:
+                    self.key_point_slide(plain(slide.title), bullets[0], notes)
+                else:
+                    self.content_slide(plain(slide.title), bullets, notes, slide.visual, item.lesson.id)
             if item.lesson.slides.quiz:
+                total = len(item.quiz.items)
                 for n, question in enumerate(item.quiz.items, start=1):
                     letters = "ABCDEFGHIJ"
-                    options = [[Run(f"{letters[k]}. "), *self.inline(o.text)] for k, o in enumerate(question.options)] if question.kind != "cloze" else []
+                    options = [[Run(f"{letters[k]}. ", bold=True), *self.inline(o.text)] for k, o in enumerate(question.options)] if question.kind != "cloze" else []
                     answer = ", ".join(plain(o.text) for o in question.options if o.correct)
                     notes = f"{self.words['correct']}: {answer}. {plain(question.feedback)}"
-                    self.content_slide(f"{self.words['question']} {n}", [self.inline(question.prompt), *options], notes)
+                    self.quiz_slide(f"{self.words['question']} {n}/{total}", self.inline(question.prompt), options, notes)
+            points = item.lesson.key_points
+            self.content_slide(self.words["takeaways"], [literal(key_clause(p)) for p in points], "; ".join(points), layout="Closing" if "Closing" in self.layouts else "Title and Content", per_lesson=True)
+        self.context = None
+        footer = " · ".join(x for x in (spec.course.title, spec.course.license) if x)
+        for number, slide in enumerate(self.prs.slides, start=1):
+            chrome(slide, number, footer, self.language, self.rtl, self.logo)
+        default_language(self.prs, self.language)
         self._properties()
         return _deterministic(self.prs)
 
+    def _lint(self, item: LessonContent) -> None:
+        """Say, once per lesson, that its outline has bullets too long for a slide (the reviewed
+        markdown is the truth: the deck shows them as written)."""
+        long = [b for s in item.slides.slides if len(s.bullets) > 1 or s.visual for b in s.bullets if word_count(plain(b)) > SLIDE_WORDS]  # one statement alone (a quote) is shown large, not as a bullet
+        if long:
+            self.notice(f"{item.lesson.id}/slides.md: {len(long)} bullet{'s' if len(long) > 1 else ''} over {SLIDE_WORDS} words; slides read best with short bullets, the whole sentence in the speaker notes")
+
     # Slides -----------------------------------------------------------------------------------
 
-    def title_slide(self, title: str, subtitle: str) -> None:
+    def title_slide(self) -> None:
+        """The deck's title and the course facts: for a module's deck the course's title first."""
+        course, w = self.spec.course, self.words
         slide = self.add_slide("Title Slide")
-        self._title(slide, title)
-        self._body(slide, [literal(subtitle)], title_style=True)
+        self._title(slide, self.title)
+        minutes = sum(item.lesson.duration for item in self.lessons)
+        facts = [f"{w['level']}: {w['level_' + course.level]}", f"{w['license']}: {course.license}", f"{minutes} {w['minutes']}"]
+        lines = [*([] if self.sections else [course.title]), f"{w['audience']}: {course.audience}", " · ".join(facts)]
+        shape = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
+        if shape is not None:
+            box = self.box(slide, shape)
+            sizes = next((s for s in ([24.0 * k] + [18.0 * k] * (len(lines) - 1) for k in (1.0, 0.9, 0.8, 0.7, 0.6)) if stacked(lines, s, box) <= box.height), None)
+            self._set_text(shape.text_frame, [literal(line) for line in lines], sizes or [14.0] * len(lines))
+        if self.logo is not None:
+            logo_on_title(slide, self.logo, self.prs.slide_width)
 
     def section_slide(self, title: str, subtitle: str) -> None:
         slide = self.add_slide("Section Header")
@@ -162,13 +210,79 @@ class Deck:
         else:
             self._drop_empty(slide)
 
-    def content_slide(self, title: str, bullets: list[list[Run]], notes: str | None, visual: Any = None, lesson_id: str | None = None) -> None:
-        """Bullets, and a visual under them; what does not fit continues on slides titled (k/n)."""
+    def key_point_slide(self, title: str, statement: list[Run], notes: str) -> None:
+        """One statement, large, on the Key Point layout."""
+        slide = self.add_slide("Key Point")
+        self._title(slide, title)
+        shape = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
+        if shape is not None:
+            self._set_text(shape.text_frame, [statement], title_size(shown(statement), self.box(slide, shape), KEY_SIZES))
+        self._set_text(slide.notes_slide.notes_text_frame, [literal(notes)], None)
+
+    def quiz_slide(self, title: str, prompt: list[Run], options: list[list[Run]], notes: str) -> None:
+        """The question at the top, its options on cards below (the answer only in the notes); a
+        question or options too long for that go on a plain content slide."""
         layout = self.layouts["Title and Content"]
         body = next(p for p in layout.placeholders if p.placeholder_format.idx == 1)
         area = Rect(points(body.left), points(body.top), points(body.width), points(body.height))
-        box = Box(area.width - INSETS[0], area.height - INSETS[1])
+        room = Box(area.width - INSETS[0], area.height * PROMPT_SHARE - INSETS[1])
+        size = next((s for s in BODY_SIZES if fits([shown(prompt)], room, s)), None)
+        planned = None
+        if size is not None:
+            used = height([shown(prompt)], room, size) + INSETS[1]
+            planned = option_cards(options, area.below(used + GAP_PT), self.rtl) if options else ([], BODY_SIZES[0])
+        if planned is None:
+            self.content_slide(title, [prompt, *options], notes, per_lesson=True)
+            return
+        cards, card_size = planned
+        slide = self.add_slide("Title and Content")
+        self._title(slide, title, per_lesson=True)
+        shape = self._body(slide, [prompt], size=size)
+        shape.left, shape.top, shape.width, shape.height = body.left, body.top, body.width, emu(used)
+        _no_bullet(shape.text_frame.paragraphs[0])
+        for where, parts in zip(cards, options):
+            draw_card(slide, where, parts, card_size, self.language, self.rtl)
+        self._set_text(slide.notes_slide.notes_text_frame, [literal(notes)], None)
+
+    def _beside(self, slide_title: str, bullets: list[list[Run]], texts: list[str], notes: str | None, visual: Any, lesson_id: str | None) -> bool:
+        """Bullets on the left and the visual on the right of a Two Content slide, when both fit
+        there on one slide (a table, or code whose lines would wrap, goes under the bullets)."""
+        layout = self.layouts.get("Two Content")
+        halves = [p for p in layout.placeholders if p.placeholder_format.idx in (1, 2)] if layout is not None else []
+        if len(halves) != 2 or not bullets:
+            return False
+        left, right = sorted(halves, key=lambda p: p.placeholder_format.idx)
+        if self.rtl:  # the text comes first in reading direction
+            left, right = right, left
+        box = Box(points(left.width) - INSETS[0], points(left.height) - INSETS[1])
+        size = next((s for s in BODY_SIZES if fits(texts, box, s, BULLET_INDENT_PT)), None)
+        area = Rect(points(right.left) + INSETS[0] / 2, points(right.top), points(right.width) - INSETS[0], points(right.height))
+        if size is None or not self.visuals.beside(visual, area):
+            return False
+        draws = self.visuals.plan(visual, lesson_id, area)
+        if len(draws) != 1:
+            return False
+        slide = self.add_slide("Two Content")
+        self._title(slide, slide_title)
+        shape = self._body(slide, bullets, size=size)
+        shape.left, shape.top, shape.width, shape.height = left.left, left.top, left.width, left.height
+        self._drop_empty(slide, 2)
+        draws[0](slide)
+        if notes:
+            self._set_text(slide.notes_slide.notes_text_frame, [literal(notes)], None)
+        return True
+
+    def content_slide(self, title: str, bullets: list[list[Run]], notes: str | None, visual: Any = None, lesson_id: str | None = None, layout: str = "Title and Content", per_lesson: bool = False) -> None:
+        """Bullets, and a visual beside them (Two Content) or under them; what does not fit
+        continues on slides titled (k/n)."""
+        layout_name = layout
         texts = [shown(b) for b in bullets]
+        if visual is not None and self._beside(title, bullets, texts, notes, visual, lesson_id):
+            return
+        layout = self.layouts[layout_name]
+        body = next(p for p in layout.placeholders if p.placeholder_format.idx == 1)
+        area = Rect(points(body.left), points(body.top), points(body.width), points(body.height))
+        box = Box(area.width - INSETS[0], area.height - INSETS[1])
         # Each slide is (bullets, their size, the body's height or None for all of it, draw visual or None).
         planned: list[tuple[list[list[Run]], float, float | None, Any]] = []
         if visual is not None:
@@ -184,8 +298,8 @@ class Deck:
         else:
             planned = [(chunk, size, None, None) for chunk, size in self._chunks(bullets, texts, box)]
         for k, (chunk, size, used, draw) in enumerate(planned, start=1):
-            slide = self.add_slide("Title and Content")
-            self._title(slide, title if len(planned) == 1 else f"{title} ({k}/{len(planned)})")
+            slide = self.add_slide(layout_name)
+            self._title(slide, title if len(planned) == 1 else f"{title} ({k}/{len(planned)})", per_lesson=per_lesson)
             if used == 0.0:
                 self._drop_empty(slide)
             else:
@@ -214,8 +328,9 @@ class Deck:
 
     # Text -------------------------------------------------------------------------------------
 
-    def _title(self, slide: Any, text: str) -> None:
+    def _title(self, slide: Any, text: str, per_lesson: bool = False) -> None:
         shape = slide.shapes.title
+        text = self.titles.unique(text, self.context, always=per_lesson and len(self.lessons) > 1)
         self._set_text(shape.text_frame, [literal(text)], title_size(text, self.box(slide, shape), TITLE_SIZES))
 
     def _body(self, slide: Any, paragraphs: list[list[Run]], size: float | None = None, title_style: bool = False) -> Any:
@@ -227,20 +342,22 @@ class Deck:
         self._set_text(shape.text_frame, paragraphs, size)
         return shape
 
-    def _drop_empty(self, slide: Any) -> None:
+    def _drop_empty(self, slide: Any, idx: int = 1) -> None:
         for shape in list(slide.placeholders):
-            if shape.placeholder_format.idx == 1:
+            if shape.placeholder_format.idx == idx:
                 shape._element.getparent().remove(shape._element)
 
-    def _set_text(self, frame: Any, paragraphs: list[list[Run]], size: float | None) -> None:
+    def _set_text(self, frame: Any, paragraphs: list[list[Run]], size: float | list[float] | None) -> None:
+        """The paragraphs at one size, or at one size each."""
         from pptx.enum.text import MSO_AUTO_SIZE
 
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
         frame.clear()
+        sizes = size if isinstance(size, list) else [size] * len(paragraphs)
         for k, parts in enumerate(paragraphs):
             paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
-            fill(paragraph, parts, size, self.language, self.rtl)
+            fill(paragraph, parts, sizes[k], self.language, self.rtl)
 
     def _properties(self) -> None:
         props = self.prs.core_properties
@@ -255,83 +372,37 @@ class Deck:
         props.last_printed = when
 
 
-def _linear(prs: Any) -> None:
-    """Make adding a slide cost the same at slide 1,000 as at slide 1.
-
-    python-pptx walks the whole package to name each new notes page, and scans every relationship
-    of the presentation for each new slide and each notes-master lookup, so a deck's build time
-    grows with the square of its size. Parts and relationships are only added while a deck is
-    built, so counters and dictionaries started from one walk give the same names and ids.
-    """
-    _fast_partnames(prs)
-    _indexed_relationships(prs.part.rels)
+def stacked(paragraphs: list[str], sizes: list[float], box: Box) -> float:
+    """The height of paragraphs at one size each (fit.height's measure, gaps at the largest size)."""
+    gaps = max(0, len(paragraphs) - 1) * PARAGRAPH_GAP * max(sizes, default=0.0) * LINE_HEIGHT
+    return sum(height([p], box, s) for p, s in zip(paragraphs, sizes)) + gaps
 
 
-def _indexed_relationships(rels: Any) -> None:
-    """get_or_add and part_with_reltype by dictionary lookup instead of a scan of every relationship."""
-    index = {(rel.reltype, id(rel.target_part)): rId for rId, rel in rels._rels.items() if not rel.is_external}
-    add, find = rels._add_relationship, rels.part_with_reltype
-    found: dict[str, Any] = {}
+def _no_bullet(paragraph: Any) -> None:
+    """A paragraph of a body placeholder shown without the bullet the master gives it."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
 
-    def get_or_add(reltype: str, target_part: Any) -> str:
-        key = (reltype, id(target_part))
-        if key not in index:
-            index[key] = add(reltype, target_part)
-        return index[key]
-
-    def part_with_reltype(reltype: str) -> Any:
-        if reltype not in found:
-            found[reltype] = find(reltype)  # a KeyError (none yet) is not remembered
-        return found[reltype]
-
-    rels.get_or_add = get_or_add
-    rels.part_with_reltype = part_with_reltype
+    pPr = paragraph._p.get_or_add_pPr()
+    pPr.set("marL", "0")
+    pPr.set("indent", "0")
+    if pPr.find(qn("a:buNone")) is None:
+        pPr.insert(0, etree.Element(qn("a:buNone")))
 
 
-def _fast_partnames(prs: Any) -> None:
-    """A next_partname that counts instead of walking every part of the package."""
-    package = prs.part.package
-    walk = package.next_partname
-    counters: dict[str, int] = {}
+def _logo(course: Course) -> tuple[bytes, str, float]:
+    """The brand's logo as (picture bytes both apps show, alt text, width / height)."""
+    from courseware.render.pptx_visuals import NATIVE
+    from courseware.render.raster import ImageError, pixel_size, plain_png, svg_png
 
-    def next_partname(tmpl: str):
-        from pptx.opc.packuri import PackURI
-
-        if tmpl in counters:
-            counters[tmpl] += 1
-        else:
-            prefix, suffix = tmpl.split("%d")
-            first = str(walk(tmpl))
-            counters[tmpl] = int(first[len(prefix) : len(first) - len(suffix)])
-        return PackURI(tmpl % counters[tmpl])
-
-    package.next_partname = next_partname
-
-
-def _deterministic(prs: Any) -> bytes:
-    """The .pptx bytes with fixed entry times, python-pptx's entry order kept ([Content_Types].xml
-    first), compressed once: python-pptx's package writer fills our sink instead of its zip."""
-    from pptx.opc.serialized import PackageWriter
-
-    class _Entries(PackageWriter):
-        def __init__(self, package: Any):
-            super().__init__("", package._rels, tuple(package.iter_parts()))
-            self.entries: list[tuple[str, bytes]] = []
-
-        def write(self, pack_uri: Any, blob: bytes) -> None:  # the physical writer's one method
-            self.entries.append((pack_uri.membername, blob))
-
-        def collect(self) -> list[tuple[str, bytes]]:
-            self._write_content_types_stream(self)
-            self._write_pkg_rels(self)
-            self._write_parts(self)
-            return self.entries
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, blob in _Entries(prs.part.package).collect():
-            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, blob)
-    return out.getvalue()
+    brand = course.loaded.spec.brand
+    path = course.loaded.root / brand.logo
+    try:
+        data = path.read_bytes()
+        suffix = path.suffix.lower()
+        data = svg_png(data) if suffix == ".svg" else data if {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}.get(suffix) in NATIVE else plain_png(data)
+        width, height_ = pixel_size(data)
+    except (OSError, ImageError) as exc:
+        raise CoursewareError(f"{path}: the brand logo cannot be shown ({one_line(str(exc))}); give a PNG, JPEG, GIF or SVG file") from None
+    alt = brand.logo_alt or path.stem.replace("-", " ").replace("_", " ")
+    return data, alt, width / max(1, height_)

@@ -13,7 +13,7 @@ from courseware.content.model import Code, Figure, Math, Table
 from courseware.markdown.inline import MathError, plain
 from courseware.render.fit import (
     CELL_INSETS, GAP_PT, LABEL_SHARE, LINE_HEIGHT, MONO_INSETS, Box, code_lines, contain, height, listings,
-    mono_height, row_height, table_pages,
+    mono_height, mono_rows, row_height, table_pages,
 )
 from courseware.render.raster import ImageError, math_png, pixel_size, plain_png, svg_png
 from courseware.render.runs import Run, fill, literal, runs, shown
@@ -67,6 +67,18 @@ class Visuals:
         if isinstance(visual, Figure):
             return [self.figure(visual, lesson_id, area)]
         return self.math(visual.latex, area)
+
+    def beside(self, visual: Code | Table | Figure | Math, area: Rect) -> bool:
+        """Whether the visual reads well in a column `area` beside the bullets: a figure or formula
+        always (it is scaled), code when it fits on one slide without wrapping a line, a table never."""
+        if isinstance(visual, Table):
+            return False
+        if isinstance(visual, Code):
+            code, output = code_lines(visual.code), code_lines(visual.output) if visual.output else []
+            pages = listings(code, output, area.box, CODE_SIZES)
+            inner = area.width - MONO_INSETS[0]
+            return len(pages) == 1 and all(mono_rows(line, inner, pages[0].size) == 1 for line in [*code, *output])
+        return True
 
     # Code -------------------------------------------------------------------------------------
 

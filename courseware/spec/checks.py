@@ -17,7 +17,7 @@ Located = tuple[list[str | int], str]
 
 def cross_check(spec: Spec, root: Path) -> list[Located]:
     """Every cross-reference problem of `spec`, as (key path, message) pairs."""
-    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root), *_templates(spec, root), *_outputs(spec), *_translations(spec, root)]
+    return [*_unique_ids(spec), *_objective_refs(spec), *_sources(spec, root), *_llm(spec, root), *_templates(spec, root), *_brand(spec, root), *_outputs(spec), *_translations(spec, root)]
 
 
 def _translations(spec: Spec, root: Path) -> list[Located]:
@@ -88,6 +88,19 @@ def _templates(spec: Spec, root: Path) -> list[Located]:
     if message is None and not (root / spec.templates).is_dir():
         message = f"no folder '{spec.templates}'; make it with 'courseware templates copy DIR' (the built-in templates, to edit), or remove the key to use the built-in templates"
     return [(["templates"], message)] if message else []
+
+
+def _brand(spec: Spec, root: Path) -> list[Located]:
+    # A logo is read into every deck: confined to the spec's folder like sources and templates.
+    if spec.brand is None or spec.brand.logo is None:
+        return []
+    logo = spec.brand.logo
+    message = escape_problem("file", logo, root.resolve())
+    if message is None and Path(logo).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg"):
+        message = f"'{logo}' is not a PNG, JPEG, GIF or SVG file; give the logo as one of those"
+    if message is None and not (root / logo).is_file():
+        message = f"no file '{logo}' beside the spec; put the logo there or remove the key"
+    return [(["brand", "logo"], message)] if message else []
 
 
 def _unique_ids(spec: Spec) -> list[Located]:

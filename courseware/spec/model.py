@@ -145,6 +145,20 @@ class ScormSettings(_Strict):
     sco: Literal["lesson", "module"] = "lesson"  # one SCO per lesson, or one per module
 
 
+def _check_colour(value: str) -> str:
+    if not re.fullmatch(r"#?[0-9A-Fa-f]{6}", value):
+        raise ValueError(f"'{value}' is not a colour; write it as six hex digits, e.g. '#1B6CA8'")
+    return value
+
+
+class Brand(_Strict):
+    """The decks' brand, applied without editing the template: accent1 and accent2 of its theme."""
+
+    logo: Text | None = None  # an image file (PNG, JPEG, GIF, SVG) relative to the spec's folder
+    logo_alt: Text | None = None  # the logo's alt text (default: its file name)
+    colors: Annotated[list[Annotated[str, AfterValidator(_check_colour)]], Field(max_length=2)] = []  # [primary, accent]
+
+
 class Spec(_Strict):
     course: Course
     sources: list[Text] = []
@@ -154,6 +168,7 @@ class Spec(_Strict):
     llm: LLMSettings = LLMSettings()
     outputs: list[Literal[OUTPUTS]] = ["markdown"]  # type: ignore[valid-type]
     templates: Text | None = None  # a folder of the user's own templates, relative to the spec
+    brand: Brand | None = None
     scorm: ScormSettings = ScormSettings()
     translations: list[LanguageTag] = []  # the languages the course is translated into (docs/translations.md)
     # The key terms with their approved translation per language: inline, or the path of a .yaml
