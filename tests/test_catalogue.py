@@ -128,11 +128,12 @@ def test_the_catalogues_ship_in_the_wheel():
 
 
 def test_a_build_with_a_broken_catalogue_names_its_place_and_keeps_what_finished(cli, project, locale):
+    line = (locale / "fr.po").read_text("utf-8").count("\n") + 2  # the msgctxt of the entry added here
     with (locale / "fr.po").open("a", encoding="utf-8") as po:
         po.write('\nmsgctxt "home"\nmsgid "Course home"\n')  # a translator's half-written entry: no msgstr
     result = cli("build", "course_specs/evaluation-formative.yaml", "--formats", "markdown")
     assert result.exit_code == 3
-    problem = f"{locale / 'fr.po'}:268: missing msgstr for msgid 'Course home'; fix the entry (msgfmt --check fr.po shows it too)"
+    problem = f"{locale / 'fr.po'}:{line}: missing msgstr for msgid 'Course home'; fix the entry (msgfmt --check fr.po shows it too)"
     tasks = [f"{lesson}/{kind}" for lesson in ("m1-l1", "m1-l2", "m2-l1") for kind in ("quiz", "slides")]
     assert result.stderr.splitlines() == [*(f"{task}: {problem}" for task in tasks), "evaluation-formative: 6 task(s) failed; what finished is saved, rerun to do the rest"]
     assert sorted(p.name for p in (project / "output/evaluation-formative/content/m1-l1").iterdir()) == ["lesson.md"]
