@@ -13,8 +13,8 @@ SELECT_COURSE = "course"
 # The course overview's content file, beside one folder per lesson (courseware/plan.py).
 COURSE_FILE = "course.md"
 # Site pages besides one per lesson, or per module for module SCOs (courseware/render/html.py, scorm.py).
-INDEX_PAGE, SOURCES_PAGE, CREDENTIAL_PAGE = "index", "sources", "credential"
-SITE_PAGES = (INDEX_PAGE, SOURCES_PAGE, CREDENTIAL_PAGE)
+INDEX_PAGE, SOURCES_PAGE, CREDENTIAL_PAGE, SEARCH_PAGE = "index", "sources", "credential", "search"
+SITE_PAGES = (INDEX_PAGE, SOURCES_PAGE, CREDENTIAL_PAGE, SEARCH_PAGE)
 # The SCORM resource holding the shared files is res-<this>, beside res-<sco id> (courseware/render/scorm.py).
 SCORM_SHARED = "shared"
 

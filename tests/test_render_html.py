@@ -41,8 +41,9 @@ def pages(site: Path) -> list[str]:
 
 
 def test_site_has_every_page(sites):
-    assert pages(sites["blended-teaching"]) == ["credential.html", "index.html", "m1-l1.html", "m1-l2.html", "m1-l3.html", "m2-l1.html", "m2-l2.html", "m2-l3.html", "m3-l1.html", "m3-l2.html", "sources.html"]
-    assert sorted(p.name for p in (sites["blended-teaching"] / "assets").iterdir()) == ["quiz.js", "style.css"]
+    assert pages(sites["blended-teaching"]) == ["credential.html", "index.html", "m1-l1.html", "m1-l2.html", "m1-l3.html", "m2-l1.html", "m2-l2.html", "m2-l3.html", "m3-l1.html", "m3-l2.html", "search.html", "sources.html"]
+    assert sorted(p.name for p in (sites["blended-teaching"] / "assets").iterdir()) == ["quiz.js", "search.js", "site.js", "style.css", "theme.js"]
+    assert (sites["blended-teaching"] / "search-index.js").is_file()
 
 
 def test_pages_are_light_and_self_contained(sites):
@@ -109,7 +110,7 @@ def answer(page, right: bool) -> None:
             options = fieldset.locator("input[type=radio]")
             choice = item["correct"][0] if not wrong else next(k for k in range(options.count()) if k not in item["correct"])
             options.nth(choice).check()
-    page.get_by_role("button").click()
+    page.locator("form.quiz-form button[type=submit]").click()
 
 
 def test_quiz_can_be_answered_and_scored(sites, tmp_path):
@@ -118,7 +119,7 @@ def test_quiz_can_be_answered_and_scored(sites, tmp_path):
         page = context.new_page()
         watch = PageWatch(page)
         page.goto(f"{base}/m1-l1.html")
-        page.get_by_role("button").click()
+        page.locator("form.quiz-form button[type=submit]").click()
         assert page.locator(".result").text_content() == "Answer every question first."
         answer(page, right=True)
         assert page.locator(".result").text_content() == "Score: 5/5 (100%) · Passed"

@@ -34,6 +34,7 @@ from standards import standards
 from test_render_scorm import run_sco
 from translator import translate_all
 from courseware.catalogue import words
+from courseware.render.search import tokens
 from courseware.spec.load import load_spec
 from courseware.spec.model import Spec
 
@@ -108,7 +109,7 @@ def spec_facts() -> Spec:
 def test_every_page_has_its_language_and_links_to_the_same_page_in_each_other(built, language):
     site = folder(built, language) / "html"
     pages = sorted(site.glob("*.html"))
-    assert [p.name for p in pages] == sorted(p.name for p in (built / "html").glob("*.html")) and len(pages) == 7
+    assert [p.name for p in pages] == sorted(p.name for p in (built / "html").glob("*.html")) and len(pages) == 8
     spec = spec_facts()
     for page in pages:
         tree = lxml.html.fromstring(page.read_bytes())
@@ -134,6 +135,9 @@ def test_every_page_has_its_language_and_links_to_the_same_page_in_each_other(bu
     assert (site / figure.get("src")).is_file()  # the original's image, copied beside the pages
     sources = lxml.html.fromstring((site / "sources.html").read_bytes()).cssselect("section.source > section")
     assert sources and {(s.get("lang"), s.get("dir")) for s in sources} == ({(None, None)} if language == "en" else {("en", "ltr")})
+    index = json.loads((site / "search-index.js").read_text("utf-8").split(" = ", 1)[1].removesuffix(";\n"))
+    assert tokens(stand_in("median", language) if language != "en" else "median")[0] in index["terms"]  # its own index, in its language
+    assert [d[0] for d in index["docs"]] == [d[0] for d in json.loads((built / "html/search-index.js").read_text("utf-8").split(" = ", 1)[1].removesuffix(";\n"))["docs"]]
 
 
 def test_pages_in_chromium_are_accessible_right_to_left_and_switch_language_by_keyboard(built, tmp_path):

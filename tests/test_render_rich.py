@@ -47,7 +47,7 @@ def lesson_page(dist: Path) -> html.HtmlElement:
 def test_a_rich_course_renders_without_a_notice(rich):
     dist, notices = rich
     assert notices == []
-    assert sorted(p.name for p in (dist / "html").glob("*.html")) == ["index.html", "m1-l1.html", "sources.html"]
+    assert sorted(p.name for p in (dist / "html").glob("*.html")) == ["index.html", "m1-l1.html", "search.html", "sources.html"]
 
 
 def shown(element: html.HtmlElement) -> str:
@@ -80,15 +80,22 @@ def test_code_is_highlighted_at_build_time_and_its_output_labelled(rich):
     assert {("nb", "sum"), ("mi", "12"), ("c1", "# 12.0"), ("nb", "print")} <= classes
     output = block.cssselect("figure.output")[0]
     assert output.cssselect("figcaption")[0].text == "Output" and output.cssselect("pre > samp")[0].text == "mean: 12.0"
-    assert "<script" not in (rich[0] / "html" / "m1-l1.html").read_text("utf-8").split("<section class=\"quiz\"")[0]  # no highlighter script
+    before_quiz = (rich[0] / "html" / "m1-l1.html").read_text("utf-8").split("<section class=\"quiz\"")[0]
+    assert re.findall(r"<script[^>]*>", before_quiz) == ['<script src="assets/theme.js">']  # no highlighter script (theme.js: light or dark)
 
 
 def test_every_highlight_colour_is_readable_on_the_code_background():
+    """In light and in dark colours: each set of colours (a block that sets --code-bg) against its background."""
     css = CSS.read_text("utf-8")
-    background = re.search(r"--code-bg: (#[0-9a-f]{6})", css).group(1)
-    colours = re.findall(r"\.highlight [^{]*\{ color: (#[0-9a-f]{3,6})", css)
-    assert len(colours) >= 10
-    assert [(c, round(contrast(c, background), 2)) for c in colours if contrast(c, background) < 4.5] == []
+    used = set(re.findall(r"\.highlight [^{]*\{ color: var\((--hl-[a-z]+)\)", css))
+    assert len(re.findall(r"\.highlight [^{]*\{ color: ", css)) >= 9 and len(used) >= 7
+    schemes = [block for block in re.findall(r"\{([^{}]*--code-bg:[^{}]*)\}", css)]
+    assert len(schemes) == 3  # light, the system's dark, the learner's dark
+    for block in schemes:
+        values = dict(re.findall(r"(--[a-z-]+): (#[0-9a-f]{3,6})", block))
+        assert used <= set(values)
+        low = [(name, values[name], round(contrast(values[name], values["--code-bg"]), 2)) for name in sorted(used) if contrast(values[name], values["--code-bg"]) < 4.5]
+        assert low == []
 
 
 def contrast(a: str, b: str) -> float:

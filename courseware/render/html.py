@@ -3,6 +3,7 @@ credential pages. Static, offline, no external request; every model or hand-writ
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import cached_property
@@ -13,10 +14,11 @@ from courseware.catalogue import language_name, words
 from courseware.content.model import Article, Callout, ListBlock, Quiz, Reference, Table
 from courseware.content.blocks import AnyBlock, items, texts
 from courseware.course import Course, LessonContent
-from courseware.names import CREDENTIAL_PAGE, INDEX_PAGE, SOURCES_PAGE
+from courseware.names import CREDENTIAL_PAGE, INDEX_PAGE, SEARCH_PAGE, SOURCES_PAGE
 from courseware.render import register
 from courseware.render.html_blocks import BlockViews
 from courseware.render.sanitize import inline, plain
+from courseware.render.search import INDEX_FILE, index_script
 from courseware.render.switcher import alternates
 from courseware.spec.language import direction
 from courseware.render.templates import ConfinedLoader, find, folders
@@ -24,19 +26,23 @@ from courseware.sandbox import environment, raise_located
 from courseware.grounding.sources import read_sources
 from courseware.writer import Writer
 
-ASSETS = ("style.css", "quiz.js")
+ASSETS = ("style.css", "quiz.js")  # what the site and the SCORM packages share
+SITE_ASSETS = ("theme.js", "site.js", "search.js")  # the site's own: dark mode, outline, progress, search
 
 
 @register("html")
 def render_html(course: Course, writer: Writer) -> None:
-    """Write dist/html/: index.html, <lesson-id>.html, sources.html, credential.html, assets/."""
+    """Write dist/html/: index.html, <lesson-id>.html, sources.html, search.html with its index
+    search-index.js, credential.html, assets/."""
     site = Site(course)
-    for name in ASSETS:
+    for name in (*ASSETS, *SITE_ASSETS):
         writer.write_bytes(f"html/assets/{name}", find(course, f"html/{name}").read_bytes())
     writer.write_text(f"html/{INDEX_PAGE}.html", site.page("index.html", f"{INDEX_PAGE}.html", page_title=site.spec.course.title))
     for n, lesson in enumerate(course.lessons):
         writer.write_text(f"html/{lesson.lesson.id}.html", site.lesson_page(n))
     writer.write_text(f"html/{SOURCES_PAGE}.html", site.page("sources.html", f"{SOURCES_PAGE}.html", page_title=site.words["sources"], sources=site.sources))
+    writer.write_text(f"html/{SEARCH_PAGE}.html", site.page("search.html", f"{SEARCH_PAGE}.html", page_title=site.words["search"]))
+    writer.write_text(f"html/{INDEX_FILE}", index_script(course))
     if site.spec.credential:
         writer.write_text(f"html/{CREDENTIAL_PAGE}.html", site.page("credential.html", f"{CREDENTIAL_PAGE}.html", page_title=site.spec.credential.name))
     for name, figure in sorted(site.views.figures.items()):  # every image a page shows, under the name its pages use
@@ -106,6 +112,7 @@ class Site:
             "modules": self.spec.modules, "overview": self.overview, "has_credential": self.spec.credential is not None,
             "languages": alternates(self.course, name) if name else [],
             "source_lang": source_lang, "source_dir": direction(source_lang), "language_name": language_name(self.spec.course.language),
+            "store": f"courseware:{self.spec.course.id}:{self.spec.course.language}",
         }
         try:
             return self.env.get_template(template).render(**common, **context)
@@ -128,6 +135,7 @@ class Site:
         """What lesson_body.html shows of one lesson; `prefix` keeps its ids unique on a shared page."""
         lesson_id = item.lesson.id
         slides_file = self._file(lesson_id, "slides.md")
+        quiz_key = self.quiz_key(item.quiz, item.lesson.quiz.pass_score)
         return {
             "prefix": prefix,
             "module": item.module,
@@ -144,7 +152,8 @@ class Site:
                 for s in item.slides.slides
             ],
             "quiz": self.quiz(item.quiz, lesson_id),
-            "quiz_key": self.quiz_key(item.quiz, item.lesson.quiz.pass_score),
+            "quiz_key": quiz_key,
+            "quiz_version": hashlib.sha256(str(quiz_key).encode("utf-8")).hexdigest()[:12],
             "pass_percent": round(item.lesson.quiz.pass_score * 100),
         }
 

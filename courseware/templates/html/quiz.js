@@ -1,10 +1,24 @@
-// Scores the lesson quiz in the browser: no network, no storage. The answer key is the JSON in
-// <script type="application/json" class="quiz-key"> written by courseware.
+// Scores the lesson quiz in the browser, with no network. The answer key is the JSON in
+// <script type="application/json" class="quiz-key"> written by courseware. On the site (the body
+// has data-store) the checked answers and the score are kept in this browser's localStorage, and
+// shown again when the page is opened again; SCORM pages leave that to the LMS.
 (function () {
   "use strict";
   var loaded = Date.now();
+  var storeKey = document.body.getAttribute("data-store");
   function normal(text) {
     return text.normalize("NFKC").toLocaleLowerCase().replace(/\s+/g, " ").trim();
+  }
+  // Storage may be refused or full (file:// in some browsers, private mode): the quiz works without it.
+  function load() {
+    if (!storeKey) { return null; }
+    try { return JSON.parse(window.localStorage.getItem(storeKey) || "{}") || {}; } catch (e) { return null; }
+  }
+  function save(lesson, entry) {
+    var all = load();
+    if (!all || !lesson) { return; }
+    all[lesson] = entry;
+    try { window.localStorage.setItem(storeKey, JSON.stringify(all)); } catch (e) { /* not kept: nothing else changes */ }
   }
   document.querySelectorAll("section.quiz").forEach(function (section) {
     var form = section.querySelector("form.quiz-form");
@@ -13,9 +27,11 @@
     var key = JSON.parse(keyNode.textContent);
     var result = form.querySelector(".result");
     var button = form.querySelector("button[type=submit]");
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var items = form.querySelectorAll("fieldset.item");
+    var items = form.querySelectorAll("fieldset.item");
+    var lesson = section.getAttribute("data-lesson");
+    var version = section.getAttribute("data-version") || "";
+    // `announce`: a learner's check, told to an LMS bridge and kept; else answers restored from storage.
+    function check(announce) {
       var right = 0;
       var missing = false;
       items.forEach(function (fieldset, index) {
@@ -47,6 +63,8 @@
       result.dataset.score = String(right);
       result.dataset.passed = String(passed);
       button.textContent = key.labels.retry;
+      if (!announce) { return; }
+      save(lesson, {v: version, answers: Array.prototype.map.call(items, answerOf), right: right, total: items.length, passed: passed});
       // For an LMS bridge (scorm.js): every answer, scored, with the time it took.
       var now = Date.now();
       var answers = Array.prototype.map.call(items, function (fieldset, index) {
@@ -61,7 +79,33 @@
         };
       });
       section.dispatchEvent(new CustomEvent("courseware:quiz", {bubbles: true, detail: {answers: answers, right: right, total: items.length, pass: key.pass}}));
+    }
+    function answerOf(fieldset, index) {
+      var input = fieldset.querySelector(key.items[index].kind === "cloze" ? "input[type=text]" : "input[type=radio]:checked");
+      return key.items[index].kind === "cloze" ? input.value : Number(input.value);
+    }
+    // The answers kept from an earlier visit, if they are for this very quiz (its version: a hash of its key).
+    function restore() {
+      var all = load();
+      var kept = all && lesson ? all[lesson] : null;
+      if (!kept || kept.v !== version || !Array.isArray(kept.answers) || kept.answers.length !== items.length) { return; }
+      var inputs = Array.prototype.map.call(items, function (fieldset, index) {
+        var answer = kept.answers[index];
+        if (key.items[index].kind === "cloze") { return typeof answer === "string" ? [fieldset.querySelector("input[type=text]"), answer] : null; }
+        var radio = fieldset.querySelector("input[type=radio][value='" + Number(answer) + "']");
+        return radio ? [radio, true] : null;
+      });
+      if (inputs.indexOf(null) !== -1) { return; }
+      inputs.forEach(function (pair) {
+        if (pair[0].type === "radio") { pair[0].checked = true; } else { pair[0].value = pair[1]; }
+      });
+      check(false);
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      check(true);
     });
+    restore();
     form.addEventListener("input", function (event) {
       var fieldset = event.target.closest("fieldset.item");
       if (fieldset && !fieldset.dataset.started) { fieldset.dataset.started = String(Date.now()); }
