@@ -34,9 +34,10 @@ test: $(STAMP)
 	$(PYTEST)
 
 # The edit-test loop: everything but the tests that drive Chromium, LibreOffice or the real model
-# (markers set in tests/conftest.py) and the ones marked slow.
+# (markers set in tests/conftest.py) and the ones marked slow; the markdown round-trip properties
+# try 50 examples each instead of 300.
 test-fast: $(STAMP)
-	$(PYTEST) -m "not (browser or office or model or slow)"
+	ROUNDTRIP_EXAMPLES=50 $(PYTEST) -m "not (browser or office or model or slow)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .courseware output/*/dist
