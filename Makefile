@@ -6,7 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test test-fast install clean
+
+# Both cores (pytest-xdist). A test file runs on one worker (its module fixtures are built once) and
+# the real-model tests share one worker and one llama.cpp server: see tests/conftest.py.
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +40,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	scripts/install-test-tools.sh
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The edit-test loop: everything but the tests that drive Chromium, LibreOffice or the real model
+# (markers set in tests/conftest.py) and the ones marked slow; the markdown round-trip properties
+# try 50 examples each instead of 300.
+test-fast: $(STAMP)
+	ROUNDTRIP_EXAMPLES=50 $(PYTEST) -m "not (browser or office or model or slow)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .courseware output/*/dist

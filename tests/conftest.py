@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from courseware.cli import app
 from llama_server import llama_server  # noqa: F401  (session fixture: a real llama.cpp server)
+from tool_marks import NAMES, ToolFinder, _in_tests
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO / "course_specs"
@@ -49,3 +50,24 @@ def project(tmp_path, monkeypatch) -> Path:
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file below `folder` with its bytes and mtime (ns)."""
     return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with the real tools it drives (`browser`, `office`, `model`; see tool_marks)
+    and give it its xdist group."""
+    finder = ToolFinder()
+    for item in items:
+        found = set(finder.tools(item.function)) if hasattr(item, "function") else set()
+        info = getattr(item, "_fixtureinfo", None)
+        for name, definitions in (info.name2fixturedefs.items() if info else ()):
+            if name in NAMES:
+                found.add(NAMES[name])
+            for definition in definitions:
+                if _in_tests(definition.func):
+                    found |= finder.tools(definition.func)
+        for mark in sorted(found):
+            item.add_marker(mark)
+        if config.pluginmanager.hasplugin("xdist"):  # `--dist loadgroup`: a group runs on one worker
+            # A test file stays on one worker, so its module-scoped fixtures (a built course) are
+            # made once; the model tests share one worker, so one llama.cpp server loads the model.
+            item.add_marker(pytest.mark.xdist_group("llama-server" if "model" in found else item.nodeid.split("::")[0]))

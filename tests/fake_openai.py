@@ -97,6 +97,8 @@ DEFAULT_SCHEMA = {"type": "object", "properties": {"text": {"type": "string"}}}
 ARRAY_LENGTH = 3
 POLL_INTERVAL = 0.01
 """How often the serve loop checks for stop(): the longest stop() waits for it."""
+STOP_TIMEOUT = 5.0
+"""How long stop() waits for a handler thread to end before it calls that a bug of the fake."""
 MAX_DEPTH = 32
 OBJECTIVES_LINE = re.compile(r"^\s*Objective ids:\s*(.*?)\s*$", re.MULTILINE)
 
@@ -787,10 +789,11 @@ class FakeOpenAI:
         if server is None or thread is None:
             return
         self._stopping.set()
-        server.shutdown()
-        server.close_connections()
-        server.server_close()  # joins the handler threads
+        server.shutdown()  # serve_forever has returned: no connection is accepted after this
         thread.join()
+        server.close_connections()  # wakes handlers idle on a keep-alive; later ones close at setup
+        server.server_close()
+        server.join_handlers(STOP_TIMEOUT)
         self._server = self._thread = None
 
     def __enter__(self) -> FakeOpenAI:
@@ -902,7 +905,13 @@ class FakeOpenAI:
 
 
 class _Server(ThreadingHTTPServer):
-    """A threaded HTTP server that tracks its open connections so `stop()` can close idle keep-alives."""
+    """A threaded HTTP server that tracks its open connections so `stop()` can close idle keep-alives,
+    and its handler threads so `stop()` can join them.
+
+    The handler threads are daemons (a test that never stops its server must not hang the
+    interpreter at exit), and socketserver's server_close() joins only non-daemon threads: so
+    this server keeps its own list of them. A handler is listed before it starts, by the serve
+    loop, so once shutdown() has returned every handler that will ever run is in the list."""
 
     daemon_threads = True
     request_queue_size = 256  # the listen backlog: benchmarks open 32+ connections at once
@@ -914,6 +923,28 @@ class _Server(ThreadingHTTPServer):
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self._closing = False
+        self._handlers: list[threading.Thread] = []
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection in a new daemon thread, listed for join_handlers()."""
+        handler = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address), name="fake-openai-handler", daemon=True
+        )
+        with self._connections_lock:
+            self._handlers = [t for t in self._handlers if t.is_alive()]
+            self._handlers.append(handler)
+        handler.start()
+
+    def join_handlers(self, timeout: float) -> None:
+        """Wait for every handler thread to end; one still running after `timeout` is a bug here."""
+        deadline = time.monotonic() + timeout
+        with self._connections_lock:
+            handlers, self._handlers = self._handlers, []
+        for handler in handlers:
+            handler.join(max(0.0, deadline - time.monotonic()))
+        stuck = [t.name for t in handlers if t.is_alive()]
+        if stuck:
+            raise RuntimeError(f"fake server: {len(stuck)} handler thread(s) still running {timeout} s after stop()")
 
     def track(self, connection: socket.socket) -> None:
         with self._connections_lock:
@@ -1000,7 +1031,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._in_chat = True
         try:
             if fake.latency:
-                time.sleep(fake.latency)
+                fake._pause(fake.latency)  # cut short by stop(): the answer then goes nowhere
             if body is None:
                 message = "We could not parse the JSON body of your request."
                 self._send_json(400, _error(message, "invalid_request_error"))

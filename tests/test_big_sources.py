@@ -169,6 +169,7 @@ def test_streamed_blocks_are_the_blocks_of_a_whole_parse_one_top_level_block_at_
     assert all(len(batch) <= 1 for batch in batches[:-1])  # tokens are dropped block by block
 
 
+@pytest.mark.slow  # a stress test: left out of `make test-fast`
 def test_a_20_mb_source_builds_in_bounded_memory(tmp_path):
     """Peak RSS of a real `courseware build` (its own, measured by wait4 in a small launcher: a
     child forked from this big process would be charged with its pages). Before the fix this

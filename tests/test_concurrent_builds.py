@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, SAMPLE
 from fake_openai import FakeOpenAI
 
@@ -53,6 +55,7 @@ def test_a_second_build_says_at_once_which_process_holds_the_course(cli, project
             first.wait()
 
 
+@pytest.mark.slow  # a stress test: left out of `make test-fast`
 def test_eight_rounds_of_two_concurrent_builds(project):
     """Even rounds: the same course folder (the second waits). Odd rounds: two folders sharing one
     response cache (they run side by side). Each round makes every paid call exactly once."""

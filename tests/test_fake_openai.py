@@ -544,6 +544,7 @@ def test_stop_closes_connections_and_joins_threads():
     started = time.monotonic()
     server.stop()
     assert time.monotonic() - started < 1.0
+    assert not [t for t in threading.enumerate() if t.name.startswith("fake-openai")]  # joined by stop() itself
     pending.join(timeout=5)
     client.close()
     assert isinstance(errors[0], openai.APIConnectionError)  # the slow request was cut off

@@ -75,6 +75,7 @@ def server():
         fake.stop()
 
 
+@pytest.mark.slow  # a stress test: left out of `make test-fast`
 def test_killed_builds_resume_without_repeating_a_finished_call(server, tmp_path):
     env = environment()
     baseline = tmp_path / "baseline"
