@@ -408,3 +408,9 @@ def test_output_in_a_box_and_a_footnote_cited_twice():
         (NARRATIVE, Paragraph(text="One. Two.")), (BOX, Callout(style="note", blocks=[Paragraph(text="The note, citing itself.")])),
         (NARRATIVE, Paragraph(text="Again.")),
     ]
+
+
+def test_inline_math_that_reads_as_a_footnote_marker_is_kept_as_text():
+    """Found by the tag-soup property: `$[^1]$` is refused as a paragraph (a footnote marker
+    inside), which dropped the whole paragraph; the math is kept as its escaped text instead."""
+    assert items(body('<p>Hello <span class="math">[^1]</span> world</p>')) == [(NARRATIVE, Paragraph(text="Hello \\[\\^1\\] world"))]

@@ -101,8 +101,8 @@ class Inline:
         if tag == "a":
             return self._link(element)
         if tag == "math" or tag == "script" or "math" in element.get("class", "").split():
-            latex = tex(element)  # as $...$ where that reads back: one line, no dollar inside
-            return f"${latex}$" if latex and "$" not in latex and "\n" not in latex else literal(element.text_content())
+            latex = tex(element)  # as $...$ where that reads back: one line, no dollar, no "[^" (a footnote marker to the model)
+            return f"${latex}$" if latex and "$" not in latex and "\n" not in latex and "[^" not in latex else literal(element.text_content())
         if tag in ("input", "button", "select", "textarea", "style", "template", "svg", "iframe"):
             return ""
         return self._inner(element)
