@@ -1,4 +1,4 @@
-"""Checks over a course's quizzes as committed, hand edits included: every objective assessed,
+"""Checks over a course's quizzes (and its slide bullets' length, lint_slides.py) as committed, hand edits included: every objective assessed,
 as many questions as the lesson asks for, fair options, right answers spread over the positions,
 each item on a key term and a narrative statement, none asked twice (lint_items.py); and the
 Bloom levels the items test.
@@ -23,6 +23,7 @@ from courseware.content.options import option_key
 from courseware.generate.contracts import BANNED_OPTIONS
 from courseware.grounding.sources import SourceDocument
 from courseware.lint_items import Origins, duplicate_findings, item_findings
+from courseware.lint_slides import slide_findings
 from courseware.markdown.parse import QuizLines, parse_quiz_lines
 from courseware.spec.model import BLOOM_LEVELS, Lesson, Spec
 
@@ -55,7 +56,9 @@ def lint_course(spec: Spec, content_dir: Path, sources: list[SourceDocument] | N
     """Read each lesson's quiz.md below `content_dir` and check them all, against the course's
     `sources` (read_sources) when given."""
     quizzes, unreadable = read_quizzes(spec, content_dir)
-    return check(spec, quizzes, unreadable, sources)
+    report = check(spec, quizzes, unreadable, sources)
+    report.findings.extend(slide_findings(spec, content_dir))
+    return report
 
 
 def read_quizzes(spec: Spec, content_dir: Path) -> tuple[list[LessonQuiz], list[Problem]]:

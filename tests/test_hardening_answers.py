@@ -274,6 +274,7 @@ def test_nothing_runs_in_chromium_even_without_the_csp(built, tmp_path):
     site = built.dist / "html"
     assert "&lt;script&gt;window.__pwned = 1" in (site / "m1-l2.html").read_text("utf-8")  # the attack reached the page, as text
     own = {("assets/quiz.js", "", ""), ("", "application/json", "quiz-key")}
+    own |= {("assets/site.js", "", ""), ("assets/theme.js", "", ""), ("assets/search.js", "", ""), ("search-index.js", "", ""), ("", "application/json", "")}  # the site's navigation, dark mode, search and its words
     for version in ("scorm12", "scorm2004"):
         with zipfile.ZipFile(built.dist / f"{version}.zip") as archive:
             archive.extractall(tmp_path / version)

@@ -156,6 +156,21 @@ def test_right_answer_the_one_longest(cli, committed):
     assert result.stderr == at("m3-l1", key) + "the right answer is the one longest option, which gives it away; make a wrong answer as long, or the right one shorter\n"
 
 
+def test_a_slide_bullet_over_fifteen_words_is_a_finding_at_its_line(cli, committed):
+    """The deck shows the reviewed outline as written; lint says which bullet to shorten."""
+    path = CONTENT / "m1-l1" / "slides.md"
+    lines = path.read_text("utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("- "))
+    lines[index] = "- " + " ".join(["word"] * 16)
+    in_notes = next(i for i in range(index, len(lines)) if lines[i].startswith("::: notes")) + 1
+    lines[in_notes] = " ".join(["notes"] * 40) + " " + lines[in_notes]  # the notes are for whole sentences
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    result = cli("lint", SPEC)
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:{index + 1}:1: a bullet of 16 words; keep at most 15 on the slide (its key clause) and the whole sentence in the '::: notes'\n"
+    assert result.stdout.splitlines()[-1] == "blended-teaching: 8 quizzes, 40 items: 1 finding"
+
+
 def test_an_objective_no_question_assesses(cli, committed):
     lines = [line.replace(" · LO2", " · LO3") if line.startswith("## Q") else line for line in lines_of("m1-l3")]
     save("m1-l3", lines)

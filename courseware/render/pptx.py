@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from courseware.catalogue import words
-from courseware.clause import SLIDE_WORDS, key_clause
+from courseware.clause import key_clause
 from courseware.course import Course, LessonContent
 from courseware.errors import CoursewareError
 from courseware.redact import one_line
@@ -23,7 +23,6 @@ from courseware.render.pptx_package import _deterministic, _linear
 from courseware.render.pptx_design import Titles, brand_colours, chrome, default_language, draw_card, logo_on_title, mirror, option_cards
 from courseware.render.pptx_visuals import Rect, Visuals, emu
 from courseware.render.runs import Run, fill, literal, runs, shown
-from courseware.grounding.text import word_count
 from courseware.render.sanitize import plain
 from courseware.render.templates import find
 from courseware.writer import Writer
@@ -151,7 +150,6 @@ class Deck:
                 self.section_slide(item.module.title, item.module.summary)
             self.section_slide(plain(item.slides.title), f"{self.words['lesson']} · {item.lesson.duration} {self.words['minutes']}")
             self.context = plain(item.slides.title)
-            self._lint(item)
             for slide in item.slides.slides:
                 notes = plain(slide.notes) if slide.notes else plain(slide.title)
                 bullets = [self.inline(b) for b in slide.bullets]
@@ -176,13 +174,6 @@ class Deck:
         default_language(self.prs, self.language)
         self._properties()
         return _deterministic(self.prs)
-
-    def _lint(self, item: LessonContent) -> None:
-        """Say, once per lesson, that its outline has bullets too long for a slide (the reviewed
-        markdown is the truth: the deck shows them as written)."""
-        long = [b for s in item.slides.slides if len(s.bullets) > 1 or s.visual for b in s.bullets if word_count(plain(b)) > SLIDE_WORDS]  # one statement alone (a quote) is shown large, not as a bullet
-        if long:
-            self.notice(f"{item.lesson.id}/slides.md: {len(long)} bullet{'s' if len(long) > 1 else ''} over {SLIDE_WORDS} words; slides read best with short bullets, the whole sentence in the speaker notes")
 
     # Slides -----------------------------------------------------------------------------------
 
