@@ -25,22 +25,23 @@ def slide_findings(spec: Spec, content_dir: Path) -> Iterator[Problem]:
             file = read_content_file(path, str(path))
             if file is None:
                 continue
-            parse_slides(file.body, file.name, file.first_line)
+            deck = parse_slides(file.body, file.name, file.first_line)
         except ContentError as exc:
             yield from exc.problems or [Problem(str(path), 1, 1, "", str(exc))]
             continue
-        for slide in _slides(file.body, file.first_line):
-            if len(slide) < 2:
+        for slide, lines in zip(deck.slides, _bullet_lines(file.body, file.first_line)):
+            if len(slide.bullets) < 2 and slide.visual is None:  # shown large, as a key point (render/pptx.py)
                 continue
-            for line, text in slide:
+            for line, text in zip(lines, slide.bullets):
                 words = word_count(plain(text))
                 if words > SLIDE_WORDS:
                     yield Problem(str(path), line, 1, "", f"a bullet of {words} words; keep at most {SLIDE_WORDS} on the slide (its key clause) and the whole sentence in the '::: notes'")
 
 
-def _slides(body: str, first_line: int) -> list[list[tuple[int, str]]]:
-    """The bullets of each '## ' slide with their lines, outside code fences and notes."""
-    slides: list[list[tuple[int, str]]] = []
+def _bullet_lines(body: str, first_line: int) -> list[list[int]]:
+    """The line of each bullet of each '## ' slide (the parsed deck keeps no lines), outside code
+    fences and notes."""
+    slides: list[list[int]] = []
     fence = notes = False
     for number, line in enumerate(body.splitlines(), start=first_line):
         stripped = line.strip()
@@ -55,5 +56,5 @@ def _slides(body: str, first_line: int) -> list[list[tuple[int, str]]]:
         elif line.startswith("## "):
             slides.append([])
         elif line.startswith("- ") and slides:
-            slides[-1].append((number, line[2:]))
+            slides[-1].append(number)
     return slides
