@@ -40,6 +40,12 @@ def add_after_title(path: Path, text: str) -> int:
     return title + 3
 
 
+def page_shows(text: str) -> str:
+    """A predicate for wait_for_function: the page's body shows `text`. Polled again in each new document
+    the reload makes, it also runs before that document has a body (document.body is null then)."""
+    return f"() => document.body !== null && document.body.innerText.includes({text!r})"
+
+
 def files(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -246,14 +252,14 @@ def test_the_open_page_reloads_itself_in_chromium(course, tmp_path):
         add_after_title(lesson, ADDED)
         # Reloaded by the script (the page is never navigated here); an edit made before its channel
         # opened is not missed: the page carries the version it shows.
-        page.wait_for_function(f"() => document.body.innerText.includes({ADDED!r})", timeout=60_000)
+        page.wait_for_function(page_shows(ADDED), timeout=60_000)
         original = lesson.read_text("utf-8")
         add_after_title(lesson, "### Too deep")
         page.wait_for_function("() => document.title.startsWith('The preview cannot be rendered')", timeout=60_000)
         assert "a level-3 heading is not read here" in page.locator("main").inner_text()
         assert axe_violations(page) == []  # the error page has no policy: axe-core can be added as it is
         lesson.write_text(original, "utf-8")
-        page.wait_for_function(f"() => document.body.innerText.includes({ADDED!r})", timeout=60_000)
+        page.wait_for_function(page_shows(ADDED), timeout=60_000)
         # The CSP let the script run and connect: the only console line is Chromium's note of the error page's status.
         assert [e for e in watch.errors if "status of 500" not in e] == [] and watch.dialogs == []
         assert context.outside == []
