@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from courseware.cli import app
 from llama_server import llama_server  # noqa: F401  (session fixture: a real llama.cpp server)
+from samples import samples  # noqa: F401  (session fixture: the sample courses in every format)
 from tool_marks import NAMES, ToolFinder, _in_tests
 
 REPO = Path(__file__).resolve().parent.parent
