@@ -75,9 +75,9 @@ def samples(tmp_path_factory, worker_id) -> Path:
     return root
 
 
-def copy_samples(samples: Path, target: Path) -> Path:
-    """A writable copy of the built samples at `target`."""
-    shutil.copytree(samples, target, copy_function=shutil.copy)
+def copy_samples(source: Path, target: Path) -> Path:
+    """A writable copy at `target` of the built samples or a folder in them."""
+    shutil.copytree(source, target, copy_function=shutil.copy, dirs_exist_ok=True)
     for folder, dirs, files in os.walk(target):
         Path(folder).chmod(0o755)
         for name in files:

@@ -12,7 +12,6 @@ from browser import PageWatch, axe_violations, browser, serve
 from conftest import REPO, SPECS, run_cli
 from courseware.render.sanitize import inline
 
-ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
 HOSTILE = [
     "<script>window.__pwned = 1; alert('script')</script> plain words",
     "<img src=x onerror=\"window.__pwned = 2; alert('img')\"> after image",
@@ -24,16 +23,9 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> dict[str, Path]:
-    """The sample courses and the Arabic course, built offline and rendered to HTML."""
-    root = tmp_path_factory.mktemp("sites")
-    shutil.copytree(SPECS, root / "course_specs")
-    shutil.copytree(ARABIC.parent, root / "arabic")
-    out = root / "output"
-    for spec in ("course_specs/blended-teaching.yaml", "course_specs/evaluation-formative.yaml", "arabic/course.yaml"):
-        result = run_cli("build", root / spec, "--output", out, "--formats", "markdown,html")
-        assert result.exit_code == 0, result.stderr
-    return {name: out / name / "dist" / "html" for name in ("blended-teaching", "evaluation-formative", "taallum-mudmaj")}
+def sites(samples) -> dict[str, Path]:
+    """The sample courses and the Arabic course, built offline (tests/samples.py): their dist/html folders."""
+    return {name: samples / "output" / name / "dist" / "html" for name in ("blended-teaching", "evaluation-formative", "taallum-mudmaj")}
 
 
 def pages(site: Path) -> list[str]:

@@ -18,25 +18,20 @@ import pytest
 from pptx import Presentation
 
 from conftest import SPECS, run_cli
+from samples import copy_samples
 from courseware.markdown.frontmatter import split
 from courseware.markdown.parse import parse_quiz, parse_slides
 from courseware.render.fit import BULLET_INDENT_PT, Box, fits, height, pages, points
 from courseware.render.pptx import stacked
 from courseware.render.sanitize import plain
 
-ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
-def decks(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("decks")
-    shutil.copytree(SPECS, root / "course_specs")
-    shutil.copytree(ARABIC.parent, root / "arabic")
-    for spec in ("course_specs/blended-teaching.yaml", "arabic/course.yaml"):
-        result = run_cli("build", root / spec, "--output", root / "output", "--formats", "markdown,pptx")
-        assert result.exit_code == 0, result.stderr
-    return root / "output"
+def decks(samples) -> Path:
+    """The sample courses' output folder (tests/samples.py): blended-teaching and the Arabic course are read here."""
+    return samples / "output"
 
 
 def read(path: Path, parse):
@@ -115,13 +110,14 @@ def test_language_and_right_to_left_runs(decks):
 
 
 def test_rebuild_is_byte_identical(decks, tmp_path):
-    spec = decks.parent / "course_specs/blended-teaching.yaml"
-    assert run_cli("render", spec, "--output", decks, "--formats", "pptx").exit_code == 0
+    shutil.copytree(SPECS, tmp_path / "course_specs")
+    out = copy_samples(decks / "blended-teaching", tmp_path / "output/blended-teaching").parent
+    spec = tmp_path / "course_specs/blended-teaching.yaml"
     first = {p.name: p.read_bytes() for p in (decks / "blended-teaching/dist").glob("*.pptx")}
     time.sleep(1.1)  # a zip or document date taken from the clock would now differ
-    shutil.rmtree(decks / "blended-teaching/dist")
-    assert run_cli("render", spec, "--output", decks, "--formats", "pptx").exit_code == 0
-    assert {p.name: p.read_bytes() for p in (decks / "blended-teaching/dist").glob("*.pptx")} == first
+    shutil.rmtree(out / "blended-teaching/dist")
+    assert run_cli("render", spec, "--output", out, "--formats", "pptx").exit_code == 0
+    assert {p.name: p.read_bytes() for p in (out / "blended-teaching/dist").glob("*.pptx")} == first
 
 
 def test_libreoffice_converts_every_deck_with_a_page_per_slide(decks, tmp_path):
@@ -139,7 +135,7 @@ def test_libreoffice_converts_every_deck_with_a_page_per_slide(decks, tmp_path):
 
 
 def test_missing_layout_is_a_clear_error(decks, tmp_path):
-    shutil.copytree(decks.parent / "course_specs", tmp_path / "course_specs")
+    shutil.copytree(SPECS, tmp_path / "course_specs")
     template = Presentation(str(Path(__file__).parent.parent / "courseware/templates/pptx/template.pptx"))
     for layout in template.slide_layouts:
         if layout.name == "Section Header":
@@ -148,7 +144,7 @@ def test_missing_layout_is_a_clear_error(decks, tmp_path):
     template.save(str(tmp_path / "course_specs/my-look/pptx/template.pptx"))
     spec = tmp_path / "course_specs/blended-teaching.yaml"
     spec.write_text(spec.read_text("utf-8") + "templates: my-look\n", "utf-8")
-    shutil.copytree(decks / "blended-teaching/content", tmp_path / "output/blended-teaching/content")
+    copy_samples(decks / "blended-teaching/content", tmp_path / "output/blended-teaching/content")
     assert run_cli("templates", "approve", spec).exit_code == 0
     result = run_cli("render", spec, "--output", tmp_path / "output", "--formats", "pptx")
     assert result.exit_code == 1
@@ -190,13 +186,13 @@ FIX = "save it from PowerPoint or LibreOffice as a .pptx, or start from the pptx
 def own_template(decks: Path, root: Path, data: bytes) -> tuple[Path, Path]:
     """A copy of the sample course whose spec names its own template folder holding `data` as
     pptx/template.pptx; (the spec, the template)."""
-    shutil.copytree(decks.parent / "course_specs", root / "course_specs")
+    shutil.copytree(SPECS, root / "course_specs")
     template = root / "course_specs/my-look/pptx/template.pptx"
     template.parent.mkdir(parents=True)
     template.write_bytes(data)
     spec = root / "course_specs/blended-teaching.yaml"
     spec.write_text(spec.read_text("utf-8") + "templates: my-look\n", "utf-8")
-    shutil.copytree(decks / "blended-teaching/content", root / "output/blended-teaching/content")
+    copy_samples(decks / "blended-teaching/content", root / "output/blended-teaching/content")
     assert run_cli("templates", "approve", spec).exit_code == 0  # reviewed: what is left to refuse is the file itself
     return spec, template
 
@@ -281,8 +277,8 @@ def test_a_zip_bomb_template_is_refused_in_bounded_memory(decks, tmp_path):
     run = render_limited(spec, tmp_path / "bomb/output", tmp_path / "bomb.peak")
     assert (run.returncode, run.stderr) == (1, f"{template}: ppt/media/zeros.bin would expand 1011-fold to 2048.0 MB, more than the 100-fold allowed (a zip bomb?); {FIX}\n")
     assert not (tmp_path / "bomb/output/blended-teaching/dist").exists()
-    shutil.copytree(decks.parent / "course_specs", tmp_path / "normal/course_specs")
-    shutil.copytree(decks / "blended-teaching/content", tmp_path / "normal/output/blended-teaching/content")
+    shutil.copytree(SPECS, tmp_path / "normal/course_specs")
+    copy_samples(decks / "blended-teaching/content", tmp_path / "normal/output/blended-teaching/content")
     normal = render_limited(tmp_path / "normal/course_specs/blended-teaching.yaml", tmp_path / "normal/output", tmp_path / "normal.peak")
     assert normal.returncode == 0, normal.stderr
     bomb_kib, normal_kib = (int((tmp_path / name).read_text()) for name in ("bomb.peak", "normal.peak"))

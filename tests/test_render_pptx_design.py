@@ -15,10 +15,10 @@ from PIL import Image
 from pptx import Presentation
 
 from conftest import SPECS, run_cli
+from samples import copy_samples
 from courseware.clause import balanced, key_clause
 from courseware.grounding.text import word_count
 
-ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 COURSES = ("blended-teaching", "describing-data", "evaluation-formative")
@@ -26,14 +26,9 @@ TEMPLATE = Path(__file__).parent.parent / "courseware/templates/pptx"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("design")
-    shutil.copytree(SPECS, root / "course_specs")
-    shutil.copytree(ARABIC.parent, root / "arabic")
-    for spec in [*(f"course_specs/{c}.yaml" for c in COURSES), "arabic/course.yaml"]:
-        result = run_cli("build", root / spec, "--output", root / "output", "--formats", "markdown,pptx")
-        assert result.exit_code == 0, result.stderr
-    return root
+def built(samples) -> Path:
+    """The four sample courses built offline in every format (tests/samples.py)."""
+    return samples
 
 
 def decks(built: Path) -> list[Path]:
@@ -158,11 +153,11 @@ def test_the_arabic_deck_reads_right_to_left_with_arabic_fonts(built):
 
 
 def branded(built: Path, tmp_path: Path, brand: str) -> tuple[Path, object]:
-    shutil.copytree(built / "course_specs", tmp_path / "course_specs")
+    shutil.copytree(SPECS, tmp_path / "course_specs")
     Image.new("RGB", (300, 100), (200, 30, 60)).save(tmp_path / "course_specs/logo.png")
     spec = tmp_path / "course_specs/describing-data.yaml"
     spec.write_text(spec.read_text("utf-8") + brand, "utf-8")
-    shutil.copytree(built / "output/describing-data/content", tmp_path / "output/describing-data/content")
+    copy_samples(built / "output/describing-data/content", tmp_path / "output/describing-data/content")
     return spec, run_cli("render", spec, "--output", tmp_path / "output", "--formats", "pptx")
 
 

@@ -5,7 +5,6 @@ axe-core in light and dark, wide and narrow; nothing requested from elsewhere.""
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -14,23 +13,15 @@ import pytest
 from playwright.sync_api import expect
 
 from browser import PageWatch, axe_violations, browser, serve
-from conftest import SPECS, run_cli
 from test_render_html import answer
 
-ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
 NO_STORAGE = "Object.defineProperty(window, 'localStorage', {get() { throw new DOMException('refused', 'SecurityError'); }});"
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> dict[str, Path]:
-    """The English sample course and the Arabic course, built offline: their dist/html folders."""
-    root = tmp_path_factory.mktemp("navigation")
-    shutil.copytree(SPECS, root / "course_specs")
-    shutil.copytree(ARABIC.parent, root / "arabic")
-    for spec in ("course_specs/blended-teaching.yaml", "arabic/course.yaml"):
-        result = run_cli("build", root / spec, "--output", root / "output", "--formats", "markdown,html,scorm12")
-        assert result.exit_code == 0, result.stderr
-    return {name: root / "output" / name / "dist" / "html" for name in ("blended-teaching", "taallum-mudmaj")}
+def sites(samples) -> dict[str, Path]:
+    """The English sample course and the Arabic course, built offline (tests/samples.py): their dist/html folders."""
+    return {name: samples / "output" / name / "dist" / "html" for name in ("blended-teaching", "taallum-mudmaj")}
 
 
 def lessons(site: Path) -> list[str]:
