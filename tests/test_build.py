@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import SAMPLE, snapshot
+from conftest import CONTENT_ONLY, SAMPLE, snapshot
 
 SPEC = f"course_specs/{SAMPLE}.yaml"
 CONTENT = Path("output") / SAMPLE / "content"
@@ -45,9 +45,9 @@ def test_build_writes_every_lesson_with_cited_text(cli, project):
 
 
 def test_rebuild_is_byte_identical_and_touches_nothing(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     before = snapshot(CONTENT)
-    result = cli("build", SPEC)
+    result = cli("build", SPEC, *CONTENT_ONLY)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == f"{SAMPLE}: 25 tasks (25 current); generated 0, wrote 0 file(s) in {CONTENT}"
     assert snapshot(CONTENT) == before  # same bytes and same mtimes
@@ -63,7 +63,7 @@ def test_two_builds_in_different_places_are_identical(cli, project):
 
 
 def test_editing_one_lesson_makes_only_its_tasks_stale(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     edit_key_point("m2-l1", "the community of inquiry has teaching, social and cognitive presence")
     changed = {task: state for task, state in statuses(cli).items() if state != "current"}
     # And the offline quizzes of the lessons whose passages it now ranks higher or lower: no two
@@ -72,7 +72,7 @@ def test_editing_one_lesson_makes_only_its_tasks_stale(cli, project):
     quizzes = {"m1-l2/quiz", "m2-l2/quiz"}
     assert changed == {"m2-l1/lesson": "stale", "m2-l1/quiz": "stale", "m2-l1/slides": "stale"} | dict.fromkeys(quizzes, "stale")
     before = snapshot(CONTENT)
-    result = cli("build", SPEC)
+    result = cli("build", SPEC, *CONTENT_ONLY)
     assert result.exit_code == 0
     assert "generated 5, wrote" in result.stdout
     after = snapshot(CONTENT)
@@ -81,25 +81,25 @@ def test_editing_one_lesson_makes_only_its_tasks_stale(cli, project):
 
 
 def test_hand_edit_survives_a_rebuild(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     quiz = CONTENT / "m1-l2" / "quiz.md"
     edited = quiz.read_text("utf-8").replace("\n> ", "\n> Reviewed by the course team. ", 1)
     quiz.write_text(edited, "utf-8")
     assert statuses(cli)["m1-l2/quiz"] == "edited"
-    result = cli("build", SPEC)
+    result = cli("build", SPEC, *CONTENT_ONLY)
     assert result.exit_code == 0
     assert quiz.read_text("utf-8") == edited
     assert "(24 current, 1 edited)" in result.stdout
 
 
 def test_conflicting_hand_edit_stops_the_build_and_is_kept(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     lesson = CONTENT / "m1-l1" / "lesson.md"
     edited = lesson.read_text("utf-8").replace("\n\n## ", "\n\nA sentence the reviewer added.\n\n## ", 1)
     lesson.write_text(edited, "utf-8")
     edit_key_point("m1-l1", "blended learning combines face-to-face and online learning")
     assert statuses(cli)["m1-l1/lesson"] == "conflict"
-    result = cli("build", SPEC)
+    result = cli("build", SPEC, *CONTENT_ONLY)
     assert result.exit_code == 1
     assert result.stderr == (
         f"{CONTENT}: conflict: m1-l1/lesson was edited by hand and its inputs changed; kept it. "
@@ -108,19 +108,19 @@ def test_conflicting_hand_edit_stops_the_build_and_is_kept(cli, project):
     )
     assert lesson.read_text("utf-8") == edited
     assert statuses(cli)["m1-l1/quiz"] == "current"  # the rest of the lesson was regenerated
-    result = cli("build", SPEC, "--regenerate", "m1-l1/lesson")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--regenerate", "m1-l1/lesson")
     assert result.exit_code == 0, result.stderr
     assert "A sentence the reviewer added." not in lesson.read_text("utf-8")
     assert set(statuses(cli).values()) == {"current"}
 
 
 def test_force_replaces_conflicts(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     slides = CONTENT / "m3-l1" / "slides.md"
     slides.write_text(slides.read_text("utf-8").replace("::: notes\n", "::: notes\nMy own words. ", 1), "utf-8")
     edit_key_point("m3-l1", "teaching presence is the design and facilitation of the course")
-    assert cli("build", SPEC).exit_code == 1
-    assert cli("build", SPEC, "--force").exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 1
+    assert cli("build", SPEC, *CONTENT_ONLY, "--force").exit_code == 0
     assert "My own words." not in slides.read_text("utf-8")
 
 
@@ -131,15 +131,15 @@ def test_regenerate_unknown_task_is_a_clear_error(cli, project):
 
 
 def test_frozen_build_fails_on_stale_content_and_writes_nothing(cli, project):
-    result = cli("build", SPEC, "--frozen")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--frozen")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"course_specs/{SAMPLE}.yaml: frozen build, but 25 task(s) would be generated: course/overview (new), m1-l1/lesson (new),")
     assert not Path("output").exists()
-    assert cli("build", SPEC).exit_code == 0
-    assert cli("build", SPEC, "--frozen").exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY, "--frozen").exit_code == 0
     edit_key_point("m3-l2", "completion tracking shows who finished each activity")
     before = snapshot(CONTENT)
-    result = cli("build", SPEC, "--frozen")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--frozen")
     assert result.exit_code == 1
     # m3-l1's offline quiz too: the edited key point ranks one of its passages higher (see above).
     assert result.stderr.endswith("4 task(s) would be generated: m3-l1/quiz (stale), m3-l2/lesson (stale), m3-l2/quiz (stale), m3-l2/slides (stale); run 'courseware build' and commit the content\n")
@@ -147,7 +147,7 @@ def test_frozen_build_fails_on_stale_content_and_writes_nothing(cli, project):
 
 
 def test_broken_hand_edit_is_a_located_error(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     quiz = CONTENT / "m2-l2" / "quiz.md"
     text = quiz.read_text("utf-8")
     lines = text.splitlines()
@@ -209,7 +209,7 @@ def test_committed_sample_content_is_current(cli, project):
 
     for course in ("blended-teaching", "describing-data", "evaluation-formative"):
         shutil.copytree(REPO / "output" / course / "content", Path("output") / course / "content")
-    result = cli("build", "course_specs/", "--frozen")
+    result = cli("build", "course_specs/", "--frozen", *CONTENT_ONLY)
     assert result.exit_code == 0, result.stderr
     assert "blended-teaching: 25 tasks (25 current); generated 0, wrote 0 file(s)" in result.stdout
     assert "describing-data: 13 tasks (13 current); generated 0, wrote 0 file(s)" in result.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, snapshot
+from conftest import CONTENT_ONLY, SAMPLE, snapshot
 from fake_openai import FakeOpenAI
 from test_build import CONTENT, SPEC, edit_key_point, statuses
 
@@ -72,13 +72,13 @@ def test_a_file_created_while_the_model_answers_is_kept(tmp_path):
 
 
 def test_force_and_regenerate_keep_a_backup_of_each_hand_edit(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     slides = CONTENT / "m3-l1" / "slides.md"
     edited_slides = slides.read_text("utf-8").replace("::: notes\n", "::: notes\nMy own words. ", 1)
     slides.write_text(edited_slides, "utf-8")
     edit_key_point("m3-l1", "teaching presence is the design and facilitation of the course")
-    assert cli("build", SPEC).exit_code == 1  # a conflict
-    result = cli("build", SPEC, "--force")
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 1  # a conflict
+    result = cli("build", SPEC, *CONTENT_ONLY, "--force")
     assert result.exit_code == 0, result.stderr
     (line,) = [line for line in result.stderr.splitlines() if "m3-l1/slides" in line]
     backup = Path(line.rsplit(" kept in ", 1)[1])
@@ -89,7 +89,7 @@ def test_force_and_regenerate_keep_a_backup_of_each_hand_edit(cli, project):
     quiz = CONTENT / "m1-l2" / "quiz.md"
     edited_quiz = quiz.read_text("utf-8").replace("\n> ", "\n> Reviewed. ", 1)
     quiz.write_text(edited_quiz, "utf-8")
-    result = cli("build", SPEC, "--regenerate", "m1-l2")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--regenerate", "m1-l2")
     assert result.exit_code == 0
     (line,) = [line for line in result.stderr.splitlines() if "m1-l2/quiz" in line]
     assert Path(line.rsplit(" kept in ", 1)[1]).read_text("utf-8") == edited_quiz
@@ -97,7 +97,7 @@ def test_force_and_regenerate_keep_a_backup_of_each_hand_edit(cli, project):
 
 
 def test_diff_and_resolve_finish_a_conflict(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     lesson = CONTENT / "m1-l1" / "lesson.md"
     edit(lesson)
     edit_key_point("m1-l1", "blended learning combines face-to-face and online learning")
@@ -124,7 +124,7 @@ def test_diff_and_resolve_finish_a_conflict(cli, project):
     assert (result.exit_code, result.stdout) == (0, "m1-l1/lesson: resolved (conflict -> edited); kept as your edit, current for the spec as it is now\n")
     assert statuses(cli)["m1-l1/lesson"] == "edited"
     assert ADDED in lesson.read_text("utf-8")
-    assert cli("build", SPEC).exit_code == 0 and ADDED in lesson.read_text("utf-8")
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0 and ADDED in lesson.read_text("utf-8")
     # Still a hand edit: the next change to its inputs is a conflict again, never a silent overwrite.
     edit_key_point("m1-l1", "a blend is planned around the learning objectives")
     assert statuses(cli)["m1-l1/lesson"] == "conflict"
@@ -149,7 +149,7 @@ def test_diff_finds_the_generated_text_in_git_history(cli, project):
 
 
 def test_bom_and_old_line_endings_read_correctly(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     lesson = CONTENT / "m2-l2" / "lesson.md"
     quiz = CONTENT / "m2-l2" / "quiz.md"
     text = lesson.read_text("utf-8")
@@ -190,7 +190,7 @@ def test_ids_that_collide_with_fixed_names_are_refused(cli, project, ident, why)
 
 
 def test_a_removed_lesson_with_hand_edits_is_said_on_every_build(cli, project):
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     old = CONTENT / "m0-old"
     shutil.copytree(CONTENT / "m1-l1", old)  # the content of a lesson since renamed
     edit(old / "lesson.md")
@@ -199,11 +199,11 @@ def test_a_removed_lesson_with_hand_edits_is_said_on_every_build(cli, project):
         f"warning: {old}: no lesson 'm0-old' in the spec any more, and it holds 2 files edited by hand (lesson.md, notes.md) "
         "that this build leaves out; restore the lesson, or move the edits into the lesson that replaced it"
     )
-    for command in (("plan", SPEC), ("build", SPEC), ("build", SPEC)):
+    for command in (("plan", SPEC), ("build", SPEC, *CONTENT_ONLY), ("build", SPEC, *CONTENT_ONLY)):
         result = cli(*command)
         assert result.exit_code == 0 and warning in result.stderr.splitlines()
         assert "delete" not in result.stderr and "git rm" not in result.stderr  # never advised for a hand edit
-    frozen = cli("build", SPEC, "--frozen")
+    frozen = cli("build", SPEC, *CONTENT_ONLY, "--frozen")
     assert frozen.exit_code == 1
     assert frozen.stderr == f"{SPEC}: frozen build, but {warning.removeprefix('warning: ')}\n"
     assert (old / "notes.md").read_text() == "kept\n"
@@ -211,8 +211,8 @@ def test_a_removed_lesson_with_hand_edits_is_said_on_every_build(cli, project):
     shutil.rmtree(old)
     shutil.copytree(CONTENT / "m1-l2", old)  # no hand edit: a quieter note, frozen still fails
     note = f"warning: {old}: no lesson 'm0-old' in the spec any more; its files are left out (remove the folder with git rm if it is not wanted)"
-    assert note in cli("build", SPEC).stderr.splitlines()
-    assert cli("build", SPEC, "--frozen").exit_code == 1
+    assert note in cli("build", SPEC, *CONTENT_ONLY).stderr.splitlines()
+    assert cli("build", SPEC, *CONTENT_ONLY, "--frozen").exit_code == 1
 
 
 def test_a_changed_course_id_is_said_on_every_build(cli, project):

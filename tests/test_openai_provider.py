@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE, snapshot
+from conftest import CONTENT_ONLY, REPO, SAMPLE, snapshot
 from fake_openai import FakeOpenAI
 
 SPEC = f"course_specs/{SAMPLE}.yaml"
@@ -39,7 +39,8 @@ def llm_env(monkeypatch, server):
 
 
 def build(cli, server, *extra: str):
-    return cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, *extra)
+    """A build through the fake server; these tests read the content, so dist/ is not rendered."""
+    return cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, *extra)
 
 
 def test_full_build_writes_valid_content_and_counts_tokens(cli, project, llm_env):
@@ -133,7 +134,7 @@ def test_transient_faults_are_retried_and_change_nothing(cli, project, llm_env, 
 def test_invalid_answer_is_re_asked_and_counted(cli, project, llm_env):
     server = llm_env
     server.script.extend(["invalid"])
-    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
     assert result.exit_code == 0, result.stderr
     assert server.calls == TASKS + 1
     assert "re-asks 1," in result.stdout
@@ -152,12 +153,12 @@ def test_invalid_answer_is_re_asked_and_counted(cli, project, llm_env):
 def test_unusable_answers_fail_their_task_only(cli, project, llm_env, fault, message):
     server = llm_env
     server.script.extend([fault])
-    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [message, f"{SAMPLE}: 1 task(s) failed; what finished is saved, rerun to do the rest"]
     assert not (CONTENT / "course.md").exists() and (CONTENT / "m1-l1" / "lesson.md").exists()
     server.reset_counters()
-    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url)
+    result = cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url)
     assert result.exit_code == 0 and server.calls == 1  # the rerun does only what is left
 
 
@@ -189,7 +190,7 @@ def test_options_that_only_look_different_are_re_asked(cli, project, llm_env):
 def test_still_invalid_after_two_re_asks_is_an_error(cli, project, llm_env):
     server = llm_env
     server.script.extend(["invalid", "invalid", "invalid"])
-    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
     assert result.exit_code == 3
     assert result.stderr.splitlines()[0].startswith("course/overview: the answer is still invalid after 2 re-asks: the answer does not match the JSON schema")
 
@@ -241,7 +242,7 @@ def test_template_with_undeclared_variable_is_refused(cli, tmp_path):
 def test_api_key_reaches_no_file_and_no_log(cli, project, llm_env):
     server = llm_env
     server.script.extend(["401"])
-    cli("build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
+    cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "1")
     result = build(cli, server)
     assert result.exit_code == 0
     assert KEY not in result.stdout + result.stderr
@@ -273,7 +274,7 @@ def test_bounded_concurrency(cli, project, monkeypatch):
 def test_model_and_key_from_the_environment_only(cli, project, llm_env, monkeypatch):
     server = llm_env
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    result = cli("build", SPEC, "--provider", "openai", "--model", "fake-model")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "fake-model")
     assert result.exit_code == 0, result.stderr
     assert server.calls == TASKS
 
@@ -281,9 +282,9 @@ def test_model_and_key_from_the_environment_only(cli, project, llm_env, monkeypa
 def test_missing_key_and_missing_model_are_clear(cli, project, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("COURSEWARE_MODEL", raising=False)
-    result = cli("build", SPEC, "--provider", "openai", "--model", "gpt-4o-mini", "--base-url", "https://api.example.invalid/v1")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "gpt-4o-mini", "--base-url", "https://api.example.invalid/v1")
     assert (result.exit_code, result.stderr) == (1, "no API key for https://api.example.invalid/v1: set the OPENAI_API_KEY environment variable (or build with --provider offline)\n")
-    result = cli("build", SPEC, "--provider", "openai")
+    result = cli("build", SPEC, *CONTENT_ONLY, "--provider", "openai")
     assert (result.exit_code, result.stderr) == (1, "the openai provider needs a model: pass --model NAME, set COURSEWARE_MODEL, or set llm.model in the spec\n")
 
 
@@ -291,7 +292,7 @@ def test_killed_build_resumes_without_repeating_finished_calls(project, llm_env,
     slow = FakeOpenAI(latency=0.15).start()
     try:
         env = {**os.environ, "PYTHONPATH": str(REPO), "OPENAI_API_KEY": KEY}
-        command = [sys.executable, "-m", "courseware", "build", SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", slow.base_url, "--jobs", "2"]
+        command = [sys.executable, "-m", "courseware", "build", SPEC, *CONTENT_ONLY, "--provider", "openai", "--model", "fake-model", "--base-url", slow.base_url, "--jobs", "2"]
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while slow.completed < 10 and time.monotonic() < deadline:
