@@ -567,40 +567,35 @@ class ArbitraryMaker:
         raise ValueError(f"no string of {low} to {high} characters found for pattern {pattern!r}")
 
     def _emit(self, items: Any, out: list[str], target: int, nested: bool = False) -> None:
-        """Append a random match of parsed regex `items` to `out` (one character an entry), aiming at `target` characters."""
-        for op, arg in items:
-            name = str(op)
+        """Append a random match of regex `items` (_plain's form) to `out` (one character an entry), aiming at `target` characters."""
+        for name, arg in items:
             if name == "LITERAL":
-                out.append(chr(arg))
-            elif name in ("NOT_LITERAL", "ANY", "IN"):
-                out.append(self._char(op, arg))
+                out.append(arg)
+            elif name == "CHAR":
+                out.append(self._char(*arg))
             elif name == "BRANCH":  # the first alternative most often: the plain text in the patterns here
-                branches = arg[1]
-                self._emit(branches[0] if self.rng.random() < 0.7 else self.rng.choice(branches), out, target, nested)
+                self._emit(arg[0] if self.rng.random() < 0.7 else self.rng.choice(arg), out, target, nested)
             elif name == "SUBPATTERN":
-                self._emit(arg[-1], out, target, nested)
-            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                self._emit(arg, out, target, nested)
+            elif name == "REPEAT":
                 self._repeat(*arg, out, target, nested)
-            elif name != "AT":  # ^ and $: the whole string is generated anyway
-                raise ValueError(f"fake server: regex construct {name} is not supported")
 
     def _repeat(self, low: int, high: int, sub: Any, out: list[str], target: int, nested: bool) -> None:
         # An outer repeat of more than one literal usually runs up to the target length (the body
         # of the text); other repeats stay short, so runs like "[[[[" are there but do not take over.
-        fill = not nested and not (len(sub) == 1 and str(sub[0][0]) == "LITERAL") and self.rng.random() < 0.8
+        fill = not nested and not (len(sub) == 1 and sub[0][0] == "LITERAL") and self.rng.random() < 0.8
         count = 0
         while count < low or (count < high and (len(out) < target if fill else self.rng.random() < 0.25)):
             self._emit(sub, out, target, nested=True)
             count += 1
 
-    def _char(self, op: Any, arg: Any) -> str:
+    def _char(self, accepted: frozenset[str], candidates: list[str], what: str) -> str:
         """A random character the regex element accepts (from ALPHABET, or one the class lists)."""
-        test, candidates = _element(str(op), arg)
         for _ in range(1000):
             char = self.rng.choice(candidates) if candidates and self.rng.random() < 0.5 else self.rng.choice(ALPHABET)
-            if test(char):
+            if char in accepted:
                 return char
-        raise ValueError(f"fake server: no character found for {op} {arg}")
+        raise ValueError(f"fake server: no character found for {what}")
 
     def _conventions(self, item: dict, schema: dict) -> dict:
         """A multiple-choice item as the quiz prompt asks for it: options that differ once case,
@@ -626,25 +621,42 @@ class ArbitraryMaker:
         return item
 
 
-_ELEMENTS: dict[tuple[str, Any], tuple[Callable[[str], Any], list[str], Any]] = {}
-
-
 @functools.lru_cache(maxsize=64)
 def _parsed(pattern: str) -> Any:
-    return sre_parse.parse(pattern)
+    """The pattern as nested (name, argument) pairs _emit walks: sre_parse's tree with the names as
+    strings and each character class as the set of ALPHABET and listed characters it accepts."""
+    return _plain(sre_parse.parse(pattern))
 
 
-def _element(name: str, arg: Any) -> tuple[Callable[[str], Any], list[str]]:
-    """(a test for one character, the characters a non-negated class lists) for a parsed regex element."""
-    key = (name, id(arg) if name == "IN" else arg)  # the entry holds `arg`, so its id is never reused
-    if key not in _ELEMENTS:
-        members = list(arg) if name == "IN" else []
-        negated = any(str(o) == "NEGATE" for o, _ in members)
-        listed = [chr(a) for o, a in members if str(o) == "LITERAL"]
-        listed += [chr(c) for o, a in members if str(o) == "RANGE" for c in range(a[0], min(a[1], a[0] + 256) + 1)]
-        _ELEMENTS[key] = (re.compile(sre_pattern(name, arg), re.DOTALL).fullmatch, [] if negated else listed, arg)
-    test, candidates, _ = _ELEMENTS[key]
-    return test, candidates
+def _plain(items: Any) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append((name, chr(arg)))
+        elif name in ("NOT_LITERAL", "ANY", "IN"):
+            out.append(("CHAR", _element(name, arg)))
+        elif name == "BRANCH":
+            out.append((name, [_plain(branch) for branch in arg[1]]))
+        elif name == "SUBPATTERN":
+            out.append((name, _plain(arg[-1])))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = arg
+            out.append(("REPEAT", (low, high, _plain(sub))))
+        elif name != "AT":  # ^ and $: the whole string is generated anyway
+            raise ValueError(f"fake server: regex construct {name} is not supported")
+    return out
+
+
+def _element(name: str, arg: Any) -> tuple[frozenset[str], list[str], str]:
+    """(the characters of ALPHABET and of the class's list it accepts, the characters a non-negated
+    class lists, what it is) for a parsed regex element."""
+    members = list(arg) if name == "IN" else []
+    negated = any(str(o) == "NEGATE" for o, _ in members)
+    listed = [chr(a) for o, a in members if str(o) == "LITERAL"]
+    listed += [chr(c) for o, a in members if str(o) == "RANGE" for c in range(a[0], min(a[1], a[0] + 256) + 1)]
+    test = re.compile(sre_pattern(name, arg), re.DOTALL).fullmatch
+    return frozenset(c for c in {*ALPHABET, *listed} if test(c)), [] if negated else listed, f"{name} {arg}"
 
 
 def sre_pattern(op: Any, arg: Any) -> str:
