@@ -20,7 +20,7 @@ from courseware.render import register
 from courseware.render.notices import notice
 from courseware.render.fit import BULLET_INDENT_PT, LINE_HEIGHT, PARAGRAPH_GAP, Box, fits, height, pages, points, title_size
 from courseware.render.pptx_package import _deterministic, _linear
-from courseware.render.pptx_design import Titles, brand_colours, chrome, default_language, draw_card, logo_on_title, mirror, option_cards
+from courseware.render.pptx_design import Titles, brand_colours, chrome, default_language, draw_card, furniture, logo_on_title, mirror, option_cards
 from courseware.render.pptx_visuals import Rect, Visuals, emu
 from courseware.render.runs import Run, fill, literal, runs, shown
 from courseware.render.sanitize import plain
@@ -96,6 +96,7 @@ class Deck:
             raise CoursewareError(f"{template}: the template has no slide layout named {', '.join(repr(m) for m in missing)}; add it in PowerPoint (View > Slide Master) or start from the pptx/template.pptx that 'courseware templates copy DIR' writes")
         self.layouts = names
         self.boxes: dict[tuple[str, int], Box] = {}  # text box sizes per layout placeholder
+        self.places: dict[tuple[str, int], tuple[int, int, int, int] | None] = {}  # layout placeholder geometry
         ids = [int(s.get("id")) for s in self.prs.slides._sldIdLst.sldId_lst]
         self.next_slide_id = max([255, *ids]) + 1
         self.visuals = Visuals(course, self.language, self.rtl, self.words, self.notice)
@@ -135,6 +136,20 @@ class Deck:
             self.boxes[key] = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)  # less the default insets
         return self.boxes[key]
 
+    def place(self, layout_name: str, idx: int) -> tuple[int, int, int, int] | None:
+        """(left, top, width, height) in EMU of a layout's placeholder `idx`, looked up once per
+        deck (python-pptx walks the inheritance from the master on every read); None if it has none."""
+        key = (layout_name, idx)
+        if key not in self.places:
+            shape = next((p for p in self.layouts[layout_name].placeholders if p.placeholder_format.idx == idx), None)
+            self.places[key] = None if shape is None else (shape.left, shape.top, shape.width, shape.height)
+        return self.places[key]
+
+    def area(self, layout_name: str, idx: int = 1) -> Rect:
+        """The layout's placeholder `idx` (the body) in points."""
+        left, top, width, height = self.place(layout_name, idx)
+        return Rect(points(left), points(top), points(width), points(height))
+
     def build(self) -> bytes:
         """The deck as deterministic .pptx bytes."""
         spec = self.spec
@@ -169,8 +184,9 @@ class Deck:
             self.content_slide(self.words["takeaways"], [literal(key_clause(p)) for p in points], "; ".join(points), layout="Closing" if "Closing" in self.layouts else "Title and Content", per_lesson=True)
         self.context = None
         footer = " · ".join(x for x in (spec.course.title, spec.course.license) if x)
+        furnished = {name: furniture(layout) for name, layout in self.layouts.items()}
         for number, slide in enumerate(self.prs.slides, start=1):
-            chrome(slide, number, footer, self.language, self.rtl, self.logo)
+            chrome(slide, furnished[slide.slide_layout.name], number, footer, self.language, self.rtl, self.logo)
         default_language(self.prs, self.language)
         self._properties()
         return _deterministic(self.prs)
@@ -213,9 +229,7 @@ class Deck:
     def quiz_slide(self, title: str, prompt: list[Run], options: list[list[Run]], notes: str) -> None:
         """The question at the top, its options on cards below (the answer only in the notes); a
         question or options too long for that go on a plain content slide."""
-        layout = self.layouts["Title and Content"]
-        body = next(p for p in layout.placeholders if p.placeholder_format.idx == 1)
-        area = Rect(points(body.left), points(body.top), points(body.width), points(body.height))
+        area = self.area("Title and Content")
         room = Box(area.width - INSETS[0], area.height * PROMPT_SHARE - INSETS[1])
         size = next((s for s in BODY_SIZES if fits([shown(prompt)], room, s)), None)
         planned = None
@@ -229,7 +243,8 @@ class Deck:
         slide = self.add_slide("Title and Content")
         self._title(slide, title, per_lesson=True)
         shape = self._body(slide, [prompt], size=size)
-        shape.left, shape.top, shape.width, shape.height = body.left, body.top, body.width, emu(used)
+        left, top, width, _ = self.place("Title and Content", 1)
+        shape.left, shape.top, shape.width, shape.height = left, top, width, emu(used)
         _no_bullet(shape.text_frame.paragraphs[0])
         for where, parts in zip(cards, options):
             draw_card(slide, where, parts, card_size, self.language, self.rtl)
@@ -238,16 +253,15 @@ class Deck:
     def _beside(self, slide_title: str, bullets: list[list[Run]], texts: list[str], notes: str | None, visual: Any, lesson_id: str | None) -> bool:
         """Bullets on the left and the visual on the right of a Two Content slide, when both fit
         there on one slide (a table, or code whose lines would wrap, goes under the bullets)."""
-        layout = self.layouts.get("Two Content")
-        halves = [p for p in layout.placeholders if p.placeholder_format.idx in (1, 2)] if layout is not None else []
-        if len(halves) != 2 or not bullets:
+        halves = [self.place("Two Content", idx) for idx in (1, 2)] if "Two Content" in self.layouts else [None]
+        if None in halves or not bullets:
             return False
-        left, right = sorted(halves, key=lambda p: p.placeholder_format.idx)
+        left, right = halves
         if self.rtl:  # the text comes first in reading direction
             left, right = right, left
-        box = Box(points(left.width) - INSETS[0], points(left.height) - INSETS[1])
+        box = Box(points(left[2]) - INSETS[0], points(left[3]) - INSETS[1])
         size = next((s for s in BODY_SIZES if fits(texts, box, s, BULLET_INDENT_PT)), None)
-        area = Rect(points(right.left) + INSETS[0] / 2, points(right.top), points(right.width) - INSETS[0], points(right.height))
+        area = Rect(points(right[0]) + INSETS[0] / 2, points(right[1]), points(right[2]) - INSETS[0], points(right[3]))
         if size is None or not self.visuals.beside(visual, area):
             return False
         draws = self.visuals.plan(visual, lesson_id, area)
@@ -256,7 +270,7 @@ class Deck:
         slide = self.add_slide("Two Content")
         self._title(slide, slide_title)
         shape = self._body(slide, bullets, size=size)
-        shape.left, shape.top, shape.width, shape.height = left.left, left.top, left.width, left.height
+        shape.left, shape.top, shape.width, shape.height = left
         self._drop_empty(slide, 2)
         draws[0](slide)
         if notes:
@@ -270,9 +284,7 @@ class Deck:
         texts = [shown(b) for b in bullets]
         if visual is not None and self._beside(title, bullets, texts, notes, visual, lesson_id):
             return
-        layout = self.layouts[layout_name]
-        body = next(p for p in layout.placeholders if p.placeholder_format.idx == 1)
-        area = Rect(points(body.left), points(body.top), points(body.width), points(body.height))
+        area = self.area(layout_name)
         box = Box(area.width - INSETS[0], area.height - INSETS[1])
         # Each slide is (bullets, their size, the body's height or None for all of it, draw visual or None).
         planned: list[tuple[list[list[Run]], float, float | None, Any]] = []
@@ -296,7 +308,8 @@ class Deck:
             else:
                 shape = self._body(slide, chunk, size=size)
                 if used is not None and shape is not None:  # the body shrinks to its bullets; the visual has the rest
-                    shape.left, shape.top, shape.width, shape.height = body.left, body.top, body.width, emu(used)
+                    left, top, width, _ = self.place(layout_name, 1)
+                    shape.left, shape.top, shape.width, shape.height = left, top, width, emu(used)
             if draw is not None:
                 draw(slide)
             if notes:

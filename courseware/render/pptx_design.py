@@ -65,17 +65,22 @@ def default_language(prs: Any, language: str) -> None:
             rpr.set("lang", language)
 
 
-def chrome(slide: Any, number: int, footer: str, language: str, rtl: bool, logo: tuple[bytes, str, float] | None = None) -> None:
-    """The footer text and the slide number in the layout's placeholders (none where the layout has
-    none), the title moved first in the reading order, and the logo at the footer's start."""
+def furniture(layout: Any) -> tuple[Any, Any]:
+    """A layout's footer and slide-number placeholders (None where it has none)."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
     ours = {PP_PLACEHOLDER.FOOTER: None, PP_PLACEHOLDER.SLIDE_NUMBER: None}
-    for shape in slide.slide_layout.placeholders:
+    for shape in layout.placeholders:
         kind = shape.placeholder_format.type
         if kind in ours and ours[kind] is None:
             ours[kind] = shape
-    foot = ours[PP_PLACEHOLDER.FOOTER]
+    return ours[PP_PLACEHOLDER.FOOTER], ours[PP_PLACEHOLDER.SLIDE_NUMBER]
+
+
+def chrome(slide: Any, placeholders: tuple[Any, Any], number: int, footer: str, language: str, rtl: bool, logo: tuple[bytes, str, float] | None = None) -> None:
+    """The footer text and the slide number in the layout's placeholders (`furniture`; none where
+    the layout has none), the title moved first in the reading order, and the logo at the footer's start."""
+    foot, number_shape = placeholders
     if foot is not None:
         placed = _clone(slide, foot)
         frame = placed.text_frame
@@ -93,7 +98,6 @@ def chrome(slide: Any, number: int, footer: str, language: str, rtl: bool, logo:
             picture._element.nvPicPr.cNvPr.set("descr", alt)
             placed.left, placed.top = foot.left + width + emu(8), foot.top  # all four: a slide's own xfrm replaces the layout's
             placed.width, placed.height = max(0, foot.width - width - emu(8)), foot.height
-    number_shape = ours[PP_PLACEHOLDER.SLIDE_NUMBER]
     if number_shape is not None:
         paragraph = _clone(slide, number_shape).text_frame.paragraphs[0]
         _number(paragraph, number, language)
