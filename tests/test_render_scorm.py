@@ -40,8 +40,9 @@ def build(root: Path, *extra_spec_lines: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("scorm"))
+def dist(samples) -> Path:
+    """The sample course's dist/, built offline (tests/samples.py)."""
+    return samples / "output/blended-teaching/dist"
 
 
 @pytest.mark.parametrize("version", ["1.2", "2004"])
