@@ -34,26 +34,35 @@ SITE_ASSETS = ("theme.js", "site.js", "search.js")  # the site's own: dark mode,
 def render_html(course: Course, writer: Writer) -> None:
     """Write dist/html/: index.html, <lesson-id>.html, sources.html, search.html with its index
     search-index.js, credential.html, assets/."""
-    site = Site(course)
-    for name in (*ASSETS, *SITE_ASSETS):
-        writer.write_bytes(f"html/assets/{name}", find(course, f"html/{name}").read_bytes())
-    writer.write_text(f"html/{INDEX_PAGE}.html", site.page("index.html", f"{INDEX_PAGE}.html", page_title=site.spec.course.title))
+    for name, data in site_files(course).items():
+        writer.write_bytes(f"html/{name}", data)
+
+
+def site_files(course: Course, switcher: bool = True) -> dict[str, bytes]:
+    """Every file of the site by its name in html/, in the order written; `switcher` False leaves
+    out the links to the other languages' sites (the Kolibri app holds one language)."""
+    site = Site(course, switcher)
+    files = {f"assets/{name}": find(course, f"html/{name}").read_bytes() for name in (*ASSETS, *SITE_ASSETS)}
+    pages = {f"{INDEX_PAGE}.html": site.page("index.html", f"{INDEX_PAGE}.html", page_title=site.spec.course.title)}
     for n, lesson in enumerate(course.lessons):
-        writer.write_text(f"html/{lesson.lesson.id}.html", site.lesson_page(n))
-    writer.write_text(f"html/{SOURCES_PAGE}.html", site.page("sources.html", f"{SOURCES_PAGE}.html", page_title=site.words["sources"], sources=site.sources))
-    writer.write_text(f"html/{SEARCH_PAGE}.html", site.page("search.html", f"{SEARCH_PAGE}.html", page_title=site.words["search"]))
-    writer.write_text(f"html/{INDEX_FILE}", index_script(course))
+        pages[f"{lesson.lesson.id}.html"] = site.lesson_page(n)
+    pages[f"{SOURCES_PAGE}.html"] = site.page("sources.html", f"{SOURCES_PAGE}.html", page_title=site.words["sources"], sources=site.sources)
+    pages[f"{SEARCH_PAGE}.html"] = site.page("search.html", f"{SEARCH_PAGE}.html", page_title=site.words["search"])
+    pages[INDEX_FILE] = index_script(course)
     if site.spec.credential:
-        writer.write_text(f"html/{CREDENTIAL_PAGE}.html", site.page("credential.html", f"{CREDENTIAL_PAGE}.html", page_title=site.spec.credential.name))
+        pages[f"{CREDENTIAL_PAGE}.html"] = site.page("credential.html", f"{CREDENTIAL_PAGE}.html", page_title=site.spec.credential.name)
+    files.update((name, text.encode("utf-8")) for name, text in pages.items())
     for name, figure in sorted(site.views.figures.items()):  # every image a page shows, under the name its pages use
-        writer.write_bytes(f"html/{name}", figure.data)
+        files[name] = figure.data
+    return files
 
 
 class Site:
     """The view of a Course that the HTML templates read (documented in templates/README.md)."""
 
-    def __init__(self, course: Course):
+    def __init__(self, course: Course, switcher: bool = True):
         self.course = course
+        self.switcher = switcher
         self.spec = course.loaded.spec
         self.words = words(self.spec.course.language)
         self.views = BlockViews(course, self.words)
@@ -110,7 +119,7 @@ class Site:
         common = {
             "course": self.spec.course, "spec": self.spec, "words": self.words, "lang": self.spec.course.language, "dir": self.course.direction,
             "modules": self.spec.modules, "overview": self.overview, "has_credential": self.spec.credential is not None,
-            "languages": alternates(self.course, name) if name else [],
+            "languages": alternates(self.course, name) if name and self.switcher else [],
             "source_lang": source_lang, "source_dir": direction(source_lang), "language_name": language_name(self.spec.course.language),
             "store": f"courseware:{self.spec.course.id}:{self.spec.course.language}",
         }

@@ -101,10 +101,14 @@
       });
       check(false);
     }
-    form.addEventListener("submit", function (event) {
+    // The button's click, not the form's submit: a frame sandboxed without allow-forms (Kolibri's
+    // HTML5 apps) never fires submit. A prevented click also stops Enter's implicit submission.
+    function checked(event) {
       event.preventDefault();
       check(true);
-    });
+    }
+    if (button) { button.addEventListener("click", checked); }
+    form.addEventListener("submit", checked);
     restore();
     form.addEventListener("input", function (event) {
       var fieldset = event.target.closest("fieldset.item");

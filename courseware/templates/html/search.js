@@ -76,10 +76,15 @@
     });
   }
 
-  form.addEventListener("submit", function (event) {
+  // The button's click as well as submit: a frame sandboxed without allow-forms (Kolibri's HTML5
+  // apps) never fires submit, and a prevented click also stops Enter's implicit submission.
+  function searched(event) {
     event.preventDefault();
     show(input.value);
-  });
+  }
+  var go = form.querySelector("button[type=submit]");
+  if (go) { go.addEventListener("click", searched); }
+  form.addEventListener("submit", searched);
   input.addEventListener("input", function () { show(input.value); });
   // search.html?q=words (a bookmark), or words already in the field (typed before this script
   // ran, or kept by the browser on the way back from a result): searched at once.
