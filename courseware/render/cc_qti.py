@@ -27,6 +27,7 @@ ASI_XSD = "http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_qtiasiv1p2p1_v1p0.x
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RESPONSE = "response1"
+TWO_OPTIONS = "a multiple-choice question with two options is written as one, though the profile asks for three or more (Moodle and Canvas import it)"
 FEEDBACK = "general_fb"  # the identifier Canvas's own cartridges give general feedback
 # The assessment's settings, in the profile's vocabulary: any number of attempts, feedback shown.
 SETTINGS = (
@@ -76,6 +77,8 @@ def labels(question: QuizItem) -> list[str]:
 
 def _item(section: etree._Element, course: Course, lesson: LessonContent, n: int, question: QuizItem, degraded: Degraded) -> None:
     kind = profile(question)
+    if kind == "cc.multiple_choice.v0p1" and len(question.options) < 3:
+        degraded.add(TWO_OPTIONS, f"{lesson.lesson.id} question {n}")
     item = _sub(section, "item", ident=f"{lesson.lesson.id}-q{n}", title=question_name(lesson, n))
     _metadata(_sub(item, "itemmetadata"), (("cc_profile", kind),))
     presentation = _sub(item, "presentation")
