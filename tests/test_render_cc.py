@@ -203,3 +203,21 @@ def test_rebuild_is_byte_identical(samples, tmp_path):
         again = root / "output" / course_id / "dist" / "cc.imscc"
         assert again.read_bytes() == (samples / "output" / course_id / "dist" / "cc.imscc").read_bytes(), course_id
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in zipfile.ZipFile(again).infolist())
+
+
+def test_hand_edited_hostile_quiz(samples, tmp_path):
+    from test_render_quizbanks import TRICKY
+
+    root = writable_copy(samples, tmp_path, "blended-teaching")
+    quiz = root / "output/blended-teaching/content/m1-l1/quiz.md"
+    text = quiz.read_text("utf-8")
+    quiz.write_text(text[: text.index("\n---\n", 3) + 5] + TRICKY, "utf-8")
+    assert run_cli("render", root / COURSES["blended-teaching"], "--output", root / "output", "--formats", "cc").exit_code == 0
+    archive = zipfile.ZipFile(root / "output/blended-teaching/dist/cc.imscc")
+    data = archive.read("quizzes/m1-l1.xml")
+    assert qti_errors(data) == [] and manifest_errors(archive.read("imsmanifest.xml")) == []
+    items = parse(data).findall(".//asi:item", NS)
+    prompt = items[0].findtext("asi:presentation/asi:material/asi:mattext", namespaces=NS)
+    assert "<script" not in prompt and "&lt;script&gt;alert(1)" in prompt and "]]&gt;" in prompt and "مرحبا بكم" in prompt  # raw HTML is text
+    cloze = items[2].find("asi:resprocessing/asi:respcondition[asi:setvar='100']/asi:conditionvar", NS)
+    assert [v.text for v in cloze.findall("asi:varequal", NS)] == ["a->b ~ c", "%50% #1 = {z}", "x*y"]  # literal, as typed
