@@ -24,13 +24,14 @@ from courseware.render.archive import deterministic_zip
 from courseware.render.html import Site
 from courseware.render.sanitize import inline, plain
 from courseware.render.templates import ConfinedLoader, find, folders
-from courseware.render.xhtml import has_math, serialised, xhtml
+from courseware.render.xhtml import XHTML, XML_LANG, has_math, serialised, xhtml
 from courseware.sandbox import environment, raise_located
 from courseware.spec.language import direction
 from courseware.writer import Writer
 
 ROOT = "EPUB"  # the folder of the package document and everything it lists
 CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
+NCX = "http://www.daisy.org/z3986/2005/ncx/"
 PAGES = {"title": "title.xhtml", "nav": "nav.xhtml", "intro": "intro.xhtml", "sources": "sources.xhtml"}
 DEFAULT_EPOCH = "946684800"  # 2000-01-01, as the decks' dates (pptx.py)
 
@@ -135,20 +136,27 @@ class Book:
         files: dict[str, bytes] = {}
         items: list[Item] = []
         spine: list[str] = []
-        for name, html in self.documents().items():
+        documents = self.documents()  # rendering them gathers the figures they show
+        figures = {name: book_image(figure) for name, figure in sorted(self.site.views.figures.items())}
+        page_ids = {file: page for page, file in PAGES.items()}
+        for n, (name, html) in enumerate(documents.items()):
             tree = xhtml(html)
-            ident = "nav" if name == PAGES["nav"] else name.removesuffix(".xhtml").replace(".", "-")
+            for img in tree.iter(f"{{{XHTML}}}img"):
+                if img.get("src") in figures:
+                    img.set("src", figures[img.get("src")][0])
+            ident = page_ids.get(name, f"chapter-{n}")
             properties = " ".join(p for p, on in (("mathml", has_math(tree)), ("nav", name == PAGES["nav"])) if on)
             files[f"{ROOT}/{name}"] = serialised(tree)
-            items.append(Item(f"x-{ident}", name, "application/xhtml+xml", properties))
-            spine.append(f"x-{ident}")
+            items.append(Item(ident, name, "application/xhtml+xml", properties))
+            spine.append(ident)
         files[f"{ROOT}/style.css"] = find(self.course, "epub/style.css").read_bytes()
         items.append(Item("css", "style.css", "text/css"))
-        figures = sorted(self.site.views.figures.items())
-        for k, (name, figure) in enumerate(figures, start=1):
-            files[f"{ROOT}/{name}"] = figure.data
-            items.append(Item(f"img-{k}", name, figure.media_type))
-        files[f"{ROOT}/package.opf"] = self.package_document(items, spine, [f for _, f in figures])
+        files[f"{ROOT}/toc.ncx"] = self.ncx()
+        items.append(Item("ncx", "toc.ncx", "application/x-dtbncx+xml"))
+        for k, (name, media_type, data) in enumerate(figures.values(), start=1):
+            files[f"{ROOT}/{name}"] = data
+            items.append(Item(f"img-{k}", name, media_type))
+        files[f"{ROOT}/package.opf"] = self.package_document(items, spine, list(self.site.views.figures.values()))
         files["META-INF/container.xml"] = container()
         files["mimetype"] = b"application/epub+zip"
         return deterministic_zip(files, first=("mimetype", "META-INF/container.xml"), stored=("mimetype",))
@@ -165,6 +173,36 @@ class Book:
             path = next(iter(p for p in self.loader.served if p.endswith("package.opf")), "epub/package.opf")
             raise CoursewareError(f"{path}: the package document it makes is not well-formed XML ({exc.msg}, line {exc.lineno} of the output); fix the template") from None
         return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+    def ncx(self) -> bytes:
+        """toc.ncx, the table of contents of EPUB 2 reading systems: the nav document's, built with lxml."""
+        facts = self.spec.course
+        root = etree.Element(f"{{{NCX}}}ncx", {XML_LANG: facts.language}, nsmap={None: NCX}, version="2005-1")
+        if self.course.direction == "rtl":
+            root.set("dir", "rtl")
+        head = etree.SubElement(root, f"{{{NCX}}}head")
+        for name, content in (("dtb:uid", identifier(self.course)), ("dtb:depth", "2"), ("dtb:totalPageCount", "0"), ("dtb:maxPageNumber", "0")):
+            etree.SubElement(head, f"{{{NCX}}}meta", name=name, content=content)
+        etree.SubElement(etree.SubElement(root, f"{{{NCX}}}docTitle"), f"{{{NCX}}}text").text = facts.title
+        nav_map = etree.SubElement(root, f"{{{NCX}}}navMap")
+        order: dict[str, int] = {}  # a file's place in reading order: two entries for one file share it
+
+        def point(parent, ident: str, label: str, href: str):
+            entry = etree.SubElement(parent, f"{{{NCX}}}navPoint", id=ident, playOrder=str(order.setdefault(href, len(order) + 1)))
+            etree.SubElement(etree.SubElement(entry, f"{{{NCX}}}navLabel"), f"{{{NCX}}}text").text = label
+            etree.SubElement(entry, f"{{{NCX}}}content", src=href)
+            return entry
+
+        point(nav_map, "n-title", facts.title, PAGES["title"])
+        point(nav_map, "n-contents", self.words["contents"], PAGES["nav"])
+        point(nav_map, "n-intro", plain(self.course.overview.title), PAGES["intro"])
+        for m, module in enumerate(self.toc, start=1):
+            entry = point(nav_map, f"n-m{m}", module["title"], module["chapters"][0]["href"])
+            for k, chapter in enumerate(module["chapters"], start=1):
+                point(entry, f"n-m{m}-{k}", chapter["title"], chapter["href"])
+        point(nav_map, "n-sources", self.words["sources"], PAGES["sources"])
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _to_sources(article: dict) -> None:
@@ -214,6 +252,21 @@ def accessibility(figures: list[FigureFile], math: bool, words) -> dict:
         "hazards": ["unknown"] if any(_may_move(f) for f in figures) else ["none"],
         "summary": words["epub_accessibility"],
     }
+
+
+def book_image(figure: FigureFile) -> tuple[str, str, bytes]:
+    """A figure's (name, media type, bytes) in the book: as it is, but a WebP as PNG, since EPUB
+    3.2 reading systems (and EPUBCheck 4) take only PNG, JPEG, GIF and SVG without a fallback."""
+    if figure.media_type != "image/webp":
+        return figure.name, figure.media_type, figure.data
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(figure.data)) as image:
+        image.save(out, "PNG", optimize=True)
+    return figure.name.removesuffix(figure.path.suffix) + ".png", "image/png", out.getvalue()
 
 
 def _may_move(figure: FigureFile) -> bool:
