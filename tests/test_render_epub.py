@@ -5,6 +5,7 @@ referenced, metadata, and a byte-identical rebuild."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import uuid
@@ -220,3 +221,20 @@ def test_a_broken_package_template_is_one_line(samples, tmp_path, monkeypatch, b
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(folder / "epub" / "package.opf") in lines[0], result.stderr
+
+
+def test_a_webp_figure_goes_into_the_book_as_png(tmp_path):
+    from PIL import Image
+
+    from courseware.content.figures import FigureFile
+    from courseware.render.epub import book_image
+
+    path = tmp_path / "chart.webp"
+    Image.new("RGB", (8, 4), (200, 30, 30)).save(path, "WEBP", lossless=True)
+    name, media_type, data = book_image(FigureFile(path))
+    assert (name.startswith("figures/") and name.endswith("-chart.png"), media_type) == (True, "image/png")
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.format, image.size, image.getpixel((0, 0))) == ("PNG", (8, 4), (200, 30, 30))
+    png = tmp_path / "chart.png"
+    png.write_bytes(data)
+    assert book_image(FigureFile(png)) == (FigureFile(png).name, "image/png", data)  # the core types go in as they are

@@ -194,7 +194,7 @@ class Book:
             etree.SubElement(entry, f"{{{NCX}}}content", src=href)
             return entry
 
-        point(nav_map, "n-title", facts.title, PAGES["title"])
+        point(nav_map, "n-title", self.words["about"], PAGES["title"])
         point(nav_map, "n-contents", self.words["contents"], PAGES["nav"])
         point(nav_map, "n-intro", plain(self.course.overview.title), PAGES["intro"])
         for m, module in enumerate(self.toc, start=1):
