@@ -2,7 +2,7 @@
 # Installs the real clients the tests check outputs with, when they are missing:
 # Chromium (headless browser), LibreOffice Impress (opens PPTX) and Writer (writes the Word
 # fixture), poppler (PDF page counts),
-# fonts with Arabic and Latin glyphs, the OASIS XLIFF 1.2 strict schema (shipped by
+# fonts with Arabic and Latin glyphs, EPUBCheck (with a JDK: several books in one JVM), the OASIS XLIFF 1.2 strict schema (shipped by
 # php-symfony-translation) and the npm packages in tests/js (axe-core).
 # Called by `make test`; safe to run again (it installs only what is missing).
 set -euo pipefail
@@ -15,6 +15,8 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
 command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
+[ -e /usr/share/java/epubcheck.jar ] || missing+=(epubcheck)  # the e-books' checker (pulls in a JRE)
+command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)  # tests/java/EpubCheckAll.java runs from source
 [ -e /usr/share/php/Symfony/Component/Translation/Resources/schemas/xliff-core-1.2-strict.xsd ] || missing+=(php-symfony-translation)  # the exported XLIFF's schema
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing test tools: ${missing[*]}"

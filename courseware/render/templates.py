@@ -80,15 +80,18 @@ def find(course: Course, relative: str) -> Path:
 
 class ConfinedLoader(BaseLoader):
     """A Jinja loader over `<root>/<prefix>` of each root, refusing names with '..' or a leading
-    '/' and files that are links leading out of their root (FileSystemLoader follows those)."""
+    '/' and files that are links leading out of their root (FileSystemLoader follows those).
+    A name no root's `prefix` folder has is looked for in `fallback` (epub/ takes html/blocks.html)."""
 
-    def __init__(self, roots: list[Path], prefix: str):
-        self.roots, self.prefix = roots, prefix
+    def __init__(self, roots: list[Path], prefix: str, fallback: str | None = None):
+        self.roots, self.prefix, self.fallback = roots, prefix, fallback
         self.served: dict[str, str] = {}  # file names given to Jinja, for locating errors
 
     def get_source(self, environment, template: str):
         checked_name(template)  # the name as written in the include, before the prefix
         path = locate(self.roots, f"{self.prefix}/{template}")
+        if path is None and self.fallback:
+            path = locate(self.roots, f"{self.fallback}/{template}")
         if path is None:
             raise TemplateNotFound(template, f"no template '{template}' in {' or '.join(str(r / self.prefix) for r in self.roots)}")
         try:
@@ -125,14 +128,15 @@ class UserTemplates:
         return dict(sorted(found.items()))
 
     def compile_all(self) -> None:
-        """Compile every HTML template of the folder: a syntax error is FILE:LINE: message."""
-        loader = ConfinedLoader([self.folder, BUILT_IN], "html")
-        env = environment(loader, autoescape=True)
-        for path in sorted((self.folder / "html").rglob("*.html")):
-            try:
-                env.get_template(path.relative_to(self.folder / "html").as_posix())
-            except Exception as exc:
-                raise_located(exc, loader.served, str(path))
+        """Compile every HTML, XHTML and OPF template of the folder: a syntax error is FILE:LINE: message."""
+        for prefix, fallback, patterns in (("html", None, ("*.html",)), ("epub", "html", ("*.xhtml", "*.opf"))):
+            loader = ConfinedLoader([self.folder, BUILT_IN], prefix, fallback)
+            env = environment(loader, autoescape=True)
+            for path in sorted(p for pattern in patterns for p in (self.folder / prefix).rglob(pattern)):
+                try:
+                    env.get_template(path.relative_to(self.folder / prefix).as_posix())
+                except Exception as exc:
+                    raise_located(exc, loader.served, str(path))
 
     def require_approved(self) -> None:
         """Stop before anything is written if a file is not approved."""
