@@ -75,3 +75,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             # A test file stays on one worker, so its module-scoped fixtures (a built course) are
             # made once; the model tests share one worker, so one llama.cpp server loads the model.
             item.add_marker(pytest.mark.xdist_group("llama-server" if "model" in found else item.nodeid.split("::")[0]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With TEST_CPU_LOG=FILE, append each test's CPU seconds (this process and the children it
+    waited for) and wall seconds to FILE: where the suite's time goes, free of the other worker's load."""
+    import os
+
+    log = os.environ.get("TEST_CPU_LOG")
+    if not log:
+        return (yield)
+    import resource
+    import time
+
+    def cpu() -> float:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    start, wall = cpu(), time.monotonic()
+    try:
+        return (yield)
+    finally:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{item.nodeid}\t{cpu() - start:.2f}\t{time.monotonic() - wall:.2f}\n")
