@@ -79,18 +79,21 @@ def find(course: Course, relative: str) -> Path:
 
 
 class ConfinedLoader(BaseLoader):
-    """A Jinja loader over `<root>/<prefix>` of each root, refusing names with '..' or a leading
-    '/' and files that are links leading out of their root (FileSystemLoader follows those)."""
+    """A Jinja loader over `<root>/<prefix>` of each root (then `<root>/<fallback>`: the PDF book's
+    templates include the site's blocks.html), refusing names with '..' or a leading '/' and
+    files that are links leading out of their root (FileSystemLoader follows those)."""
 
-    def __init__(self, roots: list[Path], prefix: str):
+    def __init__(self, roots: list[Path], prefix: str, fallback: str | None = None):
         self.roots, self.prefix = roots, prefix
+        self.prefixes = (prefix, fallback) if fallback else (prefix,)
         self.served: dict[str, str] = {}  # file names given to Jinja, for locating errors
 
     def get_source(self, environment, template: str):
         checked_name(template)  # the name as written in the include, before the prefix
-        path = locate(self.roots, f"{self.prefix}/{template}")
+        path = next(filter(None, (locate(self.roots, f"{prefix}/{template}") for prefix in self.prefixes)), None)
         if path is None:
-            raise TemplateNotFound(template, f"no template '{template}' in {' or '.join(str(r / self.prefix) for r in self.roots)}")
+            folders = [str(r / prefix) for prefix in self.prefixes for r in self.roots]
+            raise TemplateNotFound(template, f"no template '{template}' in {' or '.join(folders)}")
         try:
             source = _read(path).decode("utf-8")
         except UnicodeDecodeError:
@@ -125,14 +128,15 @@ class UserTemplates:
         return dict(sorted(found.items()))
 
     def compile_all(self) -> None:
-        """Compile every HTML template of the folder: a syntax error is FILE:LINE: message."""
-        loader = ConfinedLoader([self.folder, BUILT_IN], "html")
-        env = environment(loader, autoescape=True)
-        for path in sorted((self.folder / "html").rglob("*.html")):
-            try:
-                env.get_template(path.relative_to(self.folder / "html").as_posix())
-            except Exception as exc:
-                raise_located(exc, loader.served, str(path))
+        """Compile every HTML template of the folder (site and PDF book): a syntax error is FILE:LINE: message."""
+        for prefix, fallback in (("html", None), ("pdf", "html")):
+            loader = ConfinedLoader([self.folder, BUILT_IN], prefix, fallback)
+            env = environment(loader, autoescape=True)
+            for path in sorted((self.folder / prefix).rglob("*.html")):
+                try:
+                    env.get_template(path.relative_to(self.folder / prefix).as_posix())
+                except Exception as exc:
+                    raise_located(exc, loader.served, str(path))
 
     def require_approved(self) -> None:
         """Stop before anything is written if a file is not approved."""
