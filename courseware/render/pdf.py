@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import cached_property
+from pathlib import Path
 
 from courseware.content.model import Quiz
 from courseware.course import Course
@@ -50,21 +51,22 @@ def book(course: Course) -> bytes:
     files = {STYLESHEET: find(course, f"pdf/{STYLESHEET}").read_bytes()}
     files |= {name: figure.data for name, figure in view.views.figures.items()}
     files |= drawn
-    return print_pdf(page, files, str(find(course, f"pdf/{STYLESHEET}")))
+    return print_pdf(page, files, view.where, _shown(find(course, f"pdf/{STYLESHEET}")))
 
 
-def print_pdf(page: str, files: dict[str, bytes], stylesheet_file: str = STYLESHEET) -> bytes:
-    """`page` laid out by WeasyPrint, its relative URLs served from `files` and nothing else."""
+def print_pdf(page: str, files: dict[str, bytes], where: str = "book.pdf", stylesheet_file: str = STYLESHEET) -> bytes:
+    """`page` laid out by WeasyPrint, its relative URLs served from `files` and nothing else;
+    `where` and `stylesheet_file` name the book and its stylesheet in the notices."""
     import weasyprint
 
     fetcher = _fetcher(files)
-    with _weasyprint_messages(stylesheet_file):
+    with _weasyprint_messages(where, stylesheet_file):
         document = weasyprint.HTML(string=page, base_url=BASE, url_fetcher=fetcher)
         # The identifier says "this book": the same HTML always gets the same one.
         identifier = hashlib.sha256(page.encode("utf-8")).hexdigest()[:32].encode("ascii")
         data = document.write_pdf(pdf_identifier=identifier)
     for url in fetcher.refused:
-        notice(f"{stylesheet_file}: the course book does not fetch {url}; it is left out (put the file in the course and refer to it there)")
+        notice(f"{where}: the course book does not fetch {url}; it is left out (put the file in the course and refer to it there)")
     return data
 
 
@@ -156,16 +158,20 @@ def _fetcher(files: dict[str, bytes]):
 
 
 @contextmanager
-def _weasyprint_messages(stylesheet_file: str) -> Iterator[None]:
-    """WeasyPrint's warnings about the template's HTML and CSS as notices naming the stylesheet,
-    instead of lines on stderr; its errors about refused URLs are said by print_pdf."""
+def _weasyprint_messages(where: str, stylesheet_file: str) -> Iterator[None]:
+    """WeasyPrint's warnings (about the template's CSS: they give its line and column) as notices
+    naming the stylesheet, its errors (an image it cannot read) as notices naming the book,
+    instead of lines on stderr; a refused URL is said once by print_pdf."""
     logger = logging.getLogger("weasyprint")
     said: list[str] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
             if record.levelno == logging.WARNING:
-                said.append(record.getMessage())
+                said.append(f"{stylesheet_file}: {message}")
+            elif record.levelno >= logging.ERROR and "not part of the course book" not in message:
+                said.append(f"{where}: {message.splitlines()[0]}")
 
     handler = Collect()
     propagate = logger.propagate
@@ -177,4 +183,12 @@ def _weasyprint_messages(stylesheet_file: str) -> Iterator[None]:
         logger.removeHandler(handler)
         logger.propagate = propagate
     for line in said:
-        notice(f"{stylesheet_file}: {line}")
+        notice(line)
+
+
+def _shown(path: Path) -> str:
+    """A path as the build output shows it: from the working folder when it lies below it."""
+    try:
+        return Path(os.path.relpath(path, Path.cwd())).as_posix() if path.is_relative_to(Path.cwd()) else str(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
