@@ -24,6 +24,7 @@ from pathlib import Path
 
 from courseware.content.model import Quiz
 from courseware.course import Course
+from courseware.errors import CoursewareError
 from courseware.render import register
 from courseware.render.html import Site
 from courseware.render.notices import notice
@@ -57,7 +58,10 @@ def book(course: Course) -> bytes:
 def print_pdf(page: str, files: dict[str, bytes], where: str = "book.pdf", stylesheet_file: str = STYLESHEET) -> bytes:
     """`page` laid out by WeasyPrint, its relative URLs served from `files` and nothing else;
     `where` and `stylesheet_file` name the book and its stylesheet in the notices."""
-    import weasyprint
+    try:
+        import weasyprint
+    except OSError as exc:  # WeasyPrint loads the system's Pango when imported
+        raise CoursewareError(f"the pdf format needs the Pango library, which WeasyPrint could not load ({exc}); install it (Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0; macOS: brew install pango)") from None
 
     fetcher = _fetcher(files)
     with _weasyprint_messages(where, stylesheet_file):
