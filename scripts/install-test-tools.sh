@@ -17,6 +17,7 @@ command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
 [ -e /usr/share/java/epubcheck.jar ] || missing+=(epubcheck)  # the e-books' checker (pulls in a JRE)
 command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)  # tests/java/EpubCheckAll.java runs from source
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (the PDF course book)
 [ -e /usr/share/php/Symfony/Component/Translation/Resources/schemas/xliff-core-1.2-strict.xsd ] || missing+=(php-symfony-translation)  # the exported XLIFF's schema
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing test tools: ${missing[*]}"

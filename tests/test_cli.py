@@ -37,7 +37,7 @@ def test_usage_error_exits_2(cli):
 
 def test_unknown_format_is_a_usage_error(cli, project):
     result = cli("render", "course_specs/blended-teaching.yaml", "--formats", "html,docx")
-    assert (result.exit_code, result.stderr) == (2, "--formats: unknown format(s) docx; choose from markdown, html, pptx, scorm12, scorm2004, qti21, moodle_xml, gift, badge, cc, epub, kolibri\n")
+    assert (result.exit_code, result.stderr) == (2, "--formats: unknown format(s) docx; choose from markdown, html, pptx, scorm12, scorm2004, qti21, moodle_xml, gift, badge, cc, epub, kolibri, pdf\n")
 
 
 def test_init_scaffolds_a_spec_that_builds(cli, tmp_path, monkeypatch):

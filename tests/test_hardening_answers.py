@@ -365,7 +365,7 @@ def test_gift_parses_to_the_same_questions(built):
     expected = [(lesson, n, item) for lesson, items in quizzes(built) for n, item in enumerate(items, start=1)]
     assert len(questions) == len(expected) == 40
     for question, (lesson, n, item) in zip(questions, expected):
-        assert question["title"] == f"{lesson} Q{n}" and question["id"] == f"{COURSE}-{lesson}-q{n}"
+        assert question["title"].startswith(f"{lesson} Q{n} · ") and question["id"] == f"{COURSE}-{lesson}-q{n}"
         assert question["stem"]["text"] == html_of(item.prompt).replace(BLANK, "__________")
         assert question["globalFeedback"]["text"] == html_of(item.feedback)
         assert unsafe_html(question["stem"]["text"]) == unsafe_html(question["globalFeedback"]["text"]) == []

@@ -72,6 +72,7 @@ OPTIONS_HTML = [
 ]
 FEEDBACK_HTML = r'<div lang="en" dir="ltr">Because <code>mean(x)</code> is \(\bar{x}\), and $5 and $6 stay money.</div>'
 TF_HTML = rf'<div lang="en" dir="ltr">Is \({VARIANCE}\) what <code>var(x)</code> computes?</div>'
+NAMES = ["m1-l1 Q1 · Which call prints pwd, and what is…", r"m1-l1 Q2 · Is $s^2 = \frac{\sum (x - \bar{x})^2}{n-1}$ what var(x)…", "m1-l1 Q3 · The sample variance divides by ____ where n = len(x)."]  # the bank names: a formula is never cut
 CLOZE_HTML = '<div lang="en" dir="ltr">The sample variance divides by __________ where <code>n = len(x)</code>.</div>'
 NOTICE = "warning: blended-teaching: {}: a typed (cloze) answer holds a formula: it is accepted as its LaTeX, typed without the dollars: once, first 'n-1' in m1-l1 question 3"
 
@@ -145,7 +146,7 @@ def test_moodle_xml_carries_code_and_tex_in_its_html(rich):
     dist, _ = rich
     root = etree.fromstring((dist / "moodle.xml").read_bytes())
     mc, tf, cloze = root.findall("question")[2:5]  # after the module's and the lesson's categories
-    assert [q.findtext("name/text") for q in (mc, tf, cloze)] == ["m1-l1 Q1", "m1-l1 Q2", "m1-l1 Q3"]
+    assert [q.findtext("name/text") for q in (mc, tf, cloze)] == NAMES
     assert mc.find("questiontext").get("format") == "html"
     assert mc.findtext("questiontext/text") == PROMPT_HTML
     assert [a.findtext("text") for a in mc.findall("answer")] == OPTIONS_HTML
@@ -165,7 +166,7 @@ def test_gift_parses_and_round_trips_code_and_math(rich):
     result = subprocess.run(["node", str(GIFT_CHECK), str(dist / "gift.txt")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     questions = [q for q in json.loads(result.stdout) if q["type"] != "Category"]
-    mc, tf, cloze = (q for q in questions if q["title"] in ("m1-l1 Q1", "m1-l1 Q2", "m1-l1 Q3"))
+    mc, tf, cloze = (q for q in questions if q["title"] in NAMES)
     assert mc["stem"] == {"format": "html", "text": PROMPT_HTML}
     assert [c["text"] for c in mc["choices"]] == [{"format": "html", "text": t} for t in OPTIONS_HTML]
     assert [c["isCorrect"] for c in mc["choices"]] == [False, True, False, False]

@@ -21,6 +21,7 @@ from courseware.markdown.parse import parse_quiz
 from courseware.render import moodle
 from courseware.render.moodle import category_path, cdata, idnumber
 from courseware.render.quiztext import mathjax_html, typed
+from courseware.render.sanitize import plain
 
 ARABIC = Path(__file__).parent / "data" / "arabic" / "course.yaml"
 GIFT_CHECK = Path(__file__).parent / "js" / "gift_check.js"
@@ -132,6 +133,14 @@ def prompt_html(facts: dict, text: str) -> str:
 
 # Moodle XML.
 
+# Moodle's combined feedback (right, partly right, wrong) in each language of the samples.
+VERDICTS = {
+    "en": ("Your answer is correct.", "Your answer is partially correct.", "Your answer is incorrect."),
+    "fr": ("Votre réponse est correcte.", "Votre réponse est partiellement correcte.", "Votre réponse est incorrecte."),
+    "ar": ("إجابتك صحيحة.", "إجابتك صحيحة جزئيًا.", "إجابتك غير صحيحة."),
+}
+
+
 def read_xml(out: Path, course_id: str) -> list[tuple[str, list[etree._Element]]]:
     """(category path, questions) as Moodle's importer meets them, one category switch at a time."""
     raw = (out / course_id / "dist/moodle.xml").read_bytes()
@@ -148,10 +157,25 @@ def read_xml(out: Path, course_id: str) -> list[tuple[str, list[etree._Element]]
     return grouped
 
 
+LEADS = ("Which term completes the sentence?", "True or false?", "Fill in the blank:", "Quel terme complète la phrase ?", "Vrai ou faux ?", "Complétez la phrase :", "ما المصطلح الذي يكمل الجملة؟", "صواب أم خطأ؟", "أكمل الفراغ:")
+
+
+def check_name(name: str, lesson_id: str, n: int, item) -> None:
+    """A bank name: '<lesson> Q<n> · ' and the start of the stem (the offline provider's opening
+    phrase left out), cut at a word with '…', short enough to read in the bank's list."""
+    head = f"{lesson_id} Q{n} · "
+    assert name.startswith(head), name
+    stem = " ".join(plain(item.prompt).split())
+    stem = next((stem[len(lead):].strip() for lead in LEADS if stem.startswith(lead)), stem)
+    shown = name[len(head):]
+    assert shown == stem or (shown.endswith("…") and stem.startswith(shown[:-1]) and stem[len(shown) - 1] in " ,;:."), (shown, stem)
+    assert len(shown) <= 61
+
+
 def check_xml_question(question, facts: dict, lesson_id: str, n: int, item) -> None:
     kind = {"multiple_choice": "multichoice", "true_false": "truefalse", "cloze": "shortanswer"}[item.kind]
     assert question.get("type") == kind
-    assert question.findtext("name/text") == f"{lesson_id} Q{n}"
+    check_name(question.findtext("name/text"), lesson_id, n, item)
     assert question.find("questiontext").get("format") == "html"
     assert question.findtext("questiontext/text") == prompt_html(facts, item.prompt)
     assert question.find("generalfeedback").get("format") == "html"
@@ -164,8 +188,13 @@ def check_xml_question(question, facts: dict, lesson_id: str, n: int, item) -> N
     fractions = [a.get("fraction") for a in answers]
     texts = [a.findtext("text") for a in answers]
     assert all(a.find("feedback").get("format") == "html" for a in answers)
+    said = VERDICTS[facts["language"]]
     if kind == "multichoice":
         assert [question.findtext(t) for t in ("single", "shuffleanswers", "answernumbering")] == ["true", "true", "abc"]
+        combined = [question.find(t) for t in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")]
+        assert [f.get("format") for f in combined] == ["html"] * 3
+        assert [f.findtext("text") for f in combined] == [as_html(facts, text) for text in said]
+        assert all(a.findtext("feedback/text") == "" for a in answers)  # the item's feedback is the general one
         assert fractions.count("100") == 1 and fractions.count("0") == len(answers) - 1
         assert {a.get("format") for a in answers} == {"html"}
         assert texts == [as_html(facts, o.text, "span") for o in item.options]
@@ -173,10 +202,12 @@ def check_xml_question(question, facts: dict, lesson_id: str, n: int, item) -> N
     elif kind == "truefalse":
         assert texts == ["true", "false"]  # Moodle matches these exact words
         assert sorted(fractions) == ["0", "100"] and (fractions[0] == "100") == item.options[0].correct
+        assert [a.findtext("feedback/text") for a in answers] == [as_html(facts, said[0] if f == "100" else said[2]) for f in fractions]
     else:
         assert question.findtext("usecase") == "0"
         assert fractions == ["100"] * len(item.options)
         assert texts == [typed(o.text).replace("*", "\\*") for o in item.options]
+        assert [a.findtext("feedback/text") for a in answers] == [as_html(facts, said[0])] * len(answers)
 
 
 @pytest.mark.parametrize("course_id", list(COURSES))
@@ -191,6 +222,7 @@ def test_moodle_xml_holds_every_quiz_item_under_its_categories(banks, course_id)
             check_xml_question(question, facts, lesson_id, n, item)
     count = sum(len(items) for _, _, items in expected)
     assert count > 0 and len({q.findtext("idnumber") for _, qs in grouped for q in qs}) == count
+    assert len({q.findtext("name/text") for _, qs in grouped for q in qs}) == count  # a teacher tells them apart
     assert {"multichoice", "truefalse", "shortanswer"} == {q.get("type") for _, qs in grouped for q in qs}
 
 
@@ -202,6 +234,16 @@ def test_moodle_xml_sample_course_categories(banks):
         "$course$/top/Foundations of Blended Teaching/Foundations of Blended Design/Designing with Constructive Alignment",
     ]
     assert len(paths) == 3 + 8  # three modules, eight lessons
+    root = etree.fromstring((banks / "blended-teaching/dist/moodle.xml").read_bytes())
+    numbers = [q.findtext("idnumber") for q in root if q.get("type") == "category"]
+    assert numbers[:4] == ["blended-teaching-m1", "blended-teaching-m1-l1", "blended-teaching-m1-l2", "blended-teaching-m1-l3"]
+    assert len(set(numbers)) == len(numbers) == 11  # a re-import finds them by path; the id numbers name them for good
+    names = [q.findtext("name/text") for q in root if q.get("type") != "category"]
+    assert names[:3] == [
+        "m1-l1 Q1 · A ____ moves first exposure to new content out of class…",
+        "m1-l1 Q2 · The flipped classroom is a variant of the smart classroom…",
+        "m1-l1 Q3 · The term ____ describes a planned combination of…",
+    ]
 
 
 def test_moodle_xml_arabic_text_and_direction(banks):
@@ -271,7 +313,7 @@ def read_gift(out: Path, course_id: str) -> list[tuple[str, list[dict]]]:
 
 def check_gift_question(question: dict, facts: dict, lesson_id: str, n: int, item) -> None:
     assert question["type"] == {"multiple_choice": "MC", "true_false": "TF", "cloze": "Short"}[item.kind]
-    assert question["title"] == f"{lesson_id} Q{n}"
+    check_name(question["title"], lesson_id, n, item)
     assert question["id"] == f"{facts['id']}-{lesson_id}-q{n}"
     assert question["stem"] == {"format": "html", "text": prompt_html(facts, item.prompt)}
     assert question["hasEmbeddedAnswers"] is False

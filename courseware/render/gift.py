@@ -26,8 +26,9 @@ def render_gift(course: Course, writer: Writer) -> None:
     """Write dist/gift.txt: every lesson's quiz, in lesson order, after its category line."""
     blocks: list[str] = []
     degraded = Degraded("gift")
-    for path, item in categories(course):
-        # Moodle takes the rest of a category line as it is, without unescaping.
+    for path, _, item in categories(course):
+        # Moodle takes the rest of a category line as it is, without unescaping (so a category
+        # has no id number in GIFT: moodle.xml carries them).
         blocks.append(f"$CATEGORY: {path}")
         if item is not None:
             blocks.extend(question(course, item, n, q, degraded) for n, q in enumerate(item.quiz.items, start=1))
@@ -42,7 +43,7 @@ def escape(text: str) -> str:
 
 def question(course: Course, item: LessonContent, n: int, q: QuizItem, degraded: Degraded | None = None) -> str:
     """One question as GIFT lines (no blank line inside)."""
-    head = f"// [id:{idnumber(course, item, n)}]\n::{escape(question_name(item, n))}::[html]{escape(prompt_html(course, q))} "
+    head = f"// [id:{idnumber(course, item, n)}]\n::{escape(question_name(course, item, n))}::[html]{escape(prompt_html(course, q))} "
     feedback = "####" + escape(html(course, q.feedback))
     if q.kind == "true_false":
         return head + "{" + ("TRUE" if q.options[0].correct else "FALSE") + feedback + "}"

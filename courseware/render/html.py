@@ -126,7 +126,7 @@ class Site:
         try:
             return self.env.get_template(template).render(**common, **context)
         except Exception as exc:  # a user's template at fault is FILE:LINE: message, never a traceback
-            raise_located(exc, self.loader.served, f"html/{template}")
+            raise_located(exc, self.loader.served, f"{self.loader.prefix}/{template}")
 
     def lesson_page(self, n: int) -> str:
         item: LessonContent = self.course.lessons[n]

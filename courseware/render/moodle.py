@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from lxml import etree
 from markupsafe import Markup
 
+from courseware import catalogue
 from courseware.content.model import BLANK, QuizItem, clean_line
 from courseware.course import Course, LessonContent
 from courseware.render import register
 from courseware.render.quiztext import Degraded, mathjax_html, typed_answer
-from courseware.render.sanitize import xml_text
+from courseware.render.sanitize import plain, xml_text
 from courseware.writer import Writer
 
 QTYPES = {"multiple_choice": "multichoice", "true_false": "truefalse", "cloze": "shortanswer"}
@@ -29,8 +30,11 @@ PENALTIES = {"multiple_choice": "0.3333333", "true_false": "1", "cloze": "0.3333
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 # The blank of a cloze prompt as the learner sees it: a line long enough to read as a gap.
 LINE = "__________"
-# Moodle stores a question's id number in a column of 100 characters.
+# Moodle stores a question's and a category's id number in a column of 100 characters.
 IDNUMBER_LENGTH = 100
+# A question's name shows the start of its stem, cut at a word to about this many characters:
+# the bank's list stays readable, and each name stays well inside Moodle's 255.
+STEM_LENGTH = 60
 
 
 @register("moodle_xml")
@@ -43,8 +47,8 @@ def render_moodle_xml(course: Course, writer: Writer) -> None:
     with etree.xmlfile(buffer, encoding="UTF-8") as xf:
         xml = _Xml(xf)
         with xml.element("quiz"):
-            for path, item in categories(course):
-                _category(xml, path)
+            for path, number, item in categories(course):
+                _category(xml, path, number)
                 if item is not None:
                     for n, question in enumerate(item.quiz.items, start=1):
                         _question(xml, course, item, n, question, degraded)
@@ -55,15 +59,17 @@ def render_moodle_xml(course: Course, writer: Writer) -> None:
 
 # The bank, shared with the GIFT renderer.
 
-def categories(course: Course) -> Iterator[tuple[str, LessonContent | None]]:
-    """Each category path in order: a module's (with None), then each of its lessons' (with the lesson)."""
+def categories(course: Course) -> Iterator[tuple[str, str, LessonContent | None]]:
+    """Each category in order as (path, id number, lesson): a module's (lesson None), then each of
+    its lessons'. Moodle finds a category by its path on a re-import; the id number, set when the
+    category is made, names it for good (a quiz's random questions can name it)."""
     title = course.loaded.spec.course.title
     module_id = None
     for item in course.lessons:
         if item.module.id != module_id:
             module_id = item.module.id
-            yield category_path(title, item.module.title), None
-        yield category_path(title, item.module.title, item.lesson.title), item
+            yield category_path(title, item.module.title), _numbered(course, item.module.id), None
+        yield category_path(title, item.module.title, item.lesson.title), _numbered(course, item.lesson.id), item
 
 
 def category_path(*names: str) -> str:
@@ -81,17 +87,40 @@ def _category_name(name: str) -> str:
     return escaped
 
 
-def question_name(item: LessonContent, n: int) -> str:
-    """The question's name in the bank: '<lesson-id> Q<n>'."""
-    return f"{item.lesson.id} Q{n}"
+def question_name(course: Course, item: LessonContent, n: int) -> str:
+    """The question's name in the bank, what a teacher browses it by: '<lesson-id> Q<n> · <the start
+    of its stem>…' ('m1-l1 Q2 · The flipped classroom is a variant of the smart…'), unique in the
+    bank by its lesson and number. The offline provider's opening phrase ("True or false?") is left
+    out: every such question starts with it."""
+    stem = plain(item.quiz.items[n - 1].prompt)
+    words = catalogue.words(course.language)
+    for lead in (words["which_term"], words["true_or_false"], words["fill_blank"]):
+        stem = stem.removeprefix(lead).strip() if stem.startswith(lead) and stem != lead else stem
+    return f"{item.lesson.id} Q{n} · {_shortened(' '.join(stem.split()), STEM_LENGTH)}"
+
+
+def _shortened(text: str, length: int) -> str:
+    """`text` cut at the last word that ends within `length` characters, with '…' when cut; never
+    inside a formula ($...$): before it."""
+    if len(text) <= length:
+        return text
+    cut = text[: length + 1].rsplit(" ", 1)[0] if " " in text[:length] else text[:length]
+    if cut.count("$") % 2:
+        cut = cut[: cut.rindex("$")]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def idnumber(course: Course, item: LessonContent, n: int) -> str:
     """The question's stable id number: '<course-id>-<lesson-id>-q<n>' ('<course-id>-fr-<lesson-id>-q<n>'
     in a translation, so that banks of two languages imported side by side never share one),
     hashed short if too long for Moodle."""
+    return _numbered(course, f"{item.lesson.id}-q{n}")
+
+
+def _numbered(course: Course, ident: str) -> str:
+    """'<course-id>-[<language>-]<ident>', hashed short if too long for Moodle's id number column."""
     language = f"{course.language}-" if course.language != course.original_language else ""
-    full = f"{course.loaded.spec.course.id}-{language}{item.lesson.id}-q{n}"
+    full = f"{course.loaded.spec.course.id}-{language}{ident}"
     if len(full) <= IDNUMBER_LENGTH:
         return full
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:16]
@@ -161,18 +190,19 @@ def cdata(text: str) -> list[etree.CDATA]:
     return [etree.CDATA((">" if k else "") + piece + ("]]" if k < last else "")) for k, piece in enumerate(pieces)]
 
 
-def _category(xml: _Xml, path: str) -> None:
+def _category(xml: _Xml, path: str, number: str) -> None:
     with xml.element("question", type="category"):
         with xml.element("category"):
             xml.text(path)
         with xml.element("info", format="html"):
             xml.text("")
+        xml.leaf("idnumber", number)
 
 
 def _question(xml: _Xml, course: Course, item: LessonContent, n: int, question: QuizItem, degraded: Degraded) -> None:
     with xml.element("question", type=QTYPES[question.kind]):
         with xml.element("name"):
-            xml.text(question_name(item, n))
+            xml.text(question_name(course, item, n))
         with xml.element("questiontext", format="html"):
             xml.text(prompt_html(course, question), as_html=True)
         with xml.element("generalfeedback", format="html"):
@@ -181,26 +211,38 @@ def _question(xml: _Xml, course: Course, item: LessonContent, n: int, question: 
         xml.leaf("penalty", PENALTIES[question.kind])
         xml.leaf("hidden", "0")
         xml.leaf("idnumber", idnumber(course, item, n))
+        said = _verdicts(course)
         if question.kind == "multiple_choice":
             xml.leaf("single", "true")
             xml.leaf("shuffleanswers", "true")
             xml.leaf("answernumbering", "abc")
+            # The combined feedback Moodle shows under the answer, after the learner's verdict.
+            for tag, verdict in (("correctfeedback", said[True]), ("partiallycorrectfeedback", said[None]), ("incorrectfeedback", said[False])):
+                with xml.element(tag, format="html"):
+                    xml.text(verdict, as_html=True)
             for option in question.options:
                 _answer(xml, option.correct, html(course, option.text, "span"), "html")
         elif question.kind == "true_false":
             # Moodle matches the answers by these exact words; the options are [true, false].
             true_is_right = question.options[0].correct
-            _answer(xml, true_is_right, "true", "moodle_auto_format")
-            _answer(xml, not true_is_right, "false", "moodle_auto_format")
+            _answer(xml, true_is_right, "true", "moodle_auto_format", said[true_is_right])
+            _answer(xml, not true_is_right, "false", "moodle_auto_format", said[not true_is_right])
         else:
             xml.leaf("usecase", "0")
             for option in question.options:
-                _answer(xml, True, accepted(option.text, degraded, f"{item.lesson.id} question {n}"), "moodle_auto_format")
+                _answer(xml, True, accepted(option.text, degraded, f"{item.lesson.id} question {n}"), "moodle_auto_format", said[True])
 
 
-def _answer(xml: _Xml, right: bool, text: str, text_format: str) -> None:
-    # The item's feedback is the general feedback, shown whatever was answered.
+def _verdicts(course: Course) -> dict[bool | None, str]:
+    """What Moodle says after a right (True), partly right (None) and wrong (False) answer, in the course's language."""
+    words = catalogue.words(course.language)
+    return {True: html(course, words["moodle_correct"]), None: html(course, words["moodle_partially"]), False: html(course, words["moodle_incorrect"])}
+
+
+def _answer(xml: _Xml, right: bool, text: str, text_format: str, feedback: str = "") -> None:
+    # The item's own feedback is the general feedback, shown whatever was answered; an answer's
+    # feedback says only whether it was right.
     with xml.element("answer", fraction="100" if right else "0", format=text_format):
         xml.text(text, as_html=text_format == "html")
         with xml.element("feedback", format="html"):
-            xml.text("")
+            xml.text(feedback, as_html=True)

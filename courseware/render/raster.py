@@ -1,5 +1,6 @@
 """Pictures a slide can hold: PNG from an SVG figure (cairosvg) and from display math (matplotlib's
-mathtext, a LaTeX subset drawn with the fonts matplotlib ships: no TeX install, nothing fetched).
+mathtext, a LaTeX subset drawn with the fonts matplotlib ships: no TeX install, nothing fetched);
+and the same formulas as SVG for the PDF course book.
 
 PowerPoint before 2016 and LibreOffice's PPTX import need a raster image, and neither can typeset
 LaTeX. Both converters are deterministic for one installed version, so rebuilds stay byte-identical.
@@ -16,6 +17,7 @@ from courseware.markdown.inline import MathError
 SVG_WIDTH_PX = 1600  # sharp on a 1920-pixel projector when the figure fills the slide's width
 MATH_PT = 32.0  # the size a formula is drawn at; the slide shows it at most this size
 MATH_SCALE = 4  # pixels per point: sharp when projected
+PAD = MATH_PT * 0.15  # around a formula: keeps tall signs (a sum's top) from the edge
 # LaTeX environments mathtext cannot read but whose lines it can: each line is drawn centred.
 LINES_ENV = re.compile(r"\\(?:begin|end)\{(?:aligned|align\*?|gathered|gather\*?|split|array)\}(?:\{[^}]*\})?")
 
@@ -64,6 +66,31 @@ def pixel_size(data: bytes) -> tuple[int, int]:
 def math_png(latex: str) -> tuple[bytes, float, float]:
     """A display formula as (PNG bytes, width pt, height pt) at MATH_PT; MathError if mathtext
     cannot read it. An aligned or gathered environment becomes its lines, one under another."""
+    figure, total_w, total_h, _ = _math_figure(latex)
+    out = io.BytesIO()
+    # No "Software" entry: the PNG is the same whatever matplotlib says about itself.
+    figure.savefig(out, dpi=72 * MATH_SCALE, format="png", transparent=True, metadata={"Software": None})
+    return out.getvalue(), total_w, total_h
+
+
+@lru_cache(maxsize=1024)
+def math_svg(latex: str) -> tuple[bytes, float, float, float]:
+    """A formula as (SVG bytes, width pt, height pt, baseline pt above the bottom edge) at MATH_PT,
+    its glyphs drawn as paths (no font needed where it is shown), for the PDF course book, whose
+    WeasyPrint cannot typeset MathML; MathError as math_png. The bytes are the same every run:
+    no date, and the ids matplotlib makes up are salted with a constant."""
+    import matplotlib
+
+    figure, total_w, total_h, baseline = _math_figure(latex)
+    out = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "courseware"}):
+        figure.savefig(out, format="svg", transparent=True, metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    return out.getvalue(), total_w, total_h, baseline
+
+
+def _math_figure(latex: str):
+    """The formula drawn on a matplotlib Figure: (figure, width pt, height pt, the last line's
+    baseline above the bottom edge in pt)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
@@ -85,7 +112,7 @@ def math_png(latex: str) -> tuple[bytes, float, float]:
             reason = re.sub(r"\s*\(at char \d+\).*$", "", re.sub(r"^\w+Exception: ", "", last))
             raise MathError(f"the formula ${latex}$ cannot be drawn ({reason})") from None
         sizes.append((width, height, depth))
-    gap, pad = MATH_PT * 0.4, MATH_PT * 0.15  # the padding keeps tall signs (a sum's top) from the edge
+    gap, pad = MATH_PT * 0.4, PAD
     total_w = max(w for w, _, _ in sizes) + 2 * pad
     total_h = sum(h for _, h, _ in sizes) + gap * (len(rows) - 1) + 2 * pad
     figure = Figure(figsize=(total_w / 72, total_h / 72))
@@ -95,7 +122,4 @@ def math_png(latex: str) -> tuple[bytes, float, float]:
         figure.text((total_w - width) / 2 / total_w, (y + depth) / total_h, f"${row}$", fontproperties=prop, color="black")
         y -= gap
     FigureCanvasAgg(figure)
-    out = io.BytesIO()
-    # No "Software" entry: the PNG is the same whatever matplotlib says about itself.
-    figure.savefig(out, dpi=72 * MATH_SCALE, format="png", transparent=True, metadata={"Software": None})
-    return out.getvalue(), total_w, total_h
+    return figure, total_w, total_h, pad + sizes[-1][2]

@@ -79,21 +79,21 @@ def find(course: Course, relative: str) -> Path:
 
 
 class ConfinedLoader(BaseLoader):
-    """A Jinja loader over `<root>/<prefix>` of each root, refusing names with '..' or a leading
-    '/' and files that are links leading out of their root (FileSystemLoader follows those).
-    A name no root's `prefix` folder has is looked for in `fallback` (epub/ takes html/blocks.html)."""
+    """A Jinja loader over `<root>/<prefix>` of each root (then `<root>/<fallback>`: the e-book's and
+    the PDF book's templates include the site's blocks.html), refusing names with '..' or a leading '/' and
+    files that are links leading out of their root (FileSystemLoader follows those)."""
 
     def __init__(self, roots: list[Path], prefix: str, fallback: str | None = None):
-        self.roots, self.prefix, self.fallback = roots, prefix, fallback
+        self.roots, self.prefix = roots, prefix
+        self.prefixes = (prefix, fallback) if fallback else (prefix,)
         self.served: dict[str, str] = {}  # file names given to Jinja, for locating errors
 
     def get_source(self, environment, template: str):
         checked_name(template)  # the name as written in the include, before the prefix
-        path = locate(self.roots, f"{self.prefix}/{template}")
-        if path is None and self.fallback:
-            path = locate(self.roots, f"{self.fallback}/{template}")
+        path = next(filter(None, (locate(self.roots, f"{prefix}/{template}") for prefix in self.prefixes)), None)
         if path is None:
-            raise TemplateNotFound(template, f"no template '{template}' in {' or '.join(str(r / self.prefix) for r in self.roots)}")
+            folders = [str(r / prefix) for prefix in self.prefixes for r in self.roots]
+            raise TemplateNotFound(template, f"no template '{template}' in {' or '.join(folders)}")
         try:
             source = _read(path).decode("utf-8")
         except UnicodeDecodeError:
@@ -128,8 +128,8 @@ class UserTemplates:
         return dict(sorted(found.items()))
 
     def compile_all(self) -> None:
-        """Compile every HTML, XHTML and OPF template of the folder: a syntax error is FILE:LINE: message."""
-        for prefix, fallback, patterns in (("html", None, ("*.html",)), ("epub", "html", ("*.xhtml", "*.opf"))):
+        """Compile every template of the folder (the site's, the e-book's and the PDF book's): a syntax error is FILE:LINE: message."""
+        for prefix, fallback, patterns in (("html", None, ("*.html",)), ("epub", "html", ("*.xhtml", "*.opf")), ("pdf", "html", ("*.html",))):
             loader = ConfinedLoader([self.folder, BUILT_IN], prefix, fallback)
             env = environment(loader, autoescape=True)
             for path in sorted(p for pattern in patterns for p in (self.folder / prefix).rglob(pattern)):

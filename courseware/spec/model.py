@@ -15,7 +15,7 @@ RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10))
 
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
 QUIZ_KINDS = ("multiple_choice", "true_false", "cloze")
-OUTPUTS = ("markdown", "html", "pptx", "scorm12", "scorm2004", "qti21", "moodle_xml", "gift", "badge", "cc", "epub", "kolibri")
+OUTPUTS = ("markdown", "html", "pptx", "scorm12", "scorm2004", "qti21", "moodle_xml", "gift", "badge", "cc", "epub", "kolibri", "pdf")
 
 
 def _check_id(value: str) -> str:
