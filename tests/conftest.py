@@ -75,6 +75,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             # A test file stays on one worker, so its module-scoped fixtures (a built course) are
             # made once; the model tests share one worker, so one llama.cpp server loads the model.
             item.add_marker(pytest.mark.xdist_group("llama-server" if "model" in found else item.nodeid.split("::")[0]))
+    # The real-model tests first: the longest group starts at once on one worker while the other
+    # takes the rest, instead of starting last and leaving that worker alone at the end.
+    items.sort(key=lambda item: item.get_closest_marker("model") is None)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -120,7 +120,7 @@ def test_assessments_hold_the_reviewed_answers(samples, course_id):
         found = document.findall(".//asi:section/asi:item", NS)  # where Moodle reads the questions
         assert len(found) == len(items)
         for n, (element, item) in enumerate(zip(found, items), start=1):
-            assert element.get("title") == f"{lesson_id} Q{n}"
+            assert element.get("title").startswith(f"{lesson_id} Q{n} · ")  # the name the Moodle bank gives it
             assert element.findtext(".//asi:qtimetadatafield[asi:fieldlabel='cc_profile']/asi:fieldentry", namespaces=NS) == PROFILES[item.kind]
             prompt = element.findtext("asi:presentation/asi:material/asi:mattext", namespaces=NS)  # Moodle's question text
             assert prompt == f'<div lang="{facts["language"]}" dir="{direction}">{mathjax_html(item.prompt)}</div>'.replace("____", "__________")

@@ -79,7 +79,7 @@ def _item(section: etree._Element, course: Course, lesson: LessonContent, n: int
     kind = profile(question)
     if kind == "cc.multiple_choice.v0p1" and len(question.options) < 3:
         degraded.add(TWO_OPTIONS, f"{lesson.lesson.id} question {n}")
-    item = _sub(section, "item", ident=f"{lesson.lesson.id}-q{n}", title=question_name(lesson, n))
+    item = _sub(section, "item", ident=f"{lesson.lesson.id}-q{n}", title=question_name(course, lesson, n))
     _metadata(_sub(item, "itemmetadata"), (("cc_profile", kind),))
     presentation = _sub(item, "presentation")
     _mattext(_sub(presentation, "material"), prompt_html(course, question))
