@@ -34,6 +34,8 @@ demo: $(STAMP)
 	@echo "  demo/output/first-course/dist/html/index.html  the site of the course just generated (its markdown: demo/output/first-course/content/)"
 	@echo "  demo/output/first-course/dist/first-course.pptx  its deck (its spec: demo/course_specs/first-course.yaml; make demo starts it afresh)"
 	@echo "  output/describing-data/dist/html/index.html  a sample site (statistics: tables, a figure, formulas, Python with its output, callouts)"
+	@echo "  output/describing-data/dist/describing-data.pdf  its printable course book; describing-data.epub the e-book for phones;"
+	@echo "    cc.imscc its Common Cartridge (Moodle: Restore course; Canvas, Brightspace ...); describing-data-kolibri.zip a Kolibri HTML5 app"
 	@echo "  output/blended-teaching/dist/blended-teaching.pptx  a sample deck; output/evaluation-formative/dist/ holds the third sample"
 	@echo "Each output/<course>/dist/ also holds scorm12.zip, scorm2004.zip, qti21.zip, moodle.xml, gift.txt and badge.json;"
 	@echo "the reviewed markdown they are rendered from is in output/<course>/content/ (one folder per lesson)."

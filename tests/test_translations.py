@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CONTENT_ONLY
 from translator import body, translate_all
 
 SPEC = "course_specs/describing-data.yaml"
@@ -30,7 +31,7 @@ def translated(project, cli):
     """The statistics course built offline with translations into French and Arabic, a glossary,
     and every translation written by a stand-in translator."""
     _add(project, "translations: [fr, ar]\nglossary:\n  - {term: median, fr: médiane, ar: الوسيط}\n")
-    assert cli("build", SPEC).exit_code == 0
+    assert cli("build", SPEC, *CONTENT_ONLY).exit_code == 0
     translate_all(project / SPEC, project / "output")
     return project
 
@@ -80,7 +81,7 @@ def test_a_hand_edited_translation_is_kept_and_a_changed_source_makes_it_a_confl
     source.write_text(source.read_text(encoding="utf-8").replace("?", " ?", 1), encoding="utf-8")
     assert _statuses(cli)["fr/m1-l1/quiz"] == "conflict"
     before = french.read_bytes()
-    result = cli("build", SPEC)
+    result = cli("build", SPEC, *CONTENT_ONLY)
     assert result.exit_code == 1
     assert (
         f"{CONTENT}: conflict: fr/m1-l1/quiz was edited by hand and the file it translates changed since; kept it, and its language is not rendered. "
