@@ -42,8 +42,8 @@ class Reference(_Model):
 
     @model_validator(mode="after")
     def _clean(self) -> Reference:
-        if " § " in self.source:
-            raise ValueError("a source path cannot contain ' § '")
+        if " § " in self.source + " ":  # "a §" before " § section" would read back as source "a", section "§ section"
+            raise ValueError("a source path cannot contain ' § ' or end with ' §'")
         if self.section:
             object.__setattr__(self, "section", clean_line(self.section))
         if self.page and self.slide:
