@@ -742,6 +742,9 @@ def pick_fault(seed: int, number: int, rate: float, kinds: tuple[str, ...]) -> s
 class FakeOpenAI:
     """The fake server: construct, `start()` (or use as a context manager), point a client at `base_url`."""
 
+    handler_class: type[BaseHTTPRequestHandler] | None = None
+    """The request handler the server uses (None: _Handler); a subclass serves more routes (fake_batch.py)."""
+
     def __init__(
         self,
         *,
@@ -785,7 +788,7 @@ class FakeOpenAI:
         """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
         if self._server is None:
             self._stopping.clear()
-            self._server = _Server(self)
+            self._server = _Server(self, self.handler_class or _Handler)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
                 kwargs={"poll_interval": POLL_INTERVAL},
@@ -929,8 +932,8 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256  # the listen backlog: benchmarks open 32+ connections at once
     block_on_close = True
 
-    def __init__(self, fake: FakeOpenAI):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, fake: FakeOpenAI, handler: type[BaseHTTPRequestHandler] | None = None):
+        super().__init__(("127.0.0.1", 0), handler or _Handler)
         self.fake = fake
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
@@ -1128,11 +1131,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_json(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
         self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), headers)
 
-    def _send(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+    def _send(self, status: int, data: bytes, headers: dict[str, str] | None = None, content_type: str = "application/json") -> None:
         self._leave_chat()
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             for key, value in (headers or {}).items():
                 self.send_header(key, value)
