@@ -130,6 +130,8 @@ def cases() -> list[Bad]:
     add("quiz-kind-unknown", t, "essay", "modules[0].lessons[0].quiz.kinds[1]", "text 'essay' is not allowed; use one of: 'multiple_choice', 'true_false', 'cloze'")
     t = edit("  provider: offline\n", "  provider: offline\n  temperature: 3\n")
     add("temperature-too-high", t, "temperature: ^3", "llm.temperature", "must be at most 2.0, got 3")
+    t = edit("  provider: offline\n", "  provider: offline\n  frequency_penalty: 2.5\n")
+    add("frequency-penalty-too-high", t, "frequency_penalty: ^2.5", "llm.frequency_penalty", "must be at most 2.0, got 2.5")
     t = edit("  provider: offline\n", "  provider: offline\n  max_tokens: 0\n")
     add("max-tokens-zero", t, "max_tokens: ^0", "llm.max_tokens", "must be at least 1, got 0")
     t = edit("  provider: offline\n", "  provider: offline\n  timeout: -5\n")

@@ -271,6 +271,25 @@ def test_bounded_concurrency(cli, project, monkeypatch):
         assert server.in_flight_max == 3
 
 
+def test_a_frequency_penalty_is_sent_and_changes_the_keys_only_when_set(cli, project, llm_env, monkeypatch):
+    from courseware.generate.settings import resolve
+    from courseware.spec.model import LLMSettings
+
+    server = llm_env
+    plan = lambda: {t["id"]: t["key"] for t in json.loads(cli("plan", SPEC, "--json", "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url).stdout)["tasks"]}  # noqa: E731
+    plain = plan()
+    # Unset, the parameters in every content key are the three they always were: no cache goes stale.
+    assert resolve(LLMSettings(), Path("."), {}, env={}).parameters() == {"temperature": None, "seed": None, "max_tokens": None}
+    monkeypatch.setenv("COURSEWARE_FREQUENCY_PENALTY", "1.0")
+    penalised = plan()
+    assert plain.keys() == penalised.keys() and all(plain[t] != penalised[t] for t in plain)
+    assert build(cli, server).exit_code == 0
+    assert server.calls == TASKS and all(r["frequency_penalty"] == 1.0 for r in server.requests)
+    monkeypatch.setenv("COURSEWARE_FREQUENCY_PENALTY", "3")
+    result = build(cli, server)
+    assert (result.exit_code, result.stderr) == (1, "frequency_penalty 3.0: use a number from -2 to 2 (0 leaves repetition alone)\n")
+
+
 def test_model_and_key_from_the_environment_only(cli, project, llm_env, monkeypatch):
     server = llm_env
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)

@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "temperature": ("COURSEWARE_TEMPERATURE",),
     "seed": ("COURSEWARE_SEED",),
     "max_tokens": ("COURSEWARE_MAX_TOKENS",),
+    "frequency_penalty": ("COURSEWARE_FREQUENCY_PENALTY",),
     "timeout": ("COURSEWARE_TIMEOUT",),
     "concurrency": ("COURSEWARE_JOBS",),
     "structured_output": ("COURSEWARE_STRUCTURED_OUTPUT",),
@@ -28,7 +29,7 @@ ENVIRONMENT = {
     "prompts": ("COURSEWARE_PROMPTS",),
 }
 DEFAULTS = {"provider": "offline", "timeout": 120.0, "concurrency": 4, "structured_output": "json_schema", "retries": 6}
-CASTS = {"temperature": float, "seed": int, "max_tokens": int, "timeout": float, "concurrency": int}
+CASTS = {"temperature": float, "seed": int, "max_tokens": int, "frequency_penalty": float, "timeout": float, "concurrency": int}
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class LLMConfig:
     temperature: float | None
     seed: int | None
     max_tokens: int | None
+    frequency_penalty: float | None
     timeout: float
     concurrency: int
     structured_output: str
@@ -49,8 +51,10 @@ class LLMConfig:
     cache_dir: Path
 
     def parameters(self) -> dict:
-        """The model parameters that decide an answer (part of every content key)."""
-        return {"temperature": self.temperature, "seed": self.seed, "max_tokens": self.max_tokens}
+        """The model parameters that decide an answer (part of every content key). The frequency
+        penalty only when set, so the keys of builds that never set it stay what they were."""
+        found = {"temperature": self.temperature, "seed": self.seed, "max_tokens": self.max_tokens}
+        return found if self.frequency_penalty is None else {**found, "frequency_penalty": self.frequency_penalty}
 
 
 def resolve(spec: LLMSettings, spec_root: Path, flags: Mapping[str, object], env: Mapping[str, str] | None = None, cache_dir: Path = Path(".courseware/cache")) -> LLMConfig:
@@ -73,6 +77,9 @@ def resolve(spec: LLMSettings, spec_root: Path, flags: Mapping[str, object], env
     chosen["cache_dir"] = Path(flags.get("cache_dir") or env.get("COURSEWARE_CACHE") or cache_dir)
     if chosen["structured_output"] not in STRUCTURED_OUTPUT:
         raise CoursewareError(f"structured_output {chosen['structured_output']!r}: use one of {', '.join(STRUCTURED_OUTPUT)}")
+    penalty = chosen["frequency_penalty"]
+    if penalty is not None and not -2 <= penalty <= 2:  # type: ignore[operator]
+        raise CoursewareError(f"frequency_penalty {penalty}: use a number from -2 to 2 (0 leaves repetition alone)")
     chosen["server"] = chosen["server"] or infer_server(chosen["base_url"])  # type: ignore[arg-type]
     if chosen["server"] not in SERVERS:
         raise CoursewareError(f"server {chosen['server']!r}: use one of {', '.join(SERVERS)}")

@@ -133,6 +133,7 @@ class LLMSettings(_Strict):
     temperature: Annotated[float, Field(ge=0, le=2)] | None = None
     seed: StrictInt | None = None
     max_tokens: Annotated[StrictInt, Field(ge=1)] | None = None
+    frequency_penalty: Annotated[float, Field(ge=-2, le=2)] | None = None  # small models that repeat a sentence until the length limit
     timeout: Annotated[float, Field(gt=0)] | None = None
     concurrency: Annotated[StrictInt, Field(ge=1, le=256)] | None = None
     structured_output: Literal[STRUCTURED_OUTPUT] | None = None  # type: ignore[valid-type]
