@@ -95,7 +95,6 @@ class Deck:
         if missing:
             raise CoursewareError(f"{template}: the template has no slide layout named {', '.join(repr(m) for m in missing)}; add it in PowerPoint (View > Slide Master) or start from the pptx/template.pptx that 'courseware templates copy DIR' writes")
         self.layouts = names
-        self.boxes: dict[tuple[str, int], Box] = {}  # text box sizes per layout placeholder
         self.places: dict[tuple[str, int], tuple[int, int, int, int] | None] = {}  # layout placeholder geometry
         ids = [int(s.get("id")) for s in self.prs.slides._sldIdLst.sldId_lst]
         self.next_slide_id = max([255, *ids]) + 1
@@ -130,11 +129,9 @@ class Deck:
         return slide
 
     def box(self, slide: Any, shape: Any) -> Box:
-        """The inner size of a placeholder, looked up once per layout (sizes are inherited)."""
-        key = (slide.slide_layout.name, shape.placeholder_format.idx)
-        if key not in self.boxes:
-            self.boxes[key] = Box(points(shape.width) - 14.4, points(shape.height) - 7.2)  # less the default insets
-        return self.boxes[key]
+        """The inner size of a slide's placeholder: its layout's (sizes are inherited) less the default insets."""
+        _, _, width, height_ = self.place(slide.slide_layout.name, shape.placeholder_format.idx)
+        return Box(points(width) - INSETS[0], points(height_) - INSETS[1])
 
     def place(self, layout_name: str, idx: int) -> tuple[int, int, int, int] | None:
         """(left, top, width, height) in EMU of a layout's placeholder `idx`, looked up once per
@@ -256,12 +253,11 @@ class Deck:
         halves = [self.place("Two Content", idx) for idx in (1, 2)] if "Two Content" in self.layouts else [None]
         if None in halves or not bullets:
             return False
-        left, right = halves
-        if self.rtl:  # the text comes first in reading direction
-            left, right = right, left
-        box = Box(points(left[2]) - INSETS[0], points(left[3]) - INSETS[1])
+        text, visual_half = halves[::-1] if self.rtl else halves  # the text comes first in reading direction
+        box = Box(points(text[2]) - INSETS[0], points(text[3]) - INSETS[1])
         size = next((s for s in BODY_SIZES if fits(texts, box, s, BULLET_INDENT_PT)), None)
-        area = Rect(points(right[0]) + INSETS[0] / 2, points(right[1]), points(right[2]) - INSETS[0], points(right[3]))
+        left, top, width, height_ = visual_half
+        area = Rect(points(left) + INSETS[0] / 2, points(top), points(width) - INSETS[0], points(height_))
         if size is None or not self.visuals.beside(visual, area):
             return False
         draws = self.visuals.plan(visual, lesson_id, area)
@@ -270,7 +266,7 @@ class Deck:
         slide = self.add_slide("Two Content")
         self._title(slide, slide_title)
         shape = self._body(slide, bullets, size=size)
-        shape.left, shape.top, shape.width, shape.height = left
+        shape.left, shape.top, shape.width, shape.height = text
         self._drop_empty(slide, 2)
         draws[0](slide)
         if notes:
