@@ -1,14 +1,28 @@
-"""Deterministic zip archives: sorted entries, fixed timestamps, only safe relative names."""
+"""Deterministic zip archives: sorted entries, fixed timestamps, only safe relative names; and the
+one date a format may write into its files (`source_date`)."""
 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from datetime import datetime, timezone
 from pathlib import PurePosixPath
 
 from courseware.errors import CoursewareError
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+DEFAULT_EPOCH = "946684800"  # 2000-01-01: the documents' date unless SOURCE_DATE_EPOCH says otherwise
+
+
+def source_date() -> datetime:
+    """The date written into documents (the decks', the e-book's, the PDF's), in UTC: from
+    SOURCE_DATE_EPOCH (default 2000-01-01), never the build's time, so rebuilds are identical."""
+    try:
+        seconds = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
+    except ValueError:
+        raise CoursewareError(f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']!r}: not a number of seconds; set it to a Unix time such as {DEFAULT_EPOCH}") from None
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
 def deterministic_zip(files: dict[str, bytes], first: tuple[str, ...] = (), stored: tuple[str, ...] = ()) -> bytes:

@@ -7,10 +7,8 @@ xhtml.py; the documents come from templates/epub/."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import cached_property
 
 from lxml import etree
@@ -20,7 +18,7 @@ from courseware.content.model import Quiz
 from courseware.course import Course, LessonContent
 from courseware.errors import CoursewareError
 from courseware.render import register
-from courseware.render.archive import deterministic_zip
+from courseware.render.archive import deterministic_zip, source_date
 from courseware.render.html import Site
 from courseware.render.sanitize import inline, plain
 from courseware.render.templates import ConfinedLoader, find, folders
@@ -33,7 +31,6 @@ ROOT = "EPUB"  # the folder of the package document and everything it lists
 CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
 NCX = "http://www.daisy.org/z3986/2005/ncx/"
 PAGES = {"title": "title.xhtml", "nav": "nav.xhtml", "intro": "intro.xhtml", "sources": "sources.xhtml"}
-DEFAULT_EPOCH = "946684800"  # 2000-01-01, as the decks' dates (pptx.py)
 
 
 @register("epub")
@@ -228,12 +225,8 @@ def identifier(course: Course) -> str:
 
 
 def modified() -> str:
-    """dcterms:modified from SOURCE_DATE_EPOCH (default 2000-01-01), never the build's time."""
-    try:
-        seconds = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
-    except ValueError:
-        raise CoursewareError(f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']!r}: not a number of seconds; set it to a Unix time such as {DEFAULT_EPOCH}") from None
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """dcterms:modified: the documents' date (archive.source_date)."""
+    return source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def accessibility(figures: list[FigureFile], math: bool, words) -> dict:

@@ -18,7 +18,6 @@ import mimetypes
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from courseware.content.model import Quiz
 from courseware.course import Course
 from courseware.errors import CoursewareError
 from courseware.render import register
+from courseware.render.archive import source_date
 from courseware.render.html import Site
 from courseware.render.notices import notice
 from courseware.render.pdf_math import formulas
@@ -35,7 +35,6 @@ from courseware.writer import Writer
 
 BASE = "file:///courseware-book/"  # no such folder: only the fetcher below answers for it
 STYLESHEET = "print.css"
-DEFAULT_EPOCH = "946684800"  # 2000-01-01, as the decks
 VISUALS = ("table", "figure", "code", "math")
 
 
@@ -130,9 +129,8 @@ def _same(block) -> str:
 
 
 def _created() -> str:
-    """The book's date, from SOURCE_DATE_EPOCH (default 2000-01-01), as dcterms.created wants it."""
-    when = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)), tz=timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The book's date (archive.source_date), as dcterms.created wants it."""
+    return source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _fetcher(files: dict[str, bytes]):

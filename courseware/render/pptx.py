@@ -6,9 +6,7 @@ right-to-left paragraphs are marked; rebuilds are byte-identical."""
 
 from __future__ import annotations
 
-import os
 import zipfile
-from datetime import datetime, timezone
 from typing import Any
 
 from courseware.catalogue import words
@@ -19,6 +17,7 @@ from courseware.redact import one_line
 from courseware.render import register
 from courseware.render.notices import notice
 from courseware.render.fit import BULLET_INDENT_PT, LINE_HEIGHT, PARAGRAPH_GAP, Box, fits, height, pages, points, title_size
+from courseware.render.archive import source_date
 from courseware.render.pptx_package import _deterministic, _linear
 from courseware.render.pptx_design import Titles, brand_colours, chrome, default_language, draw_card, furniture, logo_on_title, mirror, option_cards
 from courseware.render.pptx_visuals import Rect, Visuals, emu
@@ -367,7 +366,7 @@ class Deck:
         props.language = self.language
         props.last_modified_by = "courseware"
         props.revision = 1
-        when = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "946684800")), tz=timezone.utc).replace(tzinfo=None)
+        when = source_date().replace(tzinfo=None)
         props.created = props.modified = when
         props.last_printed = when
 
