@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from courseware.buildlock import course_lock
 from courseware.content.figures import shown
@@ -17,7 +18,7 @@ from courseware.course import read_course
 from courseware.content.model import Article, Quiz, SlideDeck
 from courseware.errors import BuildRefused, CoursewareError, GenerationError
 from courseware.generate.figures import source_figures
-from courseware.generate.provider import FatalProviderError, Provider, ProviderContext, make_provider
+from courseware.generate.provider import Deferred, FatalProviderError, Provider, ProviderContext, make_provider
 from courseware.generate.runner import Progress, run_tasks
 from courseware.generate.settings import LLMConfig, resolve
 from courseware.generate.stats import Stats
@@ -28,6 +29,9 @@ from courseware.names import MEDIA_DIR
 from courseware.spec.load import LoadedSpec, load_spec
 from courseware.translate.stage import Translations, needed_lines, parse_kept, pending, plan_stage, refuse_frozen, remember, run_stage
 from courseware.writer import ChangedOnDisk, Writer
+
+if TYPE_CHECKING:
+    from courseware.batch.collect import Collector
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Options:
     on_wait: Callable[[str], None] | None = None  # told once when a build starts waiting
     templates: Path | None = None  # --templates: a template folder instead of the spec's
     dist: Path | None = None  # render there instead of <course>/dist (`courseware serve`'s preview)
+    batch: Collector | None = None  # a batch build's round (courseware/batch/): calls are collected, not made
 
 
 @dataclass
@@ -73,6 +78,8 @@ class Report:
     unavailable: list[str] = field(default_factory=list)
     failures: dict[str, CoursewareError] = field(default_factory=dict)
     usage: str = ""  # the calls/tokens/cost summary, for providers that call a model
+    cost: float | None = None  # its estimated dollars, when the model has a price
+    live_cost: float | None = None  # what the same answers cost asked live (a batch build's comparison)
     read: int = 0  # content files read back for rendering
     changed_meanwhile: list[str] = field(default_factory=list)  # tasks whose file a human changed during the build
     backups: list[tuple[str, Path]] = field(default_factory=list)  # (task, copy of the hand edit it replaced)
@@ -80,6 +87,7 @@ class Report:
     pruned: list[str] = field(default_factory=list)  # files of an earlier render removed from dist/
     translations: Translations | None = None  # the translation stage, when the course has translations
     languages: list[str] = field(default_factory=list)  # the languages rendered, the original first
+    waiting: list[str] = field(default_factory=list)  # a batch build's round: tasks whose answers wait for a batch
 
 
 def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
@@ -88,10 +96,10 @@ def plan_course(spec: Path | LoadedSpec, options: Options) -> Planned:
     sources = read_sources(loaded.spec.source_files(), loaded.root)  # course, module and lesson sources
     grounding = Grounding(loaded.spec, sources)
     config = resolve(loaded.spec.llm, loaded.root, options.llm)
-    stats = Stats()
+    stats = options.batch.stats(loaded.spec.course.id) if options.batch else Stats()  # a batch build counts across its rounds
     content_dir = options.output / loaded.spec.course.id / "content"
     figures = source_figures(sources, content_dir) if config.provider != "offline" else ()  # the offline provider reads them from its passages
-    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats, content_dir, figures, grounding))
+    provider = make_provider(config.provider, ProviderContext(loaded.spec, sources, config, stats, content_dir, figures, grounding, options.batch))
     tasks = plan(loaded.spec, grounding, provider.identity, provider.own_quiz_pools)
     files = {}
     for task in tasks:
@@ -147,8 +155,10 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     known = {t.id: parse_content(t, planned.files[t.id]) for t in planned.tasks if t not in chosen and t.id in planned.files}
 
     if chosen:
+        if options.batch is not None and not planned.provider.calls_model:
+            raise CoursewareError(f"{planned.loaded.path}: --batch: the {planned.provider.name} provider calls no model; use --provider openai, or build without --batch")
         planned.provider.prepare()
-    progress = Progress(planned.stats, enabled=planned.provider.calls_model)
+    progress = Progress(planned.stats, enabled=planned.provider.calls_model and options.batch is None)  # a batch round says what it collected
     writer = Writer(planned.content_dir)
     course_dir = planned.content_dir.parent
 
@@ -164,7 +174,8 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
             report.changed_meanwhile.append(task.id)
 
     generated, failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress, save)
-    report.failures = {t.id: failures[t.id] for t in chosen if t.id in failures}  # task order, not finishing order
+    report.waiting = [t.id for t in chosen if isinstance(failures.get(t.id), Deferred)]
+    report.failures = {t.id: failures[t.id] for t in chosen if t.id in failures and t.id not in report.waiting}  # task order, not finishing order
     report.written.sort(key=[t.path for t in chosen].index)
     report.changed_meanwhile.sort(key=[t.id for t in chosen].index)
     report.generated = [t.id for t in chosen if t.id in generated and t.id not in report.changed_meanwhile]
@@ -172,11 +183,14 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
     report.warnings += planned.provider.notes()
     if not options.frozen:
         _write_media(planned, known, writer)
-    if report.conflicts or report.failures or report.changed_meanwhile:
+    if report.conflicts or report.failures or report.changed_meanwhile or report.waiting:
         _usage(planned, report)
-        return report  # not rendered over: the CLI exits non-zero
+        return report  # not rendered over: the CLI exits non-zero, or a batch round goes on
     report.translations = _translate(planned, options, progress)  # a failed or conflicting one keeps its language from rendering
     _usage(planned, report)
+    if report.translations.waiting:
+        report.waiting = report.translations.waiting
+        return report  # the course renders once, when its batch answers are all in
     report.warnings += needed_lines(report.translations, planned.loaded.path, planned.provider.name, planned.provider.translates)
     _render(planned.loaded, planned.tasks, planned.content_dir, options, report, known, templates, report.translations)
     return report
@@ -184,7 +198,9 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
 
 def _usage(planned: Planned, report: Report) -> None:
     if planned.provider.calls_model:
-        report.usage = planned.stats.summary(planned.config.model, planned.config.prices, local=planned.provider.local)
+        stats, config = planned.stats, planned.config
+        report.usage = stats.summary(config.model, config.prices, local=planned.provider.local, batch_prices=config.batch_prices)
+        report.cost, report.live_cost = stats.cost(config.model, config.prices, config.batch_prices), stats.live_cost(config.model, config.prices)
 
 
 def _translate(planned: Planned, options: Options, progress: Progress) -> Translations:

@@ -24,6 +24,7 @@ ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Model name (op
 BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint. Env: COURSEWARE_BASE_URL or OPENAI_BASE_URL.")]
 WaitOpt = Annotated[bool, typer.Option("--wait", help="If another build of the same course is running, wait for it instead of stopping.")]
 PromptsOpt = Annotated[Optional[Path], typer.Option("--prompts", help="Folder of prompt templates with its own prompts.lock. Env: COURSEWARE_PROMPTS.")]
+BatchesOpt = Annotated[Optional[Path], typer.Option("--batches", help="The batch folder: what a batch build submitted and what came back (default .courseware/batches). Env: COURSEWARE_BATCHES.")]
 TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", help="Folder of your own HTML/SCO/PPTX templates instead of the spec's `templates` (it may lie anywhere; it needs its own templates.lock).")]
 
 
@@ -278,6 +279,10 @@ def build(
     formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats to render instead of the spec's outputs.")] = None,
     wait: WaitOpt = False,
     templates: TemplatesOpt = None,
+    batch: Annotated[bool, typer.Option("--batch", help="Ask the model through its Batch API (half the price, answers within 24 h): submit every call of every course, wait, write and render. Rerun the same command after a stop: it carries on with the batches already submitted.")] = False,
+    batches: BatchesOpt = None,
+    poll: Annotated[Optional[float], typer.Option("--poll", min=0, help="With --batch: seconds between looks at the open batches (default 60). Env: COURSEWARE_BATCH_POLL.")] = None,
+    finish_live: Annotated[bool, typer.Option("--finish-live", help="With --batch: ask live, at the live price, what a batch ended without answering (expired, failed, cancelled) instead of a new batch.")] = False,
 ) -> None:
     """Generate what is new or stale, keep hand edits, write reviewed markdown, render.
 
@@ -287,7 +292,30 @@ def build(
 
     llm = {"provider": provider, "model": model, "base_url": base_url, "prompts": prompts, "concurrency": jobs, "cache_dir": cache}
     options = Options(output=output, frozen=frozen, force=force, regenerate=tuple(regenerate or ()), formats=_formats(formats), llm=llm, wait=wait, on_wait=_say, templates=templates)
-    _each_spec(specs, run_build, options)
+    if not batch:
+        if poll is not None or finish_live:
+            _fail(["--poll and --finish-live go with --batch"], code=2)
+        _each_spec(specs, run_build, options)
+        return
+    if frozen:
+        _fail(["--batch and --frozen do not go together: a frozen build calls no model"], code=2)
+    from courseware.cli_batch import batch_build
+
+    batch_build(_spec_files(specs), options, _batch_options(batches, poll, finish_live))
+
+
+def _batch_options(folder: Path | None, poll: float | None, finish_live: bool = False):
+    import os
+
+    from courseware.batch.run import DEFAULT_FOLDER, DEFAULT_POLL_SECONDS, BatchOptions
+
+    if poll is None and os.environ.get("COURSEWARE_BATCH_POLL"):
+        try:
+            poll = float(os.environ["COURSEWARE_BATCH_POLL"])
+        except ValueError:
+            _fail([f"COURSEWARE_BATCH_POLL={os.environ['COURSEWARE_BATCH_POLL']!r}: expected a number of seconds"], code=2)
+    folder = folder or Path(os.environ.get("COURSEWARE_BATCHES") or DEFAULT_FOLDER)
+    return BatchOptions(folder=folder, poll=DEFAULT_POLL_SECONDS if poll is None else poll, finish_live=finish_live)
 
 
 def _say(line: str) -> None:
@@ -324,8 +352,7 @@ def _formats(value: str | None) -> tuple[str, ...] | None:
 
 
 def _each_spec(specs: list[Path], run, options) -> None:
-    from collections import Counter
-
+    """Run `run` on each spec, saying each course's outcome as it is done; exit with the worst code."""
     from courseware.errors import CoursewareError
 
     failed = 0
@@ -334,66 +361,80 @@ def _each_spec(specs: list[Path], run, options) -> None:
         try:
             report = run(path, options)
         except CoursewareError as exc:
-            failed = max(failed, exc.exit_code)
-            for line in exc.lines():
-                _error(line)
+            failed = max(failed, _said(exc))
             continue
-        if report.statuses:
-            counts = Counter(report.statuses.values())
-            summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-            console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
-        else:
-            console.print(f"{report.course_id}: read {report.read} content files in {report.content_dir}", markup=False)
-        translations = report.translations
-        if translations is not None and translations.tasks:
-            for language in translations.languages():
-                counts = translations.counts(language)
-                summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-                made = [t for t in translations.generated if t.startswith(f"{language}/")]
-                wrote = [p for p in translations.written if p.startswith(f"{language}/")]
-                done = f"; translated {len(made)}, wrote {len(wrote)} file(s)" if report.statuses else ""
-                console.print(f"{report.course_id}: {language}: {sum(counts.values())} translations ({summary}){done}", markup=False)
-        _warn(report.warnings)
-        for task_id, path in report.backups + (translations.backups if translations else []):
-            _error(f"{report.content_dir}: {task_id} was edited by hand; replaced it as asked, your version is kept in {path}")
-        if report.usage:
-            console.print(f"{report.course_id}: {report.usage}", markup=False)
-        said: set[str] = set()
-        for error in report.failures.values():  # each names its task (and the spec line where it can)
-            failed = 3
-            for line in error.lines():
-                if line not in said:  # a server-wide failure (connection refused) is said once
-                    said.add(line)
-                    _error(line)
-        for error in (translations.failures.values() if translations else []):
-            failed = 3
-            for line in error.lines():
-                if line not in said:
-                    said.add(line)
-                    _error(line)
-        if report.failures or (translations and translations.failures):
-            count = len(report.failures) + (len(translations.failures) if translations else 0)
-            _error(f"{report.course_id}: {count} task(s) failed; what finished is saved, rerun to do the rest")
-        for task_id in report.conflicts:
-            failed = max(failed, 1)
-            _error(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. See your edit with 'courseware diff {path} {task_id}', merge by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to replace it (your version is backed up)")
-        for task_id in (translations.conflicts if translations else []):
-            failed = max(failed, 1)
-            _error(f"{report.content_dir}: conflict: {task_id} was edited by hand and the file it translates changed since; kept it, and its language is not rendered. Bring it up to date by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to translate it again (your version is backed up)")
-        for task_id in report.changed_meanwhile + (translations.changed_meanwhile if translations else []):
-            failed = max(failed, 1)
-            _error(f"{report.content_dir}: conflict: {task_id} was changed on disk while the build ran; kept the change, not the generated text. Rerun the build to see where it stands")
-        if report.rendered or report.unavailable:
-            line = f"{report.course_id}: rendered {', '.join(report.rendered) or 'nothing'}"
-            if len(report.languages) > 1:
-                line += f" in {', '.join(report.languages)}"
-            if report.pruned:
-                line += f"; removed {len(report.pruned)} file(s) an earlier render left in dist/"
-            if report.unavailable:
-                line += f"; not available in this version: {', '.join(report.unavailable)}"
-            console.print(line, markup=False)
+        failed = max(failed, _show(path, report, console))
     if failed:
         raise typer.Exit(failed)
+
+
+def _said(exc) -> int:
+    """Print a course's error, one problem a line; its exit code."""
+    for line in exc.lines():
+        _error(line)
+    return exc.exit_code
+
+
+def _show(path: Path, report, console) -> int:
+    """Say what a course's build or render did; the exit code it calls for (0: all went well)."""
+    from collections import Counter
+
+    failed = 0
+    if report.statuses:
+        counts = Counter(report.statuses.values())
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        console.print(f"{report.course_id}: {len(report.statuses)} tasks ({summary}); generated {len(report.generated)}, wrote {len(report.written)} file(s) in {report.content_dir}", markup=False)
+    else:
+        console.print(f"{report.course_id}: read {report.read} content files in {report.content_dir}", markup=False)
+    translations = report.translations
+    if translations is not None and translations.tasks:
+        for language in translations.languages():
+            counts = translations.counts(language)
+            summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            made = [t for t in translations.generated if t.startswith(f"{language}/")]
+            wrote = [p for p in translations.written if p.startswith(f"{language}/")]
+            done = f"; translated {len(made)}, wrote {len(wrote)} file(s)" if report.statuses else ""
+            console.print(f"{report.course_id}: {language}: {sum(counts.values())} translations ({summary}){done}", markup=False)
+    _warn(report.warnings)
+    for task_id, backup in report.backups + (translations.backups if translations else []):
+        _error(f"{report.content_dir}: {task_id} was edited by hand; replaced it as asked, your version is kept in {backup}")
+    if report.usage:
+        console.print(f"{report.course_id}: {report.usage}", markup=False)
+    said: set[str] = set()
+    for error in report.failures.values():  # each names its task (and the spec line where it can)
+        failed = 3
+        for line in error.lines():
+            if line not in said:  # a server-wide failure (connection refused) is said once
+                said.add(line)
+                _error(line)
+    for error in (translations.failures.values() if translations else []):
+        failed = 3
+        for line in error.lines():
+            if line not in said:
+                said.add(line)
+                _error(line)
+    if report.failures or (translations and translations.failures):
+        count = len(report.failures) + (len(translations.failures) if translations else 0)
+        _error(f"{report.course_id}: {count} task(s) failed; what finished is saved, rerun to do the rest")
+    for task_id in report.conflicts:
+        failed = max(failed, 1)
+        _error(f"{report.content_dir}: conflict: {task_id} was edited by hand and its inputs changed; kept it. See your edit with 'courseware diff {path} {task_id}', merge by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to replace it (your version is backed up)")
+    for task_id in (translations.conflicts if translations else []):
+        failed = max(failed, 1)
+        _error(f"{report.content_dir}: conflict: {task_id} was edited by hand and the file it translates changed since; kept it, and its language is not rendered. Bring it up to date by hand and run 'courseware resolve {path} {task_id}', or rerun with --regenerate {task_id} (or --force) to translate it again (your version is backed up)")
+    for task_id in report.changed_meanwhile + (translations.changed_meanwhile if translations else []):
+        failed = max(failed, 1)
+        _error(f"{report.content_dir}: conflict: {task_id} was changed on disk while the build ran; kept the change, not the generated text. Rerun the build to see where it stands")
+    if report.rendered or report.unavailable:
+        line = f"{report.course_id}: rendered {', '.join(report.rendered) or 'nothing'}"
+        if len(report.languages) > 1:
+            line += f" in {', '.join(report.languages)}"
+        if report.pruned:
+            line += f"; removed {len(report.pruned)} file(s) an earlier render left in dist/"
+        if report.unavailable:
+            line += f"; not available in this version: {', '.join(report.unavailable)}"
+        console.print(line, markup=False)
+    return failed
 
 
 TasksArg = Annotated[list[str], typer.Argument(help="Task ids (m1-l2/quiz), lesson ids (m1-l2), 'course' or 'all'.", show_default=False)]
@@ -457,10 +498,12 @@ def resolve(
 
 from courseware.cli_reviewed import prompts_app, templates_app  # noqa: E402  (they use the helpers above)
 from courseware.cli_translations import translations_app  # noqa: E402
+from courseware.cli_batch import batch_app  # noqa: E402
 
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(templates_app, name="templates")
 app.add_typer(translations_app, name="translations")
+app.add_typer(batch_app, name="batch")
 import courseware.cli_serve  # noqa: E402,F401  (registers `courseware serve`)
 
 

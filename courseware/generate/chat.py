@@ -39,6 +39,8 @@ RUNAWAY_REPEAT = re.compile(r"(.{4,200}?)\1{7,}\W*$", re.DOTALL)
 class Runaway(GenerationError):
     """The answer was cut off while repeating itself (whitespace, or the same item again and again)."""
 
+    fresh = True  # False: a batch answer read again in a later round, its retry already counted
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -47,6 +49,7 @@ class Answer:
     text: str
     model: str | None
     usage: dict[str, int]
+    fresh: bool = True  # False: a batch answer this build already read in an earlier round (counted then)
 
 
 def is_local(base_url: str) -> bool:
@@ -61,13 +64,19 @@ class Chat:
         self.client, self.base_url, self.model, self.config, self.stats = client, base_url, model, config, stats
         self.retry_base = retry_base
 
-    def ask(self, messages: list[dict], response_format: dict | None, variation: str = "") -> Answer:
+    def ask(self, messages: list[dict], response_format: dict | None, variation: str = "", request_id: str = "") -> Answer:
         """One answer. `variation` (a re-ask, a retry after a runaway) changes the seed and raises
-        a low temperature, so the server is never sent the same request twice."""
-        response = self._complete(self._request(messages, response_format, variation))
-        choice = response.choices[0]
-        usage = _usage(response)
+        a low temperature, so the server is never sent the same request twice. `request_id` names
+        the request (its content key, or the variation): a batch build files the answer under it."""
+        response = self._complete(self.request(messages, response_format, variation))
+        usage = usage_of(response)
         self.stats.add(prompt_tokens=usage["prompt"], completion_tokens=usage["completion"], cached_tokens=usage["cached"])
+        return self.verdict(response, usage)
+
+    def verdict(self, response: Any, usage: dict[str, int]) -> Answer:
+        """The answer in a completion, or the error that says why there is none (cut off, ran
+        away, refused, empty): the same for a live answer and one out of a batch's results."""
+        choice = response.choices[0]
         # A server that echoes the request (headers included) into its answer must not put the key
         # into the content files or the cache: the answer is redacted before anything reads it.
         text = redact.redact(choice.message.content or "")
@@ -82,7 +91,8 @@ class Chat:
 
     # The request ------------------------------------------------------------------------------
 
-    def _request(self, messages: list[dict], response_format: dict | None, variation: str) -> dict:
+    def request(self, messages: list[dict], response_format: dict | None, variation: str) -> dict:
+        """The request body as it is sent (a batch build writes it into its input file)."""
         request: dict[str, Any] = {"model": self.model, "messages": messages}
         request.update({k: v for k, v in self.config.parameters().items() if v is not None})
         if variation:
@@ -173,7 +183,7 @@ def runaway_kind(text: str) -> str | None:
     return None
 
 
-def _usage(response: Any) -> dict[str, int]:
+def usage_of(response: Any) -> dict[str, int]:
     tokens = getattr(response, "usage", None)
     if tokens is None:
         return {"prompt": 0, "completion": 0, "cached": 0}

@@ -23,7 +23,7 @@ from courseware.generate.cache import ResponseCache
 from courseware.generate.chat import Answer, Chat, Runaway, is_local
 from courseware.generate.figures import SourceFigure, offered
 from courseware.generate.prompts import PromptSet
-from courseware.generate.provider import FatalProviderError, Provider, ProviderContext, register
+from courseware.generate.provider import Deferred, FatalProviderError, Provider, ProviderContext, register
 from courseware.grounding.select import Grounding, course_query, lesson_queries, module_query
 from courseware.plan import Task
 
@@ -102,20 +102,9 @@ class OpenAIProvider(Provider):
 
     @cached_property
     def client(self) -> Any:
-        from openai import OpenAI, OpenAIError
-
-        key = os.environ.get("OPENAI_API_KEY")
-        if not key and is_local(self.base_url):
-            key = "not-needed"  # local servers (Ollama, llama.cpp, vLLM, LM Studio) take any key
-        if not key:
-            raise CoursewareError(f"no API key for {self.base_url}: set the OPENAI_API_KEY environment variable (or build with --provider offline)")
-        if key != "not-needed":
-            redact.register(key)  # whatever the environment says later, this key never reaches a message
-        try:
-            client = OpenAI(api_key=key, base_url=self.base_url, max_retries=0, timeout=self.config.timeout)
-            return Chat(client, self.base_url, self.model, self.config, self.stats, self.retry_base)
-        except OpenAIError as exc:
-            raise CoursewareError(f"cannot set up the OpenAI client: {redact.one_line(str(exc))}") from None
+        chat = Chat(openai_client(self.base_url, self.config.timeout), self.base_url, self.model, self.config, self.stats, self.retry_base)
+        batch = self.context.batch
+        return chat if batch is None else batch.chat(chat)  # a batch build: answers from batch results, the rest collected
 
     # Generation -------------------------------------------------------------------------------
 
@@ -168,7 +157,8 @@ class OpenAIProvider(Provider):
             except contracts.AnswerError as exc:
                 if attempt == MAX_REASKS:
                     raise GenerationError(f"the answer is still invalid after {MAX_REASKS} re-asks: {redact.one_line(str(exc), redact.LINE)}") from None
-                self.stats.add(reasks=1)
+                if answer.fresh:  # a batch answer read again in a later round was counted the first time
+                    self.stats.add(reasks=1)
                 messages = messages + [
                     {"role": "assistant", "content": answer.text},
                     {"role": "user", "content": f"Your answer was not valid: {exc}. Answer again with the complete JSON object."},
@@ -183,10 +173,12 @@ class OpenAIProvider(Provider):
     def _answer(self, key: str, messages: list[dict], response_format: dict | None, variation: str) -> Answer:
         """One answer; an answer that ran away (whitespace, a repeated item) is asked once more with another seed."""
         try:
-            return self.client.ask(messages, response_format, variation)
-        except Runaway:
-            self.stats.add(retries=1)
-            return self.client.ask(messages, response_format, f"{variation or key}/runaway")
+            return self.client.ask(messages, response_format, variation, variation or key)
+        except Runaway as exc:
+            if exc.fresh:
+                self.stats.add(retries=1)
+            retry = f"{variation or key}/runaway"
+            return self.client.ask(messages, response_format, retry, retry)
 
     # Translation ------------------------------------------------------------------------------
 
@@ -197,9 +189,15 @@ class OpenAIProvider(Provider):
             folder = self.prompts.folder
             raise GenerationError(f"{task.id}: the prompts folder {folder} has no translate template; copy translate.j2 and its entry in prompts.yaml there from a folder 'courseware prompts copy DIR' writes, then run 'courseware prompts approve'")
         answers: dict[str, str] = {}
+        waiting: Deferred | None = None
         try:
             for batch in translation.batches(task.asked(), task.glossary):  # not the texts remembered from before the source changed
-                answers.update(self._translate_batch(task, batch))
+                try:
+                    answers.update(self._translate_batch(task, batch))
+                except Deferred as exc:
+                    waiting = exc  # a batch build: every part's request goes into the same batch
+            if waiting is not None:
+                raise waiting
         except FatalProviderError:
             raise  # about the server, not this task: said once for the whole build
         except GenerationError as exc:
@@ -352,6 +350,24 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+
+
+def openai_client(base_url: str, timeout: float) -> Any:
+    """The official SDK's client for `base_url` (its own retries off: ours are in chat.py), with the
+    key from OPENAI_API_KEY; a server on this machine needs none."""
+    from openai import OpenAI, OpenAIError
+
+    key = os.environ.get("OPENAI_API_KEY")
+    if not key and is_local(base_url):
+        key = "not-needed"  # local servers (Ollama, llama.cpp, vLLM, LM Studio) take any key
+    if not key:
+        raise CoursewareError(f"no API key for {base_url}: set the OPENAI_API_KEY environment variable (or build with --provider offline)")
+    if key != "not-needed":
+        redact.register(key)  # whatever the environment says later, this key never reaches a message
+    try:
+        return OpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=timeout)
+    except OpenAIError as exc:
+        raise CoursewareError(f"cannot set up the OpenAI client: {redact.one_line(str(exc))}") from None
 
 
 def _same_model(asked: str, answered: str) -> bool:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from courseware.grounding.sources import SourceDocument
     from courseware.spec.model import Spec
     from courseware.translate.plan import TranslationTask
+    from courseware.batch.collect import Collector
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,16 @@ class ProviderContext:
     content_dir: Path | None = None  # where the task files are written: figures' paths are relative to them
     figures: tuple[SourceFigure, ...] = ()
     grounding: Grounding | None = None  # the course's passages: the key terms offline quizzes draw on
+    batch: Collector | None = None  # a batch build: answers come from batch results, the calls left are collected
 
 
 class FatalProviderError(GenerationError):
     """The provider cannot serve any task (bad key, unknown model, no quota): stop the build."""
+
+
+class Deferred(GenerationError):
+    """A batch build: the task's answer is not in the batch results yet. Its request is collected
+    for a batch, and the task is done in a later round; not a failure."""
 
 
 class Provider(ABC):

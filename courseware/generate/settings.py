@@ -47,6 +47,7 @@ class LLMConfig:
     server: str  # the kind of server behind base_url: what its structured outputs honour
     prompts: Path
     prices: Prices | None
+    batch_prices: Prices | None
     retries: int
     cache_dir: Path
 

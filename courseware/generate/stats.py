@@ -16,6 +16,7 @@ PRICES: dict[str, Prices] = {
     "gpt-4.1-mini": Prices(input=0.40, cached_input=0.10, output=1.60),
     "gpt-4.1-nano": Prices(input=0.10, cached_input=0.025, output=0.40),
 }
+BATCH_DISCOUNT = 0.5  # a batch's tokens cost half the live price (OpenAI, Azure OpenAI), unless llm.batch_prices says
 
 
 @dataclass
@@ -30,6 +31,10 @@ class Stats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0
+    # The share of the tokens above that came through a batch, billed at the batch rate.
+    batch_prompt_tokens: int = 0
+    batch_cached_tokens: int = 0
+    batch_completion_tokens: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, **amounts: int) -> None:
@@ -38,23 +43,45 @@ class Stats:
             for name, amount in amounts.items():
                 setattr(self, name, getattr(self, name) + amount)
 
-    def cost(self, model: str | None, prices: Prices | None) -> float | None:
-        """Estimated dollars, or None when no price is known for the model."""
+    def cost(self, model: str | None, prices: Prices | None, batch_prices: Prices | None = None) -> float | None:
+        """Estimated dollars, or None when no price is known for the model: batch tokens at the
+        batch rate (`batch_prices`, else half the live prices), the rest at the live rate."""
         price = prices or PRICES.get(model or "")
         if price is None:
             return None
-        cached_price = price.input if price.cached_input is None else price.cached_input
-        uncached = self.prompt_tokens - self.cached_tokens
-        return (uncached * price.input + self.cached_tokens * cached_price + self.completion_tokens * price.output) / 1_000_000
+        batch = batch_prices or discounted(price)
+        live = _dollars(price, self.prompt_tokens - self.batch_prompt_tokens, self.cached_tokens - self.batch_cached_tokens, self.completion_tokens - self.batch_completion_tokens)
+        return live + _dollars(batch, self.batch_prompt_tokens, self.batch_cached_tokens, self.batch_completion_tokens)
 
-    def summary(self, model: str | None, prices: Prices | None, local: bool = False) -> str:
-        """One line for the end of a build; a model on this machine costs nothing unless priced."""
-        cost = self.cost(model, prices)
+    def live_cost(self, model: str | None, prices: Prices | None) -> float | None:
+        """What the same tokens would have cost asked live, every one at the live rate."""
+        price = prices or PRICES.get(model or "")
+        return None if price is None else _dollars(price, self.prompt_tokens, self.cached_tokens, self.completion_tokens)
+
+    def summary(self, model: str | None, prices: Prices | None, local: bool = False, batch_prices: Prices | None = None) -> str:
+        """One line for the end of a build; a model on this machine costs nothing unless priced. A
+        build through a batch says what the same answers would have cost live."""
+        cost = self.cost(model, prices, batch_prices)
         if cost is None and local:
             money = "estimated cost $0 (a server on this machine)"
         else:
             money = f"estimated cost ${cost:.4f}" if cost is not None else "estimated cost unknown (set llm.prices)"
+        batched = self.batch_prompt_tokens + self.batch_completion_tokens
+        if batched:
+            live = self.live_cost(model, prices)
+            money = f"{batched} of them through a batch; " + (f"{money} at the batch rate (asked live: ${live:.4f})" if cost is not None and live is not None else money)
         return (
             f"calls {self.calls}, retries {self.retries}, re-asks {self.reasks}, cache hits {self.cache_hits}, failures {self.failures}; "
             f"tokens: prompt {self.prompt_tokens} (cached {self.cached_tokens}), completion {self.completion_tokens}; {money}"
         )
+
+
+def discounted(price: Prices) -> Prices:
+    """The batch rate when the spec gives none: OpenAI's and Azure OpenAI's batches cost half."""
+    half = lambda value: None if value is None else value * BATCH_DISCOUNT  # noqa: E731
+    return Prices(input=price.input * BATCH_DISCOUNT, cached_input=half(price.cached_input), output=price.output * BATCH_DISCOUNT)
+
+
+def _dollars(price: Prices, prompt: int, cached: int, completion: int) -> float:
+    cached_price = price.input if price.cached_input is None else price.cached_input
+    return ((prompt - cached) * price.input + cached * cached_price + completion * price.output) / 1_000_000

@@ -140,6 +140,7 @@ class LLMSettings(_Strict):
     server: Literal[SERVERS] | None = None  # type: ignore[valid-type]
     prompts: Text | None = None
     prices: Prices | None = None
+    batch_prices: Prices | None = None  # a batch build's rate (default: half of prices)
 
 
 class ScormSettings(_Strict):

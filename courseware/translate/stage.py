@@ -30,6 +30,7 @@ class Translations:
     generated: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     failures: dict[str, CoursewareError] = field(default_factory=dict)
+    waiting: list[str] = field(default_factory=list)  # a batch build's round: translations whose answers wait for a batch
     conflicts: list[str] = field(default_factory=list)
     changed_meanwhile: list[str] = field(default_factory=list)
     backups: list[tuple[str, Path]] = field(default_factory=list)
@@ -105,6 +106,7 @@ def remember(translations: Translations, task: TranslationTask, course_dir: Path
 def run_stage(translations: Translations, provider, chosen: list[TranslationTask], jobs: int, progress, content_dir: Path) -> None:
     """Translate `chosen` through `provider`, writing each file as soon as it is done (a hand
     edit saved meanwhile is kept, one replaced on request is backed up first)."""
+    from courseware.generate.provider import Deferred
     from courseware.generate.runner import run_tasks
     from courseware.translate.memory import keep_source
     from courseware.translate.run import translate_task
@@ -124,7 +126,8 @@ def run_stage(translations: Translations, provider, chosen: list[TranslationTask
 
     done, failures = run_tasks(chosen, lambda task: translate_task(provider, task), jobs, progress, save)  # type: ignore[arg-type]
     order = [t.id for t in chosen]
-    translations.failures = {t.id: failures[t.id] for t in chosen if t.id in failures}
+    translations.waiting = [t.id for t in chosen if isinstance(failures.get(t.id), Deferred)]
+    translations.failures = {t.id: failures[t.id] for t in chosen if t.id in failures and t.id not in translations.waiting}
     translations.generated = [t for t in order if t in done and t not in translations.changed_meanwhile]
     translations.written.sort(key=[t.path for t in chosen].index)
 
