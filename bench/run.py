@@ -9,6 +9,7 @@ several repetitions; the inputs are generated into temporary folders. Items:
   4        bench/startup.py      `courseware --help`, `courseware validate`, `python -c pass`
   7        bench/big_source.py   a 50 MB markdown source built to every format; SCORM memory by SCOs
   8        bench/readers.py      each source format's fixture read; a 51-page PDF, a 60-slide deck
+  9        bench/catalogue.py    10, 50 and 100 courses of 10 lessons planned into a batch file
 Where a target is missed, the item's own profile is printed under the table. Exits 1 only when
 an item could not run; a missed target is reported, not an error.
 """
@@ -23,6 +24,7 @@ import traceback
 from datetime import datetime, timezone
 
 import big_source
+import catalogue
 import generation
 import incremental
 import pptx_scaling
@@ -31,7 +33,7 @@ import rendering
 import startup
 from common import BENCH, log, row
 
-ITEMS = [("startup", startup), ("pptx_scaling", pptx_scaling), ("generation", generation), ("incremental", incremental), ("rendering", rendering), ("big_source", big_source), ("readers", readers)]
+ITEMS = [("startup", startup), ("pptx_scaling", pptx_scaling), ("generation", generation), ("incremental", incremental), ("rendering", rendering), ("big_source", big_source), ("readers", readers), ("catalogue", catalogue)]
 
 
 def table(rows: list[dict]) -> str:
