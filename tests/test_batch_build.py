@@ -314,3 +314,16 @@ def test_custom_ids_are_content_keys_or_hashes_within_64_characters():
     assert custom_id(key) == key
     varied = custom_id(f"{key}/reask-1")
     assert len(varied) == 64 and varied != key and re.fullmatch(r"[0-9a-f]{64}", varied)
+
+
+def test_result_lines_of_openai_and_of_vllm_are_read_alike():
+    from courseware.batch.store import result_line
+
+    body = {"id": "c", "object": "chat.completion", "created": 0, "model": "m", "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "{}"}}]}
+    openai_line = {"id": "b", "custom_id": "x", "response": {"status_code": 200, "request_id": "r", "body": body}, "error": None}
+    older_vllm = {"id": "b", "custom_id": "y", "response": body, "error": None}
+    refused = {"id": "b", "custom_id": "z", "response": {"status_code": 429, "body": {"error": {"message": "slow down"}}}, "error": None}
+    expired = {"id": "b", "custom_id": "w", "response": None, "error": {"code": "batch_expired", "message": "too late"}}
+    read = [result_line(json.dumps(line).encode()) for line in (openai_line, older_vllm, refused, expired)]
+    assert read == [("x", body, ""), ("y", body, ""), ("z", None, "status 429: slow down"), ("w", None, "batch_expired: too late")]
+    assert result_line(b"not json") == (None, None, "not JSON") and result_line(b'{"response": {}}') == (None, None, "no custom_id")
