@@ -100,7 +100,8 @@ def export(
     options = Options(output=output, llm={"provider": provider, "model": model, "base_url": base_url}, on_wait=_say)
     run = rounds(_spec_files(specs), options, _batch_options(batches, None))
     try:
-        run.round()
+        with run.collector.store.only_user():
+            run.round()
     except CoursewareError as exc:
         _fail(exc.lines())
     failed = 0
@@ -154,7 +155,8 @@ def import_results(
         _fail([f"{results}: no result lines"])
     store = BatchStore(_batch_options(batches, None).folder)
     try:
-        record = store.new_record("", "", lines, ids, kind="import", note=str(results))
+        with store.only_user():
+            record = store.new_record("", "", lines, ids, kind="import", note=str(results))
     except CoursewareError as exc:
         _fail(exc.lines())
     errors = f", {failed} of them errors (asked again by the next export or batch build)" if failed else ""

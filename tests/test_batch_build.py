@@ -256,7 +256,7 @@ def test_export_run_elsewhere_and_import_then_build_without_a_batch_api(cli, sma
     bad.write_text(Path("results.jsonl").read_text("utf-8").splitlines()[0] + "\n{\"no\": 1}\n", "utf-8")
     refused = cli("batch", "import", bad)
     assert refused.exit_code == 1 and refused.stderr.strip().startswith("bad.jsonl:2: not a batch result line")
-    assert not Path(".courseware/batches").exists()  # nothing half-imported
+    assert not list(Path(".courseware/batches").glob("*import*"))  # nothing half-imported
 
     imported = cli("batch", "import", "results.jsonl")
     assert imported.exit_code == 0 and "imported 7 result(s)" in imported.stdout
@@ -284,6 +284,15 @@ def test_a_server_without_a_batch_api_is_told_the_self_hosted_way(cli, small, mo
     (line,) = result.stderr.strip().splitlines()[-1:]
     assert "the server has no Batch API (404)" in line and "courseware batch export" in line
     assert not list(Path("out", CHEAP, "content").rglob("*.md"))
+
+
+def test_two_batch_builds_never_share_a_batch_folder(cli, small, server):
+    from courseware.batch.store import BatchStore
+
+    with BatchStore(Path(".courseware/batches")).only_user():
+        result = batch_build(cli, server, small)
+    assert result.exit_code == 1 and "another batch build is using this batch folder" in result.stderr
+    assert server.batches_created == 0 and not Path("out", CHEAP, "content").exists()
 
 
 def test_batch_flags_that_do_not_go_together_are_refused(cli, small):

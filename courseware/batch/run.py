@@ -80,6 +80,11 @@ def rounds(specs: list[Path], options: Options, batch: BatchOptions) -> Rounds:
 def build_batch(specs: list[Path], options: Options, batch: BatchOptions, say: Callable[[str], None]) -> list[tuple[Path, Report | CoursewareError]]:
     """Build every spec through batches; each course's report (or its error) in spec order."""
     run = rounds(specs, options, batch)
+    with run.collector.store.only_user():
+        return _build_rounds(run, batch, say)
+
+
+def _build_rounds(run: Rounds, batch: BatchOptions, say: Callable[[str], None]) -> list[tuple[Path, Report | CoursewareError]]:
     store, collector = run.collector.store, run.collector
     for round_number in count(1):
         run.round()

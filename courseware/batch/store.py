@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -70,6 +72,24 @@ class Outcome:
 class BatchStore:
     def __init__(self, folder: Path):
         self.folder = folder
+
+    @contextmanager
+    def only_user(self) -> Iterator[None]:
+        """Hold the folder for one batch build: two at once would both submit what neither had yet."""
+        from filelock import FileLock, Timeout
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(self.folder / ".lock", timeout=0)
+            lock.acquire()
+        except Timeout:
+            raise CoursewareError(f"{self.folder}: another batch build is using this batch folder; wait for it to finish, or give this one --batches DIR") from None
+        except OSError as exc:
+            raise CoursewareError(f"{self.folder}: cannot write ({exc.strerror or exc}); check the folder's permissions and free space") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def records(self) -> list[Record]:
         """Every record, oldest first (names start with their creation order)."""
