@@ -191,6 +191,20 @@ def test_an_expired_batch_and_failed_requests_resubmit_only_what_was_left(cli, s
     assert "expired" in result.stderr and len(list(Path("out", CHEAP, "content").rglob("*.md"))) == 7
 
 
+def test_a_failed_batch_is_submitted_again_and_a_request_no_batch_answers_fails_its_task(cli, small, server):
+    stubborn = keys(cli, small, server)["m1-l2/quiz"]
+    server.request_errors[stubborn] = "500"  # every batch fails it
+    server.scripts.append(BatchScript(fail=[{"code": "invalid_request", "message": "The file could not be read.", "line": 1, "param": None}]))
+    result = batch_build(cli, server, small)
+    assert result.exit_code == 3
+    assert "failed (invalid_request: The file could not be read. (line 1))" in result.stderr
+    assert server.batches_created == 3  # refused whole, then two in which only the stubborn request fails
+    assert server.submitted[stubborn] == 3 and {n for c, n in server.submitted.items() if c != stubborn} == {2}
+    assert "m1-l2/quiz: 3 batches ended without answering this request (last: status 500" in result.stderr
+    assert "--finish-live" in result.stderr
+    assert len(list(Path("out", CHEAP, "content").rglob("*.md"))) == 6  # the others are written; the course is not rendered
+
+
 def answered_in(server: FakeBatchAPI, batch_id: str) -> list[str]:
     """The custom ids a batch's output file answered."""
     client = openai.OpenAI(base_url=server.base_url, api_key=KEY, max_retries=0)
