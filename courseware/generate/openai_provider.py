@@ -350,8 +350,6 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-
-
 def openai_client(base_url: str, timeout: float) -> Any:
     """The official SDK's client for `base_url` (its own retries off: ours are in chat.py), with the
     key from OPENAI_API_KEY; a server on this machine needs none."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from courseware.errors import CoursewareError, GenerationError
 
 if TYPE_CHECKING:
+    from courseware.batch.collect import Collector
     from courseware.content.model import Article, Quiz, SlideDeck
     from courseware.generate.figures import SourceFigure
     from courseware.generate.settings import LLMConfig
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from courseware.grounding.sources import SourceDocument
     from courseware.spec.model import Spec
     from courseware.translate.plan import TranslationTask
-    from courseware.batch.collect import Collector
 
 
 @dataclass(frozen=True)
