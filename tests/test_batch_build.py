@@ -175,6 +175,26 @@ def test_a_batch_created_but_not_recorded_is_found_not_made_again(cli, small, se
     assert set(server.submitted.values()) == {1}
 
 
+def test_a_batch_recorded_but_not_uploaded_is_uploaded_once(cli, small, server, monkeypatch):
+    """Killed between recording a batch and uploading its file: the rerun sends that record, not a new one."""
+    from courseware.batch import run as batch_run
+
+    def killed(store, record, client):
+        raise KeyboardInterrupt
+
+    send = batch_run.send
+    monkeypatch.setattr(batch_run, "send", killed)
+    assert batch_build(cli, server, small).exit_code == 130
+    (record,) = Path(".courseware/batches").glob("*.json")
+    assert json.loads(record.read_text("utf-8"))["status"] == "written" and not server.uploads
+    monkeypatch.setattr(batch_run, "send", send)
+
+    result = batch_build(cli, server, small)
+    assert result.exit_code == 0, result.stderr
+    assert len(server.uploads) == 1 and server.batches_created == 1 and set(server.submitted.values()) == {1}
+    assert [p.name for p in Path(".courseware/batches").glob("*.json")] == [record.name]
+
+
 def test_an_expired_batch_and_failed_requests_resubmit_only_what_was_left(cli, small, server):
     failing = min(keys(cli, small, server).values())  # first in the file (sorted by custom id): it fails before the batch expires
     server.request_errors[failing] = ["500"]  # fails in its first batch, answered in the next
