@@ -25,7 +25,7 @@ import openai  # noqa: E402,F401  (imported before the clock starts, as is every
 import courseware.build as build  # noqa: E402
 import courseware.cli as cli  # noqa: E402
 import courseware.render as render  # noqa: E402
-from courseware.generate import contracts, openai_provider  # noqa: E402
+from courseware.generate import chat, contracts, openai_provider  # noqa: E402
 from courseware.generate.cache import ResponseCache  # noqa: E402
 from courseware.generate.prompts import PromptSet  # noqa: E402
 from courseware.writer import Writer  # noqa: E402
@@ -71,7 +71,7 @@ def _instrument(profile: str) -> None:
         wrap(openai_provider.OpenAIProvider, "_passages", "  retrieval (BM25 passages)")
         wrap(openai_provider.OpenAIProvider, "_user_prompt", "  prompt rendering")
         wrap(PromptSet, "compile", "    of which template compile")
-        wrap(openai_provider.OpenAIProvider, "_complete", "  request: SDK, HTTP, JSON")
+        wrap(chat.Chat, "_complete", "  request: SDK, HTTP, JSON")
         wrap(openai_provider.OpenAIProvider, "_convert", "  answer validation")
         wrap(ResponseCache, "get", "  response cache get")
         wrap(ResponseCache, "put", "  response cache put (fsync)")
