@@ -5,8 +5,7 @@ REPORT.json gets {"exit_code", "seconds", "cpu_seconds", "phases"}. PROFILE is "
 instrumentation), "generation" or "render": then chosen functions are wrapped to add up, per
 phase, the CPU time of the thread that ran them (time.thread_time, so 32 threads waiting on the
 GIL or the network are not counted), their wall time summed over calls, and their call count.
-PROFILE may name several, comma-separated. "compiled-templates" is a what-if, not a fix: it makes PromptSet.compile reuse each
-compiled template (courseware compiles a template on every render) in this process only.
+PROFILE may name several, comma-separated.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ import openai  # noqa: E402,F401  (imported before the clock starts, as is every
 import courseware.build as build  # noqa: E402
 import courseware.cli as cli  # noqa: E402
 import courseware.render as render  # noqa: E402
-from courseware.generate import contracts, openai_provider  # noqa: E402
+from courseware.generate import chat, contracts, language, openai_provider  # noqa: E402
 from courseware.generate.cache import ResponseCache  # noqa: E402
 from courseware.generate.prompts import PromptSet  # noqa: E402
 from courseware.writer import Writer  # noqa: E402
@@ -65,29 +64,22 @@ def instrument(profile: str) -> None:
 
 def _instrument(profile: str) -> None:
     if profile == "generation":
+        wrap(build, "load_spec", "load spec")
         wrap(build, "plan_course", "plan (spec, sources, content keys)")
         wrap(openai_provider.OpenAIProvider, "identity", "  of which provider identity, once a task")
         wrap(build, "run_tasks", "generation (run_tasks; its process_cpu is every thread's)")
         wrap(openai_provider.OpenAIProvider, "_passages", "  retrieval (BM25 passages)")
         wrap(openai_provider.OpenAIProvider, "_user_prompt", "  prompt rendering")
         wrap(PromptSet, "compile", "    of which template compile")
-        wrap(openai_provider.OpenAIProvider, "_complete", "  request: SDK, HTTP, JSON")
+        wrap(chat.Chat, "_complete", "  request: SDK, HTTP, JSON")
         wrap(openai_provider.OpenAIProvider, "_convert", "  answer validation")
+        wrap(language, "check", "  language check")
         wrap(ResponseCache, "get", "  response cache get")
-        wrap(ResponseCache, "put", "  response cache put (fsync)")
+        wrap(ResponseCache, "put", "  response cache put")
         wrap(contracts, "json_schema", "contracts.json_schema (in identity and in each request)")
         wrap(build, "render_file", "writing: markdown text of each task")
-        wrap(Writer, "write_text", "Writer.write_text: content files and cache entries (fsync)")
+        wrap(Writer, "write_text", "Writer.write_text: content files (fsync), kept copies, cache entries")
         wrap(build, "_render", "read back and render (markdown only)")
-    elif profile == "compiled-templates":
-        compile_each_time, compiled = PromptSet.compile, {}
-
-        def compile_once(self, kind):
-            if (self.folder, kind) not in compiled:
-                compiled[(self.folder, kind)] = compile_each_time(self, kind)
-            return compiled[(self.folder, kind)]
-
-        PromptSet.compile = compile_once
     elif profile == "render":
         wrap(build, "load_spec", "load spec")
         wrap(build, "read_course", "read reviewed markdown")

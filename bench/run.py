@@ -55,6 +55,8 @@ def profiles(results: dict) -> str:
                 f" {gen['cpu_ms_per_task']} ms CPU a task against a budget of {gen['cpu_budget_ms_per_task']} ms (0.2 s / 32)",
                 f"   a task holds one of the 32 slots {gen['slot_ms_per_task']} ms (ideal 200; the bare SDK replay: "
                 f"{results['generation'].get('sdk_replay_slot_ms_per_request')} ms a request)",
+                f"   unprofiled builds: {results['generation'].get('overhead_wall_ms_per_task')} ms of wall and "
+                f"{results['generation'].get('overhead_cpu_ms_per_task')} ms of CPU a task more than the bare SDK's a request",
                 "   by phase (indented = part of the line above): thread CPU, wall a call, calls"]  # fmt: skip
         out += [f"     {k:62} {v['thread_cpu_s']:7.3f} s CPU {v['wall_ms_per_call']:9.2f} ms a call {v['calls']:5} calls" for k, v in gen["phases"].items()]
     pptx = results.get("pptx_scaling", {}).get("profile_1000")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path, PurePosixPath
@@ -39,14 +40,29 @@ class Writer:
 
     def target(self, relative: str) -> Path:
         """The path for `relative`, refusing absolute paths, '..' and links that lead out of the root."""
-        parts = PurePosixPath(relative).parts
-        if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in relative:
+        posix = PurePosixPath(relative)
+        parts = posix.parts
+        if not parts or posix.is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in relative:
             raise CoursewareError(f"{relative}: refusing to write outside {self.root}")
         path = self.root.joinpath(*parts)
-        root = self.root.resolve()
-        if not path.resolve().is_relative_to(root):
+        if self._link_in(parts) and not path.resolve().is_relative_to(self.root.resolve()):
             raise CoursewareError(f"{path}: refusing to write through a link that leads outside {self.root}")
         return path
+
+    def _link_in(self, parts: tuple[str, ...]) -> bool:
+        """Whether a link (or something lstat cannot tell) is among the parts below the root: only
+        then can the path lead outside it, and need resolving (the root's own links are its own)."""
+        here = os.fspath(self.root)
+        for part in parts:
+            here = os.path.join(here, part)
+            try:
+                if stat.S_ISLNK(os.lstat(here).st_mode):
+                    return True
+            except FileNotFoundError:
+                return False  # nothing below exists yet, so no link either
+            except OSError:
+                return True
+        return False
 
     def write_text(self, relative: str, text: str, durable: bool = True, expect: object = ANY) -> bool:
         """Write `text` (UTF-8, LF) atomically; True when the file changed."""
@@ -80,8 +96,7 @@ class Writer:
             if path.is_file() and path.read_bytes() == data:
                 return False
             path.parent.mkdir(parents=True, exist_ok=True)
-            for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # from a run killed mid-write
-                leftover.unlink(missing_ok=True)
+            _remove_leftovers(path)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
                 os.chmod(temp, FILE_MODE)
@@ -138,6 +153,15 @@ class Subfolder:
 
     def below(self, prefix: str) -> Subfolder:
         return Subfolder(self.writer, f"{self.prefix}/{prefix}")
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temp files of `path` that a run killed mid-write left (`.<name>.*.tmp`). Names
+    compared as text: a glob compiles a pattern for each file written."""
+    prefix = f".{path.name}."
+    for name in os.listdir(path.parent):
+        if name.startswith(prefix) and name.endswith(".tmp") and len(name) >= len(prefix) + len(".tmp"):
+            (path.parent / name).unlink(missing_ok=True)
 
 
 def _digest(path: Path) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from courseware.content.files import file_digest
 from courseware.errors import CoursewareError
-from courseware.markdown.frontmatter import body_hash, split
+from courseware.markdown.frontmatter import body_hash, body_of, split
 from courseware.buildlock import STATE
 from courseware.writer import ChangedOnDisk, Writer
 
@@ -19,8 +19,8 @@ GIT_REVISIONS = 200  # how far back git history is searched for the generated ve
 
 def keep_generated(folder: Path, text: str) -> None:
     """Keep a generated file under the hash of its body, so `courseware diff` can show a later hand edit."""
-    _, body, _ = split(text, "generated")
-    relative = f"{body_hash(body)[:2]}/{body_hash(body)}.md"
+    digest = body_hash(body_of(text, "generated"))
+    relative = f"{digest[:2]}/{digest}.md"
     try:
         if not (folder / relative).is_file():
             Writer(folder).write_text(relative, text, durable=False)

@@ -311,11 +311,7 @@ class OpenAIProvider(Provider):
             queries = [course_query(inputs), *(module_query(m) for m in inputs["modules"])]
         else:
             queries = lesson_queries(inputs["lesson"])
-        chosen: list[int] = []
-        for query in queries:
-            for _, i in corpus.ranked(*query, limit=PASSAGES_PER_POINT):
-                if i not in chosen:
-                    chosen.append(i)
+        chosen = corpus.best_of_each(queries, PASSAGES_PER_POINT)
         return [
             {"number": n, "source": corpus.passages[i].source, "section": corpus.passages[i].section, "page": corpus.passages[i].page, "slide": corpus.passages[i].slide, "text": corpus.passages[i].text}
             for n, i in enumerate(chosen[:MAX_PASSAGES], start=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -20,6 +21,15 @@ def run_tasks(
 
     `on_done(task, result)` runs in this thread as each task finishes (after the freed slots are
     refilled), so finished work is saved while the other calls are still in flight."""
+    gc.freeze()  # the spec, passages and plan outlive the calls: the collector need not walk them again
+    try:
+        return _run(tasks, generate, jobs, progress, on_done)
+    finally:
+        gc.unfreeze()
+
+
+def _run(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress: Progress, on_done: Callable[[Task, Any], None] | None) -> tuple[dict[str, Any], dict[str, CoursewareError]]:
+    """run_tasks' loop (the objects made before it frozen meanwhile)."""
     results: dict[str, Any] = {}
     failures: dict[str, CoursewareError] = {}
     progress.start(len(tasks))

@@ -35,6 +35,7 @@ class Corpus:
         # Exercises, solutions and overview boxes are never quoted as narrative (an exercise may
         # become a lesson's activity, whole).
         self.apart = frozenset(i for i, p in enumerate(self.passages) if p.role not in LEARNER_TEXT)
+        self._best_of_each: dict[tuple, list[int]] = {}
 
     @cached_property
     def terms(self) -> list[Term]:
@@ -46,6 +47,17 @@ class Corpus:
     def ranked(self, *texts: tuple[str, float], skip: set[int] | frozenset[int] = frozenset(), limit: int | None = None) -> list[tuple[float, int]]:
         """Passages matching the weighted texts (the best `limit`), best first, leaving out `skip`."""
         return self.index.query(self.index.weights(*texts), limit, skip)
+
+    def best_of_each(self, queries: Sequence[tuple[tuple[str, float], ...]], per_query: int) -> list[int]:
+        """The best `per_query` passages of each query in turn, each passage once, in the order
+        found (ranked once per corpus and queries: a lesson's tasks ask the same of one pool)."""
+        key = (tuple(queries), per_query)
+        if key not in self._best_of_each:
+            chosen: list[int] = []
+            for query in queries:
+                chosen += [i for _, i in self.ranked(*query, limit=per_query) if i not in chosen]
+            self._best_of_each[key] = chosen
+        return list(self._best_of_each[key])
 
     def unit(self, i: int) -> list[int]:
         """Passage i with what belongs with it, in source order: a code block or display math

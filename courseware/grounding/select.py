@@ -74,6 +74,7 @@ class Grounding:
         self._skips: dict[frozenset[int] | None, frozenset[int]] = {}
         self._images: dict[str, str | None] = {}
         self._digests: dict[Pool, list[dict[str, Any]]] = {}  # a lesson's text and slides share one
+        self._pool_corpora: dict[tuple[int, ...], Corpus] = {}
 
     # Where passages may come from -------------------------------------------------------------
 
@@ -172,8 +173,14 @@ class Grounding:
         return tuple(self.corpus.passages[i] for i in pool)
 
     def pool_corpus(self, passages: Iterable[Passage], terms: list[Any] | None = None) -> Corpus:
-        """A corpus over a task's passages alone, that knows which stand next to each other."""
-        return self.corpus.pool([self._ids[id(p)] for p in passages], terms)
+        """A corpus over a task's passages alone, that knows which stand next to each other: one
+        a pool (a lesson's text, slides and, with the openai provider, quiz share theirs)."""
+        indices = tuple(self._ids[id(p)] for p in passages)
+        if terms is not None:
+            return self.corpus.pool(indices, terms)
+        if indices not in self._pool_corpora:  # two threads may both build it: the same corpus
+            self._pool_corpora[indices] = self.corpus.pool(indices)
+        return self._pool_corpora[indices]
 
     def digest(self, pool: Pool) -> list[dict[str, Any]]:
         """What a content key records of a pool: each passage's place, role and block, and the

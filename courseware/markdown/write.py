@@ -22,6 +22,11 @@ _NUMBERED = re.compile(r"^(\d{1,9})(\\*)([.)])")
 @lru_cache(maxsize=4096)
 def _plain_paragraph(text: str) -> bool:
     """Whether a one-line text, alone, reads as a paragraph holding exactly that text."""
+    if text[:1].isalpha() and text.isprintable() and not text.endswith(" ") and "^[" not in text:
+        # No block starts with a letter, and a single line without line breaks, tabs or other
+        # whitespace than inner spaces is its paragraph's text as it is, unless an inline
+        # footnote (^[...]) adds a footnote block after it: most texts, read without a parse.
+        return True
     tokens = _parser().parse(text)
     return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == text
 

@@ -38,7 +38,8 @@ def _discover() -> None:
 
 def render(course: Course, formats: list[str], writer: Writer | Subfolder) -> tuple[list[str], list[str]]:
     """Render each available format; returns (rendered, not available in this version)."""
-    _discover()
+    if not set(formats) <= RENDERERS.keys():  # a markdown-only build imports no renderer
+        _discover()
 
     done, missing = [], []
     for name in formats:
