@@ -13,6 +13,8 @@ from courseware.cli import app
 from llama_server import llama_server  # noqa: F401  (session fixture: a real llama.cpp server)
 from samples import samples  # noqa: F401  (session fixture: the sample courses in every format)
 from tool_marks import NAMES, ToolFinder, _in_tests
+import xdist_groups
+from xdist_groups import pytest_configure_node, pytest_xdist_make_scheduler  # noqa: F401  (the groups under `--dist loadgroup`)
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO / "course_specs"
@@ -58,8 +60,9 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test with the real tools it drives (`browser`, `office`, `model`; see tool_marks)
-    and give it its xdist group."""
+    and give it its xdist group (tests/xdist_groups.py)."""
     finder = ToolFinder()
+    groups = {}
     for item in items:
         found = set(finder.tools(item.function)) if hasattr(item, "function") else set()
         info = getattr(item, "_fixtureinfo", None)
@@ -71,13 +74,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     found |= finder.tools(definition.func)
         for mark in sorted(found):
             item.add_marker(mark)
-        if config.pluginmanager.hasplugin("xdist"):  # `--dist loadgroup`: a group runs on one worker
-            # A test file stays on one worker, so its module-scoped fixtures (a built course) are
-            # made once; the model tests share one worker, so one llama.cpp server loads the model.
-            item.add_marker(pytest.mark.xdist_group("llama-server" if "model" in found else item.nodeid.split("::")[0]))
+        # A test file stays on one worker, so its module-scoped fixtures (a built course) are made
+        # once; the model tests share one worker, so one llama.cpp server loads the model.
+        groups[item.nodeid] = "llama-server" if "model" in found else item.nodeid.split("::")[0]
     # The real-model tests first: the longest group starts at once on one worker while the other
     # takes the rest, instead of starting last and leaving that worker alone at the end.
     items.sort(key=lambda item: item.get_closest_marker("model") is None)
+    xdist_groups.write(config, groups)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -555,47 +555,16 @@ class ArbitraryMaker:
         high = schema.get("maxLength", low + UNBOUNDED_LENGTH)
         if pattern is None:
             return "".join(self.rng.choice(ALPHABET) for _ in range(self.rng.randint(low, high)))
-        parsed = _parsed(pattern)
+        emit = _program(pattern)
         for _ in range(PATTERN_TRIES):
             out: list[str] = []
-            self._emit(parsed, out, self.rng.randint(low, high))
+            emit(self.rng, out, self.rng.randint(low, high), False)
             text = "".join(out)
             if low <= len(text) <= high:
                 if not re.fullmatch(pattern, text):
                     raise AssertionError(f"fake server bug: {text!r} does not match {pattern!r}")
                 return text
         raise ValueError(f"no string of {low} to {high} characters found for pattern {pattern!r}")
-
-    def _emit(self, items: Any, out: list[str], target: int, nested: bool = False) -> None:
-        """Append a random match of regex `items` (_plain's form) to `out` (one character an entry), aiming at `target` characters."""
-        for name, arg in items:
-            if name == "LITERAL":
-                out.append(arg)
-            elif name == "CHAR":
-                out.append(self._char(*arg))
-            elif name == "BRANCH":  # the first alternative most often: the plain text in the patterns here
-                self._emit(arg[0] if self.rng.random() < 0.7 else self.rng.choice(arg), out, target, nested)
-            elif name == "SUBPATTERN":
-                self._emit(arg, out, target, nested)
-            elif name == "REPEAT":
-                self._repeat(*arg, out, target, nested)
-
-    def _repeat(self, low: int, high: int, sub: Any, out: list[str], target: int, nested: bool) -> None:
-        # An outer repeat of more than one literal usually runs up to the target length (the body
-        # of the text); other repeats stay short, so runs like "[[[[" are there but do not take over.
-        fill = not nested and not (len(sub) == 1 and sub[0][0] == "LITERAL") and self.rng.random() < 0.8
-        count = 0
-        while count < low or (count < high and (len(out) < target if fill else self.rng.random() < 0.25)):
-            self._emit(sub, out, target, nested=True)
-            count += 1
-
-    def _char(self, accepted: frozenset[str], candidates: list[str], what: str) -> str:
-        """A random character the regex element accepts (from ALPHABET, or one the class lists)."""
-        for _ in range(1000):
-            char = self.rng.choice(candidates) if candidates and self.rng.random() < 0.5 else self.rng.choice(ALPHABET)
-            if char in accepted:
-                return char
-        raise ValueError(f"fake server: no character found for {what}")
 
     def _conventions(self, item: dict, schema: dict) -> dict:
         """A multiple-choice item as the quiz prompt asks for it: options that differ once case,
@@ -621,11 +590,84 @@ class ArbitraryMaker:
         return item
 
 
-@functools.lru_cache(maxsize=64)
 def _parsed(pattern: str) -> Any:
-    """The pattern as nested (name, argument) pairs _emit walks: sre_parse's tree with the names as
-    strings and each character class as the set of ALPHABET and listed characters it accepts."""
+    """The pattern as nested (name, argument) pairs (what _compile makes its program of): sre_parse's
+    tree with the names as strings and each character class as the set of ALPHABET and listed
+    characters it accepts."""
     return _plain(sre_parse.parse(pattern))
+
+
+# A pattern's program: emit(rng, out, target, nested) appends a random match of it to `out` (one
+# character an entry), aiming at `target` characters. Compiled once per pattern into closures, as
+# the strings run to thousands of characters, one random draw or two a character.
+Emit = Callable[[random.Random, list[str], int, bool], None]
+
+
+@functools.lru_cache(maxsize=64)
+def _program(pattern: str) -> Emit:
+    return _compile(_parsed(pattern))
+
+
+def _compile(items: list[tuple[str, Any]]) -> Emit:
+    steps = [_step(name, arg) for name, arg in items]
+    if len(steps) == 1:
+        return steps[0]
+
+    def sequence(rng: random.Random, out: list[str], target: int, nested: bool) -> None:
+        for step in steps:
+            step(rng, out, target, nested)
+
+    return sequence
+
+
+def _step(name: str, arg: Any) -> Emit:
+    if name == "LITERAL":
+        return lambda rng, out, target, nested: out.append(arg)
+    if name == "CHAR":
+        accepted, candidates, what = arg
+        return lambda rng, out, target, nested: out.append(_char(rng, accepted, candidates, what))
+    if name == "SUBPATTERN":
+        return _compile(arg)
+    if name == "BRANCH":
+        branches = [_compile(branch) for branch in arg]
+
+        def branch(rng: random.Random, out: list[str], target: int, nested: bool) -> None:
+            # The first alternative most often: the plain text in the patterns here.
+            (branches[0] if rng.random() < 0.7 else rng.choice(branches))(rng, out, target, nested)
+
+        return branch
+    low, high, sub = arg  # REPEAT
+    body, one_literal = _compile(sub), len(sub) == 1 and sub[0][0] == "LITERAL"
+
+    def repeat(rng: random.Random, out: list[str], target: int, nested: bool) -> None:
+        # An outer repeat of more than one literal usually runs up to the target length (the body
+        # of the text); other repeats stay short, so runs like "[[[[" are there but do not take over.
+        fill = not nested and not one_literal and rng.random() < 0.8
+        count = 0
+        while count < low or (count < high and (len(out) < target if fill else rng.random() < 0.25)):
+            body(rng, out, target, True)
+            count += 1
+
+    return repeat
+
+
+def _char(rng: random.Random, accepted: frozenset[str], candidates: list[str], what: str) -> str:
+    """A random character the regex element accepts (from ALPHABET, or one the class lists)."""
+    for _ in range(1000):
+        char = rng.choice(candidates) if candidates and rng.random() < 0.5 else ALPHABET[_below(rng, len(ALPHABET))]
+        if char in accepted:
+            return char
+    raise ValueError(f"fake server: no character found for {what}")
+
+
+def _below(rng: random.Random, n: int) -> int:
+    """The index rng.choice draws from a sequence of n (the same numbers from the same bits), in one
+    call instead of its two: this runs for every character of every arbitrary string."""
+    bits = n.bit_length()
+    index = rng.getrandbits(bits)
+    while index >= n:
+        index = rng.getrandbits(bits)
+    return index
 
 
 def _plain(items: Any) -> list[tuple[str, Any]]:

@@ -180,7 +180,7 @@ def test_render_before_build_says_what_to_do(cli, project):
 
 
 def test_build_a_folder_of_specs(cli, project):
-    result = cli("build", "course_specs/")
+    result = cli("build", "course_specs/", *CONTENT_ONLY)
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in Path("output").iterdir()) == ["blended-teaching", "describing-data", "evaluation-formative"]
 

@@ -11,7 +11,7 @@ import pytest
 from courseware.content.files import parse_content, read_content_file
 from courseware.build import Options, plan_course
 
-from conftest import SPECS
+from conftest import CONTENT_ONLY, SPECS
 
 SPEC = "course_specs/describing-data.yaml"
 LESSONS = ("m1-l1", "m1-l2", "m2-l1", "m2-l2")
@@ -23,7 +23,7 @@ def built(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("rich")
     shutil.copytree(SPECS, root / "course_specs")
-    result = run_cli("build", root / SPEC, "--provider", "offline", "--output", root / "tmp")
+    result = run_cli("build", root / SPEC, "--provider", "offline", "--output", root / "tmp", *CONTENT_ONLY)
     assert result.exit_code == 0, result.stderr
     return root, root / "tmp/describing-data/content"
 
