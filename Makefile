@@ -46,7 +46,7 @@ test: $(STAMP)
 
 # The edit-test loop: everything but the tests that drive Chromium, LibreOffice or the real model
 # (markers set in tests/conftest.py) and the ones marked slow; the markdown round-trip properties
-# try 50 examples each instead of 300.
+# try 50 examples each instead of 100.
 test-fast: $(STAMP)
 	ROUNDTRIP_EXAMPLES=50 $(PYTEST) -m "not (browser or office or model or slow)"
 
