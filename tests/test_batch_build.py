@@ -142,6 +142,10 @@ def test_a_killed_batch_build_carries_on_and_submits_nothing_twice(cli, small, s
             child.wait()
     assert not list(Path("out", CHEAP, "content").rglob("*.md"))  # killed while its batch was in progress: nothing written yet
     (batch_id,) = server.batches
+    polls = server.polls
+    shown = cli("batch", "status").stdout.splitlines()
+    assert server.polls == polls + 1 and re.match(rf"batch 0001-batch-\w+ \({batch_id}, 7 requests to gpt-4o-mini\): (validating|in_progress)", shown[0])
+    assert shown[1].startswith("1 batch(es), 1 open;") and shown[1].endswith("7 waiting")
     server.finish(batch_id)
 
     result = batch_build(cli, server, small)
