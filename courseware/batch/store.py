@@ -117,7 +117,8 @@ class BatchStore:
         """A record for these request lines, named by their content and its place in the folder;
         the input file is written first, then the record, so a record always has its input."""
         digest = hashlib.sha256(b"".join(lines)).hexdigest()[:12]
-        record = Record(f"{len(self.records()) + 1:04d}-{kind}-{digest}", base_url, model, ids, kind=kind)
+        number = sum(1 for _ in self.folder.glob("*.json")) + 1 if self.folder.is_dir() else 1  # counted, not read
+        record = Record(f"{number:04d}-{kind}-{digest}", base_url, model, ids, kind=kind)
         if kind == "import":  # answers already: nothing to submit or wait for
             record.status, record.collected, record.note = "imported", True, note
         self.write(record.input if kind == "batch" else record.output, b"".join(lines))

@@ -106,7 +106,7 @@ def wait(store: BatchStore, clients: Callable[[str], Any], every: float, say: Ca
             if shown.get(record.name) != line:
                 say(line)
                 shown[record.name] = line
-        if any(not r.collected for r in store.records() if r.kind == "batch"):
+        if not all(r.collected for r in open_records):  # poll() marks a record collected in place
             time.sleep(every)
 
 

@@ -46,7 +46,7 @@ class Stats:
     def cost(self, model: str | None, prices: Prices | None, batch_prices: Prices | None = None) -> float | None:
         """Estimated dollars, or None when no price is known for the model: batch tokens at the
         batch rate (`batch_prices`, else half the live prices), the rest at the live rate."""
-        price = prices or PRICES.get(model or "")
+        price = _price(model, prices)
         if price is None:
             return None
         batch = batch_prices or discounted(price)
@@ -55,7 +55,7 @@ class Stats:
 
     def live_cost(self, model: str | None, prices: Prices | None) -> float | None:
         """What the same tokens would have cost asked live, every one at the live rate."""
-        price = prices or PRICES.get(model or "")
+        price = _price(model, prices)
         return None if price is None else _dollars(price, self.prompt_tokens, self.cached_tokens, self.completion_tokens)
 
     def summary(self, model: str | None, prices: Prices | None, local: bool = False, batch_prices: Prices | None = None) -> str:
@@ -74,6 +74,11 @@ class Stats:
             f"calls {self.calls}, retries {self.retries}, re-asks {self.reasks}, cache hits {self.cache_hits}, failures {self.failures}; "
             f"tokens: prompt {self.prompt_tokens} (cached {self.cached_tokens}), completion {self.completion_tokens}; {money}"
         )
+
+
+def _price(model: str | None, prices: Prices | None) -> Prices | None:
+    """The spec's prices, else the built-in table's for the model, else None."""
+    return prices or PRICES.get(model or "")
 
 
 def discounted(price: Prices) -> Prices:
