@@ -105,13 +105,16 @@ def export(
     except CoursewareError as exc:
         _fail(exc.lines())
     failed = 0
+    console = _console()
     for path, result in run.results():
         if isinstance(result, CoursewareError):
             failed = max(failed, _said(result))
+        elif not result.waiting:  # every answer of the course was in: this round wrote and rendered it
+            failed = max(failed, _show(path, result, console))
     waiting = list(run.collector.pending.values())
     lines = [request_line(c, body) for w in waiting for c, body in sorted(w.bodies.items())]
     if not lines:
-        print("every request is answered: 'courseware build SPECS --batch' writes and renders the courses" if not failed else "nothing to export")
+        print("every request is answered: the courses are written and rendered (above)" if not failed else "nothing to export")
         raise typer.Exit(failed)
     try:
         Writer(to.parent).write_bytes(to.name, b"".join(lines))

@@ -300,6 +300,7 @@ def test_export_run_elsewhere_and_import_then_build_without_a_batch_api(cli, sma
     assert imported.exit_code == 0 and "imported 7 result(s)" in imported.stdout
     again = cli("batch", "export", small, "--to", "more.jsonl", "--provider", "openai", "--model", MODEL, "--base-url", server.base_url, "--output", "out")
     assert again.exit_code == 0 and "every request is answered" in again.stdout and not Path("more.jsonl").exists()
+    assert f"{CHEAP}: 7 tasks (7 new); generated 7, wrote 7 file(s)" in again.stdout and f"{CHEAP}: rendered markdown" in again.stdout
     result = batch_build(cli, server, small)
     assert result.exit_code == 0, result.stderr
     assert server.batches_created == 0 and server.calls == calls  # no batch, no live call: the results were enough
