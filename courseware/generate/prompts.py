@@ -8,6 +8,8 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
+
+from courseware import safe_yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from courseware.errors import CoursewareError
@@ -50,7 +52,7 @@ class PromptSet:
         if not path.is_file():
             raise CoursewareError(f"{path}:1:1: no prompt manifest here; point llm.prompts (or --prompts) at a folder that 'courseware prompts copy DIR' made")
         try:
-            return Manifest.model_validate(yaml.safe_load(path.read_text("utf-8")))
+            return Manifest.model_validate(safe_yaml.load(path.read_text("utf-8")))
         except (yaml.YAMLError, ValidationError) as exc:
             raise CoursewareError(f"{path}:1:1: invalid prompt manifest: {str(exc).splitlines()[0]}; compare it with the prompts.yaml that 'courseware prompts copy DIR' writes") from None
 

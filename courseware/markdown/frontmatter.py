@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from courseware import safe_yaml
+
 from courseware.errors import ContentError, Problem
 
 FENCE = "---\n"
@@ -68,7 +70,7 @@ def split(text: str, name: str) -> tuple[FrontMatter, str, int]:
     """Split a file into its front matter, its body and the line number the body starts on."""
     header, body = _fenced(text, name)
     try:
-        data = yaml.safe_load(header)
+        data = safe_yaml.load(header)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from courseware import safe_yaml
+
 from courseware.content.blocks import fold_whitespace
 from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, OVERVIEW, SOLUTION, SourceUnreadable
 from courseware.readers.dialect_inline import DEFINITION, IAL, Inline, label
@@ -121,8 +123,8 @@ def _front_matter(lines: list[str], result: Rewritten) -> int:
         raise SourceUnreadable("the front matter that starts here is never closed; end it with a line '---'", line=1)
     source = "\n".join(lines[1:end])
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
+        node = safe_yaml.compose(source)
+        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"

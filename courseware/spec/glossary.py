@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from courseware import safe_yaml
+
 from courseware.errors import Problem, SpecError
 from courseware.spec.model import _check_text
 
@@ -60,7 +62,7 @@ def _csv(text: str, shown: str) -> tuple[list[dict[str, str]], list[int]]:
 
 def _yaml(text: str, shown: str) -> tuple[list[dict[str, str]], list[int]]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = safe_yaml.compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise SpecError(problems=[Problem(shown, mark.line + 1 if mark else 1, 1, "", f"YAML syntax error: {exc.problem or exc}")]) from None

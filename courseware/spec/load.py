@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from courseware import safe_yaml
 from pydantic import BaseModel, ValidationError
 
 from courseware.errors import Problem, SpecError
@@ -50,7 +52,7 @@ def load_spec(path: Path) -> LoadedSpec:
     name = str(path)
     text = _read_text(path)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = safe_yaml.compose(text)
     except yaml.MarkedYAMLError as exc:
         raise SpecError(problems=[_yaml_problem(name, exc, "YAML syntax error", "fix the YAML at this place")]) from None
     except RecursionError:
