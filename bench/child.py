@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import json
+import resource
 import sys
 import threading
 import time
@@ -90,19 +91,25 @@ def _instrument(profile: str) -> None:
         raise SystemExit(f"unknown profile {profile!r}")
 
 
+def _children_cpu() -> float:
+    """The CPU seconds of the reaped children: a build's forked processes (generate/forked.py)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     report, profile = Path(sys.argv[1]), sys.argv[2]
     args = sys.argv[sys.argv.index("--") + 1 :]
     instrument(profile)
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, forked = time.perf_counter(), time.process_time(), _children_cpu()
     try:
         cli.app(args)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    seconds, cpu, forked = time.perf_counter() - start, time.process_time() - cpu, _children_cpu() - forked
     phases = {k: {"cpu": round(v[0], 4), "wall_sum": round(v[1], 4), "calls": v[2], "process_cpu": round(v[3], 4)} for k, v in PHASES.items()}
-    report.write_text(json.dumps({"exit_code": code, "seconds": seconds, "cpu_seconds": cpu, "phases": phases}), "utf-8")
+    report.write_text(json.dumps({"exit_code": code, "seconds": seconds, "cpu_seconds": cpu + forked, "forked_cpu_seconds": forked, "phases": phases}), "utf-8")
     sys.exit(code)
 
 

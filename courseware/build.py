@@ -173,7 +173,7 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
         except ChangedOnDisk:
             report.changed_meanwhile.append(task.id)
 
-    generated, failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress, save)
+    generated, failures = run_tasks(chosen, lambda task: _generate(planned, task), planned.config.concurrency, progress, save, planned.provider)
     report.waiting = [t.id for t in chosen if isinstance(failures.get(t.id), Deferred)]
     report.failures = {t.id: failures[t.id] for t in chosen if t.id in failures and t.id not in report.waiting}  # task order, not finishing order
     report.written.sort(key=[t.path for t in chosen].index)

@@ -249,6 +249,20 @@ class OpenAIProvider(Provider):
     def answered_by(self, task_id: str) -> str | None:
         return self._answered_by.get(task_id)
 
+    @property
+    def forks(self) -> bool:  # type: ignore[override]
+        return self.context.batch is None  # a batch round makes no calls: nothing to share
+
+    def forked(self) -> None:
+        self.__dict__.pop("client", None)  # each process its own HTTP connections
+
+    def carry(self, task_id: str) -> str | None:
+        return self._answered_by.get(task_id)
+
+    def adopt(self, task_id: str, carried: str | None) -> None:
+        if carried:
+            self._answered_by[task_id] = carried
+
     def notes(self) -> list[str]:
         """A model name the server does not answer as (llama.cpp answers any name with its loaded model)."""
         others = sorted({m for m in self._answered_by.values() if not _same_model(self.model, m)})

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from courseware.errors import CoursewareError, GenerationError
 
@@ -79,6 +79,20 @@ class Provider(ABC):
     def notes(self) -> list[str]:
         """Warnings about the run as a whole, once it is over."""
         return []
+
+    # Sharing a build's tasks among forked processes (generate/forked.py) -----------------------
+
+    forks = False  # True: its tasks may be shared among forked processes (many calls to a server)
+
+    def forked(self) -> None:
+        """In a forked child, before its first task: drop what must not be shared (a connection pool)."""
+
+    def carry(self, task_id: str) -> Any:
+        """What a child learnt about a finished task that the parent needs (picklable)."""
+        return None
+
+    def adopt(self, task_id: str, carried: Any) -> None:
+        """In the parent: take what `carry` gave for the task."""
 
     @abstractmethod
     def generate(self, task: Task) -> Article | Quiz | SlideDeck:

@@ -4,32 +4,41 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from courseware.errors import CoursewareError
-from courseware.generate.provider import FatalProviderError
+from courseware.generate.forked import processes_for, run_forked
+from courseware.generate.provider import FatalProviderError, Provider
 from courseware.generate.stats import Stats
 from courseware.plan import Task
 
 
 def run_tasks(
-    tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress: Progress, on_done: Callable[[Task, Any], None] | None = None
+    tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress: Progress, on_done: Callable[[Task, Any], None] | None = None, provider: Provider | None = None
 ) -> tuple[dict[str, Any], dict[str, CoursewareError]]:
     """Generate every task with at most `jobs` in flight; a fatal provider error stops the rest.
 
     `on_done(task, result)` runs in this thread as each task finishes (after the freed slots are
-    refilled), so finished work is saved while the other calls are still in flight."""
-    gc.freeze()  # the spec, passages and plan outlive the calls: the collector need not walk them again
+    refilled), so finished work is saved while the other calls are still in flight. With a
+    `provider` that can be forked and more calls in flight than one interpreter keeps up with,
+    the tasks are shared among forked processes (generate/forked.py): the same results."""
+    gc.freeze()  # the spec, passages and plan outlive the calls: the collector need not walk them again (nor a fork copy them)
     try:
+        processes = processes_for(jobs, len(tasks)) if provider is not None and provider.forks else 1
+        if processes > 1:
+            return run_forked(tasks, generate, jobs, progress, on_done, provider, processes)
         return _run(tasks, generate, jobs, progress, on_done)
     finally:
         gc.unfreeze()
 
 
-def _run(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress: Progress, on_done: Callable[[Task, Any], None] | None) -> tuple[dict[str, Any], dict[str, CoursewareError]]:
-    """run_tasks' loop (the objects made before it frozen meanwhile)."""
+def _run(
+    tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress: Progress, on_done: Callable[[Task, Any], None] | None, halt: threading.Event | None = None
+) -> tuple[dict[str, Any], dict[str, CoursewareError]]:
+    """run_tasks' loop (the objects made before it frozen meanwhile); a set `halt` takes no more tasks."""
     results: dict[str, Any] = {}
     failures: dict[str, CoursewareError] = {}
     progress.start(len(tasks))
@@ -38,7 +47,7 @@ def _run(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress
         running: dict[Future, Task] = {}
         stop = False
         while pending or running:
-            while pending and not stop and len(running) < jobs:
+            while pending and not stop and not (halt and halt.is_set()) and len(running) < jobs:
                 task = pending.pop()
                 running[pool.submit(generate, task)] = task
             if not running:
@@ -56,7 +65,7 @@ def _run(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, progress
                 except CoursewareError as exc:
                     failures[task.id] = exc
                 progress.advance(task, task.id not in failures)
-            while pending and not stop and len(running) < jobs:
+            while pending and not stop and not (halt and halt.is_set()) and len(running) < jobs:
                 task = pending.pop()
                 running[pool.submit(generate, task)] = task
             for task in finished:
