@@ -2,8 +2,8 @@
 
 With many calls in flight to a fast server, the answers come back faster than one interpreter
 (one GIL) can send, check and cache them: the build runs at the speed of its own CPU, not the
-server's. Then the tasks are dealt out to a few forked children, each with its own interpreter,
-its own HTTP client and its share of the calls in flight. A child sends each finished task back
+server's. With COURSEWARE_PROCESSES=N (opt-in for now), the tasks are dealt out to N forked
+children, each with its own interpreter, its own HTTP client and its share of the calls in flight. A child sends each finished task back
 (its content, what the provider learnt about it, the counters it added) and the parent saves it
 at once, as a single-process build does: every content file is written by the parent alone.
 
@@ -193,9 +193,8 @@ def _child(share: list[Task], generate: Callable[[Task], Any], in_flight: int, p
 def _portable(payload: Any) -> Any:
     """An error that does not pickle, as a plain one of its family with the same lines."""
     if isinstance(payload, CoursewareError):
-        kind = FatalProviderError if isinstance(payload, FatalProviderError) else type(payload).__mro__[0]
         try:
-            return pickle.loads(pickle.dumps(kind("\n".join(payload.lines()))))
+            return pickle.loads(pickle.dumps(type(payload)("\n".join(payload.lines()))))
         except Exception:
             return CoursewareError("\n".join(payload.lines()))
     raise TypeError(f"cannot send {type(payload).__name__} back from a build process")

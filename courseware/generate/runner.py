@@ -23,8 +23,8 @@ def run_tasks(
 
     `on_done(task, result)` runs in this thread as each task finishes (after the freed slots are
     refilled), so finished work is saved while the other calls are still in flight. With a
-    `provider` that can be forked and more calls in flight than one interpreter keeps up with,
-    the tasks are shared among forked processes (generate/forked.py): the same results."""
+    `provider` that can be forked and COURSEWARE_PROCESSES above 1, the tasks are shared among
+    forked processes (generate/forked.py): the same results."""
     gc.freeze()  # the spec, passages and plan outlive the calls: the collector need not walk them again (nor a fork copy them)
     try:
         processes = processes_for(jobs, len(tasks)) if provider is not None and provider.forks else 1
