@@ -24,6 +24,11 @@ def load(text: str) -> Any:
     return _read(lambda loader: yaml.load(text, Loader=loader))  # noqa: S506 (safe loaders only)
 
 
+def construct(node: yaml.Node | None) -> Any:
+    """The plain value of composed nodes (no second parse); None for an empty document."""
+    return None if node is None else yaml.SafeLoader("").construct_document(node)
+
+
 def _read(read: Callable[[type], Any]) -> Any:
     try:
         return read(FAST)

@@ -3,9 +3,10 @@
 With many calls in flight to a fast server, the answers come back faster than one interpreter
 (one GIL) can send, check and cache them: the build runs at the speed of its own CPU, not the
 server's. With COURSEWARE_PROCESSES=N (opt-in for now), the tasks are dealt out to N forked
-children, each with its own interpreter, its own HTTP client and its share of the calls in flight. A child sends each finished task back
-(its content, what the provider learnt about it, the counters it added) and the parent saves it
-at once, as a single-process build does: every content file is written by the parent alone.
+children, each with its own interpreter, its own HTTP client and its share of the calls in
+flight. A child sends each finished task back (its content, what the provider learnt about it,
+the counters it added) and the parent saves it at once, as a single-process build does: every
+content file is written by the parent alone.
 
 A child stops taking tasks when the parent says so (a fatal provider error in another child) or
 is gone (killed): the calls it has in flight finish and are cached, and nothing more is written.
@@ -71,13 +72,13 @@ def run_forked(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, pr
             share = tasks[number::processes]
             in_flight = jobs // processes + (1 if number < jobs % processes else 0)
             children.append(_fork(share, generate, in_flight, provider, stats))
-        open_ = {child.results: child for child in children}
-        while open_:
-            for connection in wait(list(open_)):
+        running = [child.results for child in children]
+        while running:
+            for connection in wait(running):
                 try:
                     kind, task_id, payload, carried, counts = connection.recv()
                 except EOFError:
-                    del open_[connection]  # the child is done
+                    running.remove(connection)  # the child is done
                     continue
                 if kind == "crash":
                     raise RuntimeError(f"a build process failed:\n{payload}")
@@ -161,13 +162,15 @@ def _child(share: list[Task], generate: Callable[[Task], Any], in_flight: int, p
                 now = getattr(stats, name)
                 if now != sent[name]:
                     counts[name], sent[name] = now - sent[name], now
+            message = (kind, task.id, payload, carried, counts)
             try:
-                results.send((kind, task.id, payload, carried, counts))
-            except (BrokenPipeError, ConnectionResetError, pickle.PicklingError, TypeError, AttributeError) as exc:
-                if isinstance(exc, (BrokenPipeError, ConnectionResetError)):
-                    halt.set()  # the parent is gone: finish what is in flight (cached), take nothing more
-                    return
-                results.send((kind, task.id, _portable(payload), carried, counts))
+                data = pickle.dumps(message)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                data = pickle.dumps((kind, task.id, _portable(payload), carried, counts))
+            try:
+                results.send_bytes(data)
+            except (BrokenPipeError, ConnectionResetError):
+                halt.set()  # the parent is gone: finish what is in flight (cached), take nothing more
 
     def sent_back(task: Task) -> Any:
         try:

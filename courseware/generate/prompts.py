@@ -8,10 +8,9 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
-
-from courseware import safe_yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from courseware import safe_yaml
 from courseware.errors import CoursewareError
 from courseware.lock import Lock, sha256
 from courseware.sandbox import environment, raise_located

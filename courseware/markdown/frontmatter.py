@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import yaml
 
 from courseware import safe_yaml
-
 from courseware.errors import ContentError, Problem
 
 FENCE = "---\n"

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 import yaml
 
 from courseware import safe_yaml
-
 from courseware.content.blocks import fold_whitespace
 from courseware.readers.base import BOX, EXERCISE, INSTRUCTOR, OVERVIEW, SOLUTION, SourceUnreadable
 from courseware.readers.dialect_inline import DEFINITION, IAL, Inline, label
@@ -124,7 +123,7 @@ def _front_matter(lines: list[str], result: Rewritten) -> int:
     source = "\n".join(lines[1:end])
     try:
         node = safe_yaml.compose(source)
-        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
+        data = safe_yaml.construct(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"

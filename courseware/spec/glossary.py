@@ -10,7 +10,6 @@ from pathlib import Path
 import yaml
 
 from courseware import safe_yaml
-
 from courseware.errors import Problem, SpecError
 from courseware.spec.model import _check_text
 

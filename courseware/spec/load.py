@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-
-from courseware import safe_yaml
 from pydantic import BaseModel, ValidationError
 
+from courseware import safe_yaml
 from courseware.errors import Problem, SpecError
 from courseware.spec.checks import cross_check, source_warnings
 from courseware.spec.locate import duplicate_keys, expanded_size, format_path, node_for
@@ -68,7 +67,7 @@ def load_spec(path: Path) -> LoadedSpec:
 
     problems = [_at(name, node, p, f"duplicate key '{p[-1]}'; a key may appear only once in a mapping") for node, p in duplicate_keys(root)]
     try:
-        data = yaml.SafeLoader("").construct_document(root)  # the composed nodes: no second parse
+        data = safe_yaml.construct(root)  # the composed nodes: no second parse
         spec = Spec.model_validate(data)
     except ValidationError as exc:
         problems += [_from_pydantic(name, root, err) for err in exc.errors()]
