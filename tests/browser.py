@@ -3,6 +3,7 @@ on 127.0.0.1: the real client the HTML checks run in. No request may leave 127.0
 
 from __future__ import annotations
 
+import atexit
 import functools
 import http.server
 import threading
@@ -11,6 +12,11 @@ from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Every request to another host goes to a proxy that is not there (the discard port), so it fails
+# in the browser's own network stack; loopback is never proxied. Not Playwright's request
+# interception: it drops a page's last request sent while the page unloads (the final SCORM commit).
+NOWHERE = ["--proxy-server=http://127.0.0.1:9"]
+LOCAL = ("http://127.0.0.1:", "file://", "data:")
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -33,31 +39,49 @@ def serve(folder: Path):
         server.server_close()
 
 
+_shared: dict = {}
+
+
+def _chromium():
+    """This process's Chromium, launched on first use (a fresh profile of its own: Playwright's
+    launch() gives it a new temporary --user-data-dir) and again if it went away; closed at exit.
+    A launch costs about a second, a context a few milliseconds."""
+    running = _shared.get("browser")
+    if running is not None and running.is_connected():
+        return running
+    if "playwright" not in _shared:
+        from playwright.sync_api import sync_playwright
+
+        _shared["playwright"] = sync_playwright().start()
+        atexit.register(close)
+    _shared["browser"] = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS + NOWHERE)
+    return _shared["browser"]
+
+
+def close() -> None:
+    """Close this process's Chromium, if one was launched (at the end of the test session)."""
+    running = _shared.pop("browser", None)
+    if running is not None and running.is_connected():
+        running.close()
+    if "playwright" in _shared:
+        _shared.pop("playwright").stop()
+
+
 @contextmanager
-def browser(profile: Path, bypass_csp: bool = False):
-    """A fresh Chromium profile; every request not to 127.0.0.1 or file:// is aborted and recorded.
+def browser(bypass_csp: bool = False):
+    """A fresh browser context (its own storage, cookies and cache, as a new profile would have)
+    in this process's Chromium; every request not to 127.0.0.1, file:// or data: is recorded in
+    `context.outside` (and fails: NOWHERE).
 
     `bypass_csp` lets axe-core be injected into pages whose CSP forbids inline scripts.
     """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS, bypass_csp=bypass_csp)
-        context.outside = []
-
-        def guard(route):
-            url = route.request.url
-            if url.startswith(("http://127.0.0.1:", "file://", "data:")):
-                route.continue_()
-            else:
-                context.outside.append(url)
-                route.abort()
-
-        context.route("**/*", guard)
-        try:
-            yield context
-        finally:
-            context.close()
+    context = _chromium().new_context(bypass_csp=bypass_csp)
+    context.outside = []
+    context.on("request", lambda request: None if request.url.startswith(LOCAL) else context.outside.append(request.url))
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 class PageWatch:

@@ -75,7 +75,7 @@ def test_sanitizer_removes_active_content(text):
 
 def test_every_page_in_chromium_is_clean_and_accessible(sites, tmp_path):
     problems = []
-    with browser(tmp_path / "profile", bypass_csp=True) as context:
+    with browser(bypass_csp=True) as context:
         for course, site in sites.items():
             with serve(site) as base:
                 for name in pages(site):
@@ -107,7 +107,7 @@ def answer(page, right: bool) -> None:
 
 def test_quiz_can_be_answered_and_scored(sites, tmp_path):
     site = sites["blended-teaching"]
-    with browser(tmp_path / "profile") as context, serve(site) as base:
+    with browser() as context, serve(site) as base:
         page = context.new_page()
         watch = PageWatch(page)
         page.goto(f"{base}/m1-l1.html")
@@ -127,7 +127,7 @@ def test_quiz_can_be_answered_and_scored(sites, tmp_path):
 
 def test_site_works_from_file_urls(sites, tmp_path):
     site = sites["evaluation-formative"]
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         watch = PageWatch(page)
         page.goto((site / "m1-l1.html").as_uri())
@@ -150,7 +150,7 @@ def test_hostile_text_in_the_markdown_never_runs(tmp_path):
     quiz.write_text(quiz.read_text("utf-8").replace("\n> ", "\n> Hostile: <script>alert('feedback')</script> ", 1), "utf-8")
     assert run_cli("render", spec, "--output", out, "--formats", "html").exit_code == 0
     site = out / "evaluation-formative/dist/html"
-    with browser(tmp_path / "profile") as context, serve(site) as base:
+    with browser() as context, serve(site) as base:
         page = context.new_page()
         watch = PageWatch(page)
         page.goto(f"{base}/m1-l1.html")

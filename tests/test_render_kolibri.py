@@ -1,7 +1,7 @@
 """The Kolibri HTML5 app (<course>-kolibri.zip): what ricecooker and Kolibri Studio ask of an
 HTML5 zip (index.html at its root, relative links only, nothing fetched from elsewhere), and the
 app run as Kolibri runs it: extracted, in an iframe sandboxed with `allow-scripts` only (Kolibri's
-default HTML5 sandbox), in headless Chromium with a fresh profile."""
+default HTML5 sandbox), in headless Chromium, in a fresh browser context."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from samples import COURSES
 from test_render_cc import writable_copy
 
 # Kolibri's html5_viewer: <iframe :sandbox="plugin_data.html5_sandbox_tokens">, default "allow-scripts".
-HOST = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Kolibri</title></head><body><iframe id="app" sandbox="allow-scripts" src="{src}" style="width:1000px;height:700px"></iframe></body></html>'
+HOST = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Kolibri</title><link rel="icon" href="data:,"></head><body><iframe id="app" sandbox="allow-scripts" src="{src}" style="width:1000px;height:700px"></iframe></body></html>'
 
 
 def app(samples: Path, course_id: str) -> zipfile.ZipFile:
@@ -53,7 +53,7 @@ def test_app_runs_in_kolibris_sandbox(samples, tmp_path):
     for course_id in ("blended-teaching", "taallum-mudmaj"):
         app(samples, course_id).extractall(tmp_path / course_id)
         (tmp_path / f"{course_id}.html").write_text(HOST.format(src=f"{course_id}/index.html"), "utf-8")
-    with serve(tmp_path) as base, browser(tmp_path / "profile") as context:
+    with serve(tmp_path) as base, browser() as context:
         requested: list[str] = []
         context.on("request", lambda request: requested.append(request.url))
         for course_id in ("blended-teaching", "taallum-mudmaj"):

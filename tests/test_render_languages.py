@@ -142,7 +142,7 @@ def test_every_page_has_its_language_and_links_to_the_same_page_in_each_other(bu
 
 def test_pages_in_chromium_are_accessible_right_to_left_and_switch_language_by_keyboard(built, tmp_path):
     problems = []
-    with browser(tmp_path / "profile", bypass_csp=True) as context, serve(built) as base:
+    with browser(bypass_csp=True) as context, serve(built) as base:
         for language in LANGUAGES:
             for name in ("index.html", "m1-l2.html"):
                 page = context.new_page()

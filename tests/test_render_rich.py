@@ -175,7 +175,7 @@ def test_every_package_holds_the_figure_and_lists_it(rich, version, name, schema
 
 def test_the_rich_page_in_chromium_is_clean_and_accessible(rich, tmp_path):
     site = rich[0] / "html"
-    with browser(tmp_path / "profile", bypass_csp=True) as context, serve(site) as base:
+    with browser(bypass_csp=True) as context, serve(site) as base:
         page = context.new_page()
         page.set_viewport_size({"width": 900, "height": 900})
         watch = PageWatch(page)

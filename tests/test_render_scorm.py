@@ -173,7 +173,7 @@ def run_sco(tmp_path: Path, dist: Path, version: str, lesson: str, wrong: int) -
     package = tmp_path / f"unpacked-{version}"
     zipfile.ZipFile(dist / name).extractall(package)
     lms = LMS(package)
-    with lms.running() as base, browser(tmp_path / f"profile-{version}-{wrong}") as context:
+    with lms.running() as base, browser() as context:
         page = context.new_page()
         page.goto(f"{base}/lms.html?version={version}&sco={lesson}.html&mastery=80&pass=0.8")
         frame = page.frame_locator("#sco")
@@ -240,7 +240,7 @@ def test_sco_reports_to_a_real_lms_runtime(dist, tmp_path, version, wrong, passe
 def test_sco_opened_without_an_lms_works_as_a_page(dist, tmp_path):
     package = tmp_path / "alone"
     zipfile.ZipFile(dist / "scorm2004.zip").extractall(package)
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         watch = PageWatch(page)
         page.goto((package / "m1-l2.html").as_uri())
@@ -258,7 +258,7 @@ def test_every_sco_launches_and_terminates_cleanly(dist, tmp_path, version):
     lms = LMS(package)
     lessons = sorted(p.stem for p in package.glob("m*.html"))
     assert len(lessons) == 8
-    with lms.running() as base, browser(tmp_path / "profile") as context:
+    with lms.running() as base, browser() as context:
         page = context.new_page()
         for lesson in lessons:
             page.goto(f"{base}/lms.html?version={version}&sco={lesson}.html&mastery=80&pass=0.8")
@@ -279,7 +279,7 @@ def test_a_returning_learner_finds_their_answers(dist, tmp_path, version):
     package = tmp_path / "unpacked"
     zipfile.ZipFile(dist / name).extractall(package)
     saved = json.dumps({"answers": {"m1-l1-q1": 2, "m1-l1-q3": "flipped classroom"}})
-    with LMS(package).running() as base, browser(tmp_path / "profile") as context:
+    with LMS(package).running() as base, browser() as context:
         page = context.new_page()
         page.goto(f"{base}/lms.html?version={version}&sco=m1-l1.html&mastery=80&pass=0.8&suspend={saved}")
         frame = page.frame_locator("#sco")

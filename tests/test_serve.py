@@ -244,7 +244,7 @@ def test_provider_needs_build(course):
 
 def test_the_open_page_reloads_itself_in_chromium(course, tmp_path):
     lesson = course / LESSON
-    with Served(course, SPEC) as served, browser(tmp_path / "profile") as context:
+    with Served(course, SPEC) as served, browser() as context:
         page = context.new_page()
         watch = PageWatch(page)
         page.goto(served.url.replace("/html/index.html", PAGE))

@@ -65,7 +65,7 @@ def test_every_lesson_page_links_to_its_neighbours_and_shows_the_outline(sites, 
 def test_a_learner_walks_the_course_by_next_and_back_by_the_outline(sites, tmp_path):
     site = sites["blended-teaching"]
     order = lessons(site)
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         watch = PageWatch(page)
         page.set_viewport_size({"width": 1280, "height": 900})
@@ -86,7 +86,7 @@ def test_a_learner_walks_the_course_by_next_and_back_by_the_outline(sites, tmp_p
 
 
 def test_on_a_phone_the_outline_is_one_line_and_the_lesson_starts_on_screen(sites, tmp_path):
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto((sites["blended-teaching"] / "m2-l1.html").as_uri())
@@ -103,7 +103,7 @@ def test_right_to_left_pages_mirror_the_arrows_and_the_layout(sites, tmp_path):
     first, last = lessons(site)[0], lessons(site)[-1]
     assert lxml.html.fromstring((site / first).read_bytes()).cssselect("a[rel=next] .arrow")[0].text == "←"
     assert lxml.html.fromstring((site / last).read_bytes()).cssselect("a[rel=prev] .arrow")[0].text == "→"
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto((site / first).as_uri())
@@ -121,7 +121,7 @@ def test_search_finds_a_word_of_another_lesson_and_opens_it(sites, tmp_path):
     order = lessons(site)
     elsewhere = " ".join([*(lesson_text(site, name) for name in order[:-1]), lxml.html.fromstring((site / "index.html").read_bytes()).text_content().lower()])
     word = sorted(w for w in set(re.findall(r"[a-z]{7,}", lesson_text(site, order[-1]))) if w not in elsewhere)[0]  # in the last lesson only
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         watch = PageWatch(page)
         page.goto((site / order[0]).as_uri())
@@ -141,7 +141,7 @@ def test_search_finds_a_word_of_another_lesson_and_opens_it(sites, tmp_path):
 
 
 def test_arabic_search_ignores_diacritics_hamza_forms_and_the_article(sites, tmp_path):
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         page.goto((sites["taallum-mudmaj"] / "search.html").as_uri())
         found = {}
@@ -155,7 +155,7 @@ def test_arabic_search_ignores_diacritics_hamza_forms_and_the_article(sites, tmp
 
 def test_quiz_answers_are_kept_on_the_device_and_shown_beside_the_lessons(sites, tmp_path):
     site = sites["blended-teaching"]
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         watch = PageWatch(page)
         page.goto((site / "m1-l1.html").as_uri())
@@ -180,7 +180,7 @@ def test_quiz_answers_are_kept_on_the_device_and_shown_beside_the_lessons(sites,
 
 def test_without_storage_the_quiz_and_the_toggle_still_work(sites, tmp_path):
     """Storage refused (some browsers from file://, private mode): nothing kept, nothing broken."""
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         page.add_init_script(NO_STORAGE)
         watch = PageWatch(page)
@@ -197,7 +197,7 @@ def test_without_storage_the_quiz_and_the_toggle_still_work(sites, tmp_path):
 def test_dark_mode_follows_the_system_and_the_choice_is_kept(sites, tmp_path):
     site = sites["blended-teaching"]
     background = "getComputedStyle(document.body).backgroundColor"
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         page.emulate_media(color_scheme="dark")
         page.goto((site / "index.html").as_uri())
@@ -219,7 +219,7 @@ def test_dark_mode_follows_the_system_and_the_choice_is_kept(sites, tmp_path):
 def test_pages_have_no_axe_violation_in_light_and_dark_wide_and_narrow(sites, tmp_path):
     """With what scripts add shown too: the outline open, kept results, search results."""
     problems = []
-    with browser(tmp_path / "profile", bypass_csp=True) as context:
+    with browser(bypass_csp=True) as context:
         for course, site in sites.items():
             with serve(site) as base:
                 page = context.new_page()

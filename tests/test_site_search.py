@@ -97,7 +97,7 @@ def test_the_browser_folds_what_is_typed_as_the_index_was_folded(site, tmp_path)
     run without spaces) finds the section that holds it, and only that lesson."""
     queries = ["EVALUATION", "straße", "oeuvre", "ISTANBUL", "ελληνικος", "Da Nang", "lodz", "تعلم", "التعلم", "مدمج", "اسئلة",
                "مستوى", "हिन्दी", "学习", "co-teaching", "softhyphen"]
-    with browser(tmp_path / "profile") as context:
+    with browser() as context:
         page = context.new_page()
         page.goto((site / "search.html").as_uri())
         missed = []
