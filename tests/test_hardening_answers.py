@@ -222,16 +222,16 @@ def test_render_twice_changes_nothing_and_a_rebuild_calls_nothing(built, monkeyp
 
 # What a learner's browser does -----------------------------------------------------------------
 
-# base.html's own empty icon (so no browser asks for /favicon.ico) is the one data: link a page may hold.
+# base.html's own links: the stylesheet and the icon.
 CHECK_PAGE = """() => {
-  const own = 'head > link[rel=icon][href="data:,"]';
+  const own = 'head > link[rel=stylesheet][href="assets/style.css"], head > link[rel=icon][href="assets/icon.svg"]';
   const attributes = [...document.querySelectorAll('*')].filter(e => !e.matches(own)).flatMap(e => [...e.attributes].map(a => [e.tagName, a.name, a.value]));
   return {
     pwned: typeof window.__pwned,
     scripts: [...document.scripts].map(s => [s.getAttribute('src') || '', s.type, s.className]),
     handlers: attributes.filter(([, name]) => name.toLowerCase().startsWith('on')),
     badLinks: attributes.filter(([, name, value]) => ['href', 'src', 'action', 'srcdoc', 'data', 'xlink:href', 'formaction'].includes(name.toLowerCase()) && /^\\s*(javascript|data|vbscript):|\\/\\//i.test(value)),
-    active: [...document.querySelectorAll('iframe, frame, object, embed, svg, math, img, style, base, video, audio, meta[http-equiv=refresh], link:not([rel=stylesheet][href="assets/style.css"])')].filter(e => !e.matches(own)).map(e => e.outerHTML.slice(0, 80)),
+    active: [...document.querySelectorAll('iframe, frame, object, embed, svg, math, img, style, base, video, audio, meta[http-equiv=refresh], link')].filter(e => !e.matches(own)).map(e => e.outerHTML.slice(0, 80)),
     csp: !!document.querySelector('meta[http-equiv="Content-Security-Policy"]'),
   };
 }"""

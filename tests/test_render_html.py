@@ -34,7 +34,7 @@ def pages(site: Path) -> list[str]:
 
 def test_site_has_every_page(sites):
     assert pages(sites["blended-teaching"]) == ["credential.html", "index.html", "m1-l1.html", "m1-l2.html", "m1-l3.html", "m2-l1.html", "m2-l2.html", "m2-l3.html", "m3-l1.html", "m3-l2.html", "search.html", "sources.html"]
-    assert sorted(p.name for p in (sites["blended-teaching"] / "assets").iterdir()) == ["quiz.js", "search.js", "site.js", "style.css", "theme.js"]
+    assert sorted(p.name for p in (sites["blended-teaching"] / "assets").iterdir()) == ["icon.svg", "quiz.js", "search.js", "site.js", "style.css", "theme.js"]
     assert (sites["blended-teaching"] / "search-index.js").is_file()
 
 

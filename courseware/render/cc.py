@@ -58,7 +58,7 @@ def package(course: Course) -> bytes:
         files[page(item)] = site.page("cc.html", page_title=item.lesson.title, parts=[part], site_nav=False).encode("utf-8")
         files[quiz(item)] = _xml(assessment(course, item, degraded))
     files[f"{SOURCES_PAGE}.html"] = site.page("sources.html", page_title=site.words["sources"], sources=site.sources, site_nav=False).encode("utf-8")
-    shared = {"assets/style.css": find(course, "html/style.css").read_bytes()}
+    shared = {f"assets/{name}": find(course, f"html/{name}").read_bytes() for name in ("style.css", "icon.svg")}
     shared.update(sorted((name, figure.data) for name, figure in site.views.figures.items()))
     files.update(shared)
     files[MANIFEST] = _xml(manifest(course, sorted(shared)))

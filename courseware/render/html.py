@@ -26,7 +26,7 @@ from courseware.sandbox import environment, raise_located
 from courseware.grounding.sources import read_sources
 from courseware.writer import Writer
 
-ASSETS = ("style.css", "quiz.js")  # what the site and the SCORM packages share
+ASSETS = ("style.css", "quiz.js", "icon.svg")  # what the site and the SCORM packages share
 SITE_ASSETS = ("theme.js", "site.js", "search.js")  # the site's own: dark mode, outline, progress, search
 
 

@@ -132,20 +132,12 @@ def html() -> str:
 
 def export(page_html: str, pdf: Path, outline: bool = True) -> Path:
     """`page_html` printed by headless Chromium to `pdf`: A4, tagged, bookmarks from the headings when `outline`."""
-    import tempfile
+    from browser import browser  # tests/ is on the path, as for every test module
 
-    from playwright.sync_api import sync_playwright
-
-    from browser import CHROMIUM, FLAGS  # tests/ is on the path, as for every test module
-
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            page = context.new_page()
-            page.set_content(page_html, wait_until="load")
-            pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True, outline=outline, tagged=True, print_background=True))
-        finally:
-            context.close()
+    with browser() as context:
+        page = context.new_page()
+        page.set_content(page_html, wait_until="load")
+        pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True, outline=outline, tagged=True, print_background=True))
     return pdf
 
 
