@@ -105,10 +105,3 @@ def pytest_runtest_protocol(item, nextitem):
     finally:
         with open(log, "a", encoding="utf-8") as out:
             out.write(f"{item.nodeid}\t{cpu() - start:.2f}\t{time.monotonic() - wall:.2f}\n")
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Close the worker's shared Chromium (tests/browser.py), if a test launched it."""
-    import browser
-
-    browser.close()

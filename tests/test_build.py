@@ -169,7 +169,7 @@ def test_render_needs_no_provider_and_reads_hand_edits(cli, project):
     result = cli("render", SPEC, "--formats", "markdown,gift")
     assert result.exit_code == 0
     # dist/ is exactly what the last render made: the formats not asked for this time are gone
-    assert result.stdout == f"{SAMPLE}: read 25 content files in {CONTENT}\n{SAMPLE}: rendered markdown, gift; removed 27 file(s) an earlier render left in dist/\n"
+    assert result.stdout == f"{SAMPLE}: read 25 content files in {CONTENT}\n{SAMPLE}: rendered markdown, gift; removed 28 file(s) an earlier render left in dist/\n"
     assert sorted(p.name for p in (CONTENT.parent / "dist").iterdir()) == ["gift.txt"]
 
 
