@@ -72,6 +72,7 @@ class Grounding:
         self.corpus = Corpus(passages, spec.course.language)
         self._ids = {id(p): i for i, p in enumerate(passages)}  # passage -> its index (passages compare by value)
         self._skips: dict[frozenset[int] | None, frozenset[int]] = {}
+        self._left_outs: dict[tuple[frozenset[int] | None, bool, bool], frozenset[int]] = {}
         self._images: dict[str, str | None] = {}
         self._digests: dict[Pool, list[dict[str, Any]]] = {}  # a lesson's text and slides share one
         self._pool_corpora: dict[tuple[int, ...], Corpus] = {}
@@ -104,8 +105,16 @@ class Grounding:
     def best(self, query: Query, scope: frozenset[int] | None, limit: int, paragraphs: bool = False, exercises: bool = False) -> list[tuple[float, int]]:
         """The best `limit` passages for `query` by the course-wide index, inside `scope`: of
         the text a lesson may quote (narrative and boxes), or of its exercises."""
-        skip = self._skip(scope) | (self._not_exercises if exercises else self.corpus.apart)
-        return self.corpus.ranked(*query, skip=skip | self.corpus.not_paragraphs if paragraphs else skip, limit=limit)
+        return self.corpus.ranked(*query, skip=self._left_out(scope, paragraphs, exercises), limit=limit)
+
+    def _left_out(self, scope: frozenset[int] | None, paragraphs: bool, exercises: bool) -> frozenset[int]:
+        """The passages a query inside `scope` leaves out: made once per scope and kind (a
+        lesson's queries share one), not once per query."""
+        key = (scope, paragraphs, exercises)
+        if key not in self._left_outs:
+            skip = self._skip(scope) | (self._not_exercises if exercises else self.corpus.apart)
+            self._left_outs[key] = skip | self.corpus.not_paragraphs if paragraphs else skip
+        return self._left_outs[key]
 
     @cached_property
     def _not_exercises(self) -> frozenset[int]:
