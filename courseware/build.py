@@ -152,7 +152,8 @@ def _build(loaded: LoadedSpec, options: Options) -> Report:
         chosen = []
 
     # Every kept file must read back before anything is written: a broken hand edit stops here.
-    known = {t.id: parse_content(t, planned.files[t.id]) for t in planned.tasks if t not in chosen and t.id in planned.files}
+    generating = {t.id for t in chosen}  # by id: comparing two Tasks compares their inputs
+    known = {t.id: parse_content(t, planned.files[t.id]) for t in planned.tasks if t.id in planned.files and t.id not in generating}
 
     if chosen:
         if options.batch is not None and not planned.provider.calls_model:

@@ -373,9 +373,11 @@ def openai_client(base_url: str, timeout: float) -> Any:
     if key != "not-needed":
         redact.register(key)  # whatever the environment says later, this key never reaches a message
     try:
-        return OpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=timeout)
+        client = OpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=timeout)
     except OpenAIError as exc:
         raise CoursewareError(f"cannot set up the OpenAI client: {redact.one_line(str(exc))}") from None
+    client.chat.completions  # its modules imported now, once: not by each forked process as it starts its calls
+    return client
 
 
 def _same_model(asked: str, answered: str) -> bool:
