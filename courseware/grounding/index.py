@@ -46,18 +46,24 @@ class PassageIndex:
     def query(self, weighted: dict[str, float], limit: int | None = None, skip: set[int] = frozenset()) -> list[tuple[float, int]]:
         """(score, passage index) for every passage that matches (the best `limit` of them),
         best first, ties in source order, leaving out `skip`."""
-        # Only the passages that share a term are scored (a dict, not a list over every passage):
-        # a course's many small queries each touch a few of its passages.
-        scores: dict[int, float] = {}
-        get, norms, boost = scores.get, self.norms, K1 + 1
-        for term, weight in weighted.items():  # each passage adds its terms in query order, as BM25 sums them
-            entry = self.postings.get(term)
-            if entry is None:
-                continue
-            scale = weight * self.idf[term]  # the same operations in the same order, term by term
-            for i, tf in zip(*entry):
-                scores[i] = get(i, 0.0) + scale * tf * boost / (tf + norms[i])
-        pairs = [(score, i) for i, score in scores.items() if score > 0 and i not in skip]
+        entries = [(weight * self.idf[term], self.postings[term]) for term, weight in weighted.items() if term in self.postings]
+        norms, boost = self.norms, K1 + 1
+        # Each passage adds its terms in query order, as BM25 sums them, with the same operations
+        # in the same order whichever way they are kept: a list over every passage when the
+        # query's terms reach many of them, else a dict of only the passages they reach.
+        if 2 * sum(len(ids) for _, (ids, _) in entries) >= len(norms):
+            scores = [0.0] * len(norms)
+            for scale, (ids, tfs) in entries:
+                for i, tf in zip(ids, tfs):
+                    scores[i] += scale * tf * boost / (tf + norms[i])
+            pairs = [(score, i) for i, score in enumerate(scores) if score > 0 and i not in skip]
+        else:
+            found: dict[int, float] = {}
+            get = found.get
+            for scale, (ids, tfs) in entries:
+                for i, tf in zip(ids, tfs):
+                    found[i] = get(i, 0.0) + scale * tf * boost / (tf + norms[i])
+            pairs = [(score, i) for i, score in found.items() if score > 0 and i not in skip]
         if limit is not None and len(pairs) > limit:
             # Scores are ranked rounded to 9 places (ties in source order), and any pair of the
             # rounded top `limit` scores within ROUNDING of the limit-th best raw score: only
