@@ -167,3 +167,42 @@ def test_the_openai_and_offline_providers_rank_through_the_one_index(tmp_path, m
         point = next(ranked for language, weighted, ranked in asked if "évalu" in weighted and "format" in weighted)
         assert point[0] == "Pendant le cours", provider  # "évaluations formatives" found "L'évaluation formative"
         assert {language for language, *_ in asked} == {"fr"}
+
+
+def test_a_query_scores_the_same_kept_as_a_list_or_as_a_dict():
+    """PassageIndex.query scores into a list over every passage when the query's terms reach half
+    of them, else into a dict of those reached: the same scores and ranking, checked against
+    BM25 written out plainly for both kinds of query."""
+    import math
+    import random
+
+    from courseware.grounding.index import B, K1
+
+    rng = random.Random(7)
+    words_ = ["water", "cycle", "cloud", "rain", "river", "ocean", "ice", "vapour", "soil", "plant", "sun", "wind"]
+    texts = [" ".join(rng.choice(words_[:3]) if rng.random() < 0.5 else rng.choice(words_) for _ in range(rng.randint(3, 12))) for _ in range(200)]
+    texts += [f"rare{k} term{k} only here" for k in range(200)]  # the sparse part: terms in one passage each
+    idx = index("en", *texts)
+    counts = [{t: terms.count(t) for t in set(terms)} for terms in (index_terms(text, "en") for text in texts)]
+    lengths = [sum(c.values()) for c in counts]
+    average = sum(lengths) / len(lengths)
+
+    def plain(weighted):
+        scores = []
+        for count, length in zip(counts, lengths):
+            score = 0.0
+            for term, weight in weighted.items():
+                if term in count:
+                    n = sum(term in c for c in counts)
+                    idf = math.log(1 + (len(counts) - n + 0.5) / (n + 0.5))
+                    tf = count[term]
+                    score += weight * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+            scores.append(score)
+        return sorted(((s, i) for i, s in enumerate(scores) if s > 0), key=lambda pair: (-round(pair[0], 9), pair[1]))
+
+    dense, sparse = idx.weights(("water cycle cloud", 1.0), ("rain", 0.3)), idx.weights(("rare3 rare150 term77", 1.0))
+    assert 2 * sum(len(idx.postings[t][0]) for t in dense) >= len(texts) > 2 * sum(len(idx.postings[t][0]) for t in sparse)
+    for weighted in (dense, sparse):
+        got, want = idx.query(weighted), plain(weighted)
+        assert [i for _, i in got] == [i for _, i in want] and all(math.isclose(a, b, rel_tol=1e-12) for (a, _), (b, _) in zip(got, want))
+        assert idx.query(weighted, limit=5) == got[:5]
