@@ -51,11 +51,11 @@ class ResponseCache:
         one file (`claims.lock`, the byte at the key's first 60 bits), held by its own descriptor:
         no file is made per call (on some disks, making a file costs a millisecond of CPU). Other
         systems lock a `<key>.lock` file beside the entry."""
-        entry = Writer(self.folder).target(f"{key[:2]}/{key}.json")  # the entry's own checks: never through a link out
         if OFD_LOCKS:
-            with _byte_lock(Writer(self.folder).target(CLAIMS), int(key[:15], 16)):
+            with _byte_lock(Writer(self.folder).target(CLAIMS), int(key[:15], 16)):  # never through a link out
                 yield
             return
+        entry = Writer(self.folder).target(f"{key[:2]}/{key}.json")  # the entry's own checks: never through a link out
         path = entry.with_suffix(".lock")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,8 +80,11 @@ def _byte_lock(path: Path, offset: int) -> Iterator[None]:
     belongs to this descriptor, so two threads of one process exclude each other as two
     processes do, and the kernel finds no false deadlock between builds."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # the cache's first claim: its folder is made once, not at every call
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise CoursewareError(f"{path}: cannot write ({exc.strerror or exc}); check the folder's permissions and free space") from None
     try:
