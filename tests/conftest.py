@@ -77,9 +77,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # A test file stays on one worker, so its module-scoped fixtures (a built course) are made
         # once; the model tests share one worker, so one llama.cpp server loads the model.
         groups[item.nodeid] = "llama-server" if "model" in found else item.nodeid.split("::")[0]
-    # The real-model tests first: the longest group starts at once on one worker while the other
-    # takes the rest, instead of starting last and leaving that worker alone at the end.
-    items.sort(key=lambda item: item.get_closest_marker("model") is None)
+    # The real-model tests first: the longest group starts at once on one worker while the others
+    # take the rest, instead of starting last and leaving that worker alone at the end. Then the
+    # first file that reads the built samples (tests/samples.py): one worker builds them while the
+    # others run tests that need none, instead of every worker reaching the render tests (next to
+    # each other in the alphabet) together and all but one waiting for the build.
+    builder = next((item.nodeid.split("::")[0] for item in items if "samples" in item.fixturenames), None)
+    items.sort(key=lambda item: (item.get_closest_marker("model") is None, item.nodeid.split("::")[0] != builder))
     xdist_groups.write(config, groups)
 
 
