@@ -8,9 +8,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-fast install clean
 
-# Both cores (pytest-xdist). A test file runs on one worker (its module fixtures are built once) and
-# the real-model tests share one worker and one llama.cpp server: see tests/conftest.py.
-PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup
+# Four workers on the two cores (pytest-xdist): a quarter of the tests' time is spent waiting (on a
+# fake server's latency, a browser, LibreOffice, a build in a subprocess), so two workers left the
+# cores idle (1705 tests: 296 s with -n 2, 326 s -n 3 on a busier day, 220 s -n 4 on a quiet one).
+# A test file runs on one worker (its module fixtures are built once) and the real-model tests
+# share one worker and one llama.cpp server: see tests/conftest.py. `make test WORKERS=2` to change.
+WORKERS ?= 4
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 # uv installs what pyproject.toml names in a tenth of pip's time (no pip cache here: pip fetched and
 # compiled everything again in 46 s, uv does it in 6 s, 18 s with the bytecode that a run compiles

@@ -90,7 +90,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     """With TEST_CPU_LOG=FILE, append each test's CPU seconds (this process and the children it
-    waited for) and wall seconds to FILE: where the suite's time goes, free of the other worker's load."""
+    waited for) and wall seconds to FILE: where the suite's time goes, free of the other workers' load."""
     import os
 
     log = os.environ.get("TEST_CPU_LOG")
