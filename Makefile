@@ -8,12 +8,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-fast install clean
 
-# Four workers on the two cores (pytest-xdist): a quarter of the tests' time is spent waiting (on a
-# fake server's latency, a browser, LibreOffice, a build in a subprocess), so two workers left the
-# cores idle (1705 tests: 296 s with -n 2, 326 s -n 3 on a busier day, 220 s -n 4 on a quiet one).
-# A test file runs on one worker (its module fixtures are built once) and the real-model tests
-# share one worker and one llama.cpp server: see tests/conftest.py. `make test WORKERS=2` to change.
-WORKERS ?= 4
+# Both cores (pytest-xdist), a worker each. A test file runs on one worker (its module fixtures are
+# built once) and the real-model tests share one worker and one llama.cpp server: see
+# tests/conftest.py. Four workers were tried, as a quarter of the tests' time is waiting: from a
+# fresh clone one after the other, 1705 passed in 236 s of pytest with 2 and 232 s with 4, for 9%
+# more CPU: kept at 2. `make test WORKERS=4` to choose.
+WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 # uv installs what pyproject.toml names in a tenth of pip's time (no pip cache here: pip fetched and

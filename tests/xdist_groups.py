@@ -1,4 +1,4 @@
-"""`-n 4 --dist loadgroup` (make test) as the suite means it: a test file runs on one worker (its module-scoped
+"""`-n 2 --dist loadgroup` (make test; WORKERS=N) as the suite means it: a test file runs on one worker (its module-scoped
 fixtures, a built course, are made once) and the real-model tests share one worker (one llama.cpp
 server loads the model).
 
