@@ -101,6 +101,7 @@ def main() -> None:
     report, profile = Path(sys.argv[1]), sys.argv[2]
     args = sys.argv[sys.argv.index("--") + 1 :]
     instrument(profile)
+    started_at = time.time()  # when the command started, for timelines against a server's clock
     start, cpu, forked = time.perf_counter(), time.process_time(), _children_cpu()
     try:
         cli.app(args)
@@ -109,7 +110,7 @@ def main() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     seconds, cpu, forked = time.perf_counter() - start, time.process_time() - cpu, _children_cpu() - forked
     phases = {k: {"cpu": round(v[0], 4), "wall_sum": round(v[1], 4), "calls": v[2], "process_cpu": round(v[3], 4)} for k, v in PHASES.items()}
-    report.write_text(json.dumps({"exit_code": code, "seconds": seconds, "cpu_seconds": cpu + forked, "forked_cpu_seconds": forked, "phases": phases}), "utf-8")
+    report.write_text(json.dumps({"exit_code": code, "seconds": seconds, "cpu_seconds": cpu + forked, "forked_cpu_seconds": forked, "phases": phases, "started_at": started_at}), "utf-8")
     sys.exit(code)
 
 

@@ -39,7 +39,7 @@ def build_args(spec: Path, folder: Path, url: str) -> list[str]:
 def build_once(server: FakeOpenAI, spec: Path, folder: Path, profile: str = "") -> dict:
     """One cold build (fresh output and cache folders)."""
     server.reset_counters()
-    env = dict(os.environ, OPENAI_API_KEY="sk-bench", COURSEWARE_PROCESSES="2")  # the tasks shared between two processes (generate/forked.py)
+    env = dict(os.environ, OPENAI_API_KEY="sk-bench", COURSEWARE_PROCESSES=os.environ.get("COURSEWARE_PROCESSES", "2"))  # the tasks shared between two processes (generate/forked.py), unless told
     proc, report = run_child(build_args(spec, folder, server.base_url), env, profile)
     files = len(list((folder / "out" / "bench" / "content").rglob("*.md")))  # not the copies kept in .courseware/
     return {"seconds": report["seconds"], "process_seconds": proc.wall, "calls": server.calls, "completed": server.completed,

@@ -42,3 +42,27 @@ def test_a_build_shared_among_processes_writes_what_one_process_writes(tmp_path)
     assert built["1"][0] == built["3"][0]  # the same files, byte for byte (the kept copies too)
     assert built["1"][1] == built["3"][1]  # the same requests
     assert built["1"][2] == built["3"][2] == "blended-teaching: calls 25, retries 0, re-asks 0, cache hits 0, failures 0"
+
+
+def test_a_forked_process_keeps_the_client_only_while_it_has_sent_nothing(tmp_path, monkeypatch):
+    """A client that has sent nothing holds no connection, so a child keeps it (no CA bundle
+    loaded again before its first call); once it has sent a request, its pool may hold the
+    parent's connections and a child gets a client of its own."""
+    from courseware.build import Options, plan_course
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-forked")
+    server = FakeOpenAI().start()
+    try:
+        planned = plan_course(SPECS / "blended-teaching.yaml", Options(output=tmp_path, llm={"provider": "openai", "model": "fake-model", "base_url": server.base_url, "cache_dir": tmp_path / "cache"}))
+        provider = planned.provider
+        provider.prepare()
+        unused = provider.client
+        provider.forked()
+        assert provider.client is unused and not unused.used
+        task = planned.tasks[0]
+        provider.generate(task)
+        assert server.calls == 1 and unused.used
+        provider.forked()
+        assert provider.client is not unused and not provider.client.used
+    finally:
+        server.stop()

@@ -63,6 +63,7 @@ class Chat:
     def __init__(self, client: Any, base_url: str, model: str, config: LLMConfig, stats: Stats, retry_base: float):
         self.client, self.base_url, self.model, self.config, self.stats = client, base_url, model, config, stats
         self.retry_base = retry_base
+        self.used = False  # whether a request was sent: only then can its pool hold connections
 
     def ask(self, messages: list[dict], response_format: dict | None, variation: str = "", request_id: str = "") -> Answer:
         """One answer. `variation` (a re-ask, a retry after a runaway) changes the seed and raises
@@ -117,6 +118,7 @@ class Chat:
         import openai
 
         refused = False
+        self.used = True
         for attempt in range(self.config.retries + 1):
             self.stats.add(calls=1)
             try:

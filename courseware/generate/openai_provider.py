@@ -254,7 +254,11 @@ class OpenAIProvider(Provider):
         return self.context.batch is None  # a batch round makes no calls: nothing to share
 
     def forked(self) -> None:
-        self.__dict__.pop("client", None)  # each process its own HTTP connections
+        # Each process its own HTTP connections: a client that has sent nothing has none, and is
+        # kept (a new one loads the CA certificates again, 20 to 60 ms before a child's first call).
+        client = self.__dict__.get("client")
+        if client is not None and getattr(client, "used", True):
+            del self.__dict__["client"]
 
     def carry(self, task_id: str) -> str | None:
         return self._answered_by.get(task_id)
