@@ -42,27 +42,27 @@ class PassageIndex:
         self.norms = array("d", (K1 * (1 - B + B * length / (self.average or 1)) for length in lengths))
         n = len(passages)
         self.idf = {t: math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5)) for t, (ids, _) in postings.items()}
+        self._saturation: dict[str, array] = {}
 
     def query(self, weighted: dict[str, float], limit: int | None = None, skip: set[int] = frozenset()) -> list[tuple[float, int]]:
         """(score, passage index) for every passage that matches (the best `limit` of them),
         best first, ties in source order, leaving out `skip`."""
-        entries = [(weight * self.idf[term], self.postings[term]) for term, weight in weighted.items() if term in self.postings]
-        norms, boost = self.norms, K1 + 1
+        entries = [(weight * self.idf[term], self.postings[term][0], self._saturated(term)) for term, weight in weighted.items() if term in self.postings]
         # Each passage adds its terms in query order, as BM25 sums them, with the same operations
         # in the same order whichever way they are kept: a list over every passage when the
         # query's terms reach many of them, else a dict of only the passages they reach.
-        if 2 * sum(len(ids) for _, (ids, _) in entries) >= len(norms):
-            scores = [0.0] * len(norms)
-            for scale, (ids, tfs) in entries:
-                for i, tf in zip(ids, tfs):
-                    scores[i] += scale * tf * boost / (tf + norms[i])
+        if 2 * sum(len(ids) for _, ids, _ in entries) >= len(self.norms):
+            scores = [0.0] * len(self.norms)
+            for scale, ids, saturated in entries:
+                for i, s in zip(ids, saturated):
+                    scores[i] += scale * s
             pairs = [(score, i) for i, score in enumerate(scores) if score > 0 and i not in skip]
         else:
             found: dict[int, float] = {}
             get = found.get
-            for scale, (ids, tfs) in entries:
-                for i, tf in zip(ids, tfs):
-                    found[i] = get(i, 0.0) + scale * tf * boost / (tf + norms[i])
+            for scale, ids, saturated in entries:
+                for i, s in zip(ids, saturated):
+                    found[i] = get(i, 0.0) + scale * s
             pairs = [(score, i) for i, score in found.items() if score > 0 and i not in skip]
         if limit is not None and len(pairs) > limit:
             # Scores are ranked rounded to 9 places (ties in source order), and any pair of the
@@ -72,6 +72,17 @@ class PassageIndex:
             pairs = [pair for pair in pairs if pair[0] >= floor]
         ranked = sorted(pairs, key=lambda pair: (-round(pair[0], 9), pair[1]))
         return ranked if limit is None else ranked[:limit]
+
+    def _saturated(self, term: str) -> array:
+        """The term's BM25 term-frequency part in each passage that uses it, tf (K1 + 1) / (tf +
+        K1 (1 - B + B length / average)), in posting order: made at the term's first query (a
+        course's queries share most of their terms), not for every term of the sources."""
+        saturated = self._saturation.get(term)
+        if saturated is None:
+            ids, tfs = self.postings[term]
+            norms, boost = self.norms, K1 + 1
+            saturated = self._saturation[term] = array("d", [tf * boost / (tf + norms[i]) for i, tf in zip(ids, tfs)])
+        return saturated
 
     def weights(self, *texts: tuple[str, float]) -> dict[str, float]:
         """A weighted query from (text, weight) pairs."""
