@@ -1,6 +1,6 @@
-"""`-n 2 --dist loadgroup` (make test; WORKERS=N) as the suite means it: a test file runs on one worker (its module-scoped
-fixtures, a built course, are made once) and the real-model tests share one worker (one llama.cpp
-server loads the model).
+"""`-n 2 --dist loadgroup` (make test; `make test WORKERS=N`) as the suite means it: a test file
+runs on one worker (its module-scoped fixtures, a built course, are made once) and the real-model
+tests share one worker (one llama.cpp server loads the model).
 
 xdist's own loadgroup passes a test's group from the worker to the controller as an '@group'
 suffix on the node id, which pytest 9.2's structured node ids no longer take (pytest-xdist#1386):
