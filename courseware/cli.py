@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -40,7 +41,9 @@ def _print_version(value: bool) -> None:
 def _options(
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the installed version and exit.")] = False,
 ) -> None:
-    pass
+    # What the imports made lives as long as the process: frozen, no collection walks it again
+    # (in a live build of the bench course, the first full one took 70 ms before the first call).
+    gc.freeze()
 
 
 def _spec_files(paths: list[Path]) -> list[Path]:

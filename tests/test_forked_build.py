@@ -66,3 +66,58 @@ def test_a_forked_process_keeps_the_client_only_while_it_has_sent_nothing(tmp_pa
         assert provider.client is not unused and not provider.client.used
     finally:
         server.stop()
+
+
+def test_each_process_takes_whole_lessons_in_task_order():
+    """A lesson's three tasks share their passages: one process retrieves and ranks them once."""
+    from pathlib import Path
+
+    from courseware.build import Options, plan_course
+    from courseware.generate.forked import deal
+
+    tasks = plan_course(SPECS / "blended-teaching.yaml", Options(output=Path("unused"))).tasks
+    shares = deal(tasks, 3)
+    assert len(shares) == 3 and sorted(t.id for share in shares for t in share) == sorted(t.id for t in tasks)
+    for share in shares:
+        assert [tasks.index(t) for t in share] == sorted(tasks.index(t) for t in share)
+        assert len(share) in range(len(tasks) // 3 - 3, len(tasks) // 3 + 4)
+    owner = {t.id: n for n, share in enumerate(shares) for t in share}
+    for task in tasks:
+        assert owner[task.id] == owner[f"{task.lesson_id}/lesson" if task.lesson_id else task.id]
+    one_lesson = [t for t in tasks if t.lesson_id == "m1-l2"]
+    assert deal(one_lesson, 3) == [one_lesson]  # --regenerate m1-l2: one process, none idle
+
+
+COUNTING = """
+import sys
+from courseware.grounding.select import Grounding
+from courseware.cli import app
+calls = []
+original = Grounding.lesson_pool
+Grounding.lesson_pool = lambda self, *args: calls.append(1) or original(self, *args)
+try:
+    app(sys.argv[1:])
+finally:
+    print(f"the parent retrieved {len(calls)} lesson pool(s)", file=sys.stderr)
+"""
+
+
+def test_the_parent_of_a_forked_build_leaves_retrieval_to_the_processes(tmp_path):
+    """A build with nothing written yet sends its first calls before every task's passages are
+    retrieved: each process retrieves its own lessons', and sends back each task's key with its
+    content, so the parent, which writes the files, retrieves none."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSEWARE_", "OPENAI_"))}
+    env.update(PYTHONPATH=str(REPO), OPENAI_API_KEY="sk-test-forked", COURSEWARE_PROCESSES="2")
+    shutil.copytree(SPECS, tmp_path / "course_specs")
+    server = FakeOpenAI(latency=0.01).start()
+    try:
+        args = [SPEC, "--provider", "openai", "--model", "fake-model", "--base-url", server.base_url, "--jobs", "4", "--formats", "markdown"]
+        result = subprocess.run([sys.executable, "-c", COUNTING, "build", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert "the parent retrieved 0 lesson pool(s)" in result.stderr
+        assert server.calls == 25
+        planned = subprocess.run([sys.executable, "-m", "courseware", "plan", SPEC, "--json", *args[1:7]], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert planned.returncode == 0, planned.stderr
+        assert '"status": "current"' in planned.stdout and '"status": "new"' not in planned.stdout  # the keys the processes sent back are the plan's
+    finally:
+        server.stop()

@@ -235,6 +235,40 @@ def test_each_task_key_records_its_pool_and_a_lessons_text_and_slides_share_one(
     assert tasks["m1-l1/lesson"].pool == tasks["m1-l1/slides"].pool != tasks["m1-l1/quiz"].pool
 
 
+def test_a_plan_retrieves_nothing_until_a_task_is_asked_for_its_pool_or_key(monkeypatch):
+    """Planning lists the tasks at once; each one's passages are retrieved (and its key made)
+    when first asked for, once whichever threads ask, with the keys an eager plan would make."""
+    import threading
+
+    from courseware.build import Options, plan_course
+    from courseware.grounding.select import Grounding
+    from courseware.plan import content_key
+
+    spec = Path(SPECS / "blended-teaching.yaml")
+    eager = {t.id: (t.key, [p.text for p in t.pool]) for t in plan_course(spec, Options(output=Path("unused"))).tasks}
+    calls: list[str] = []
+    original = Grounding.lesson_pool
+
+    def counted(self, lesson_id, facts):
+        calls.append(lesson_id)
+        return original(self, lesson_id, facts)
+
+    monkeypatch.setattr(Grounding, "lesson_pool", counted)
+    planned = plan_course(spec, Options(output=Path("unused")))
+    assert len(planned.tasks) == len(eager) and calls == []  # listed, nothing retrieved
+    lesson, slides = (next(t for t in planned.tasks if t.id == f"m1-l1/{kind}") for kind in ("lesson", "slides"))
+    keys: list[str] = []
+    threads = [threading.Thread(target=lambda task=task: keys.append(task.key)) for task in (lesson, slides) * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == ["m1-l1"]  # eight askers, two tasks sharing one pool: retrieved once
+    assert sorted(set(keys)) == sorted({eager[lesson.id][0], eager[slides.id][0]})
+    assert {t.id: (t.key, [p.text for p in t.pool]) for t in planned.tasks} == eager
+    assert content_key(lesson.kind, lesson.inputs, planned.provider.identity) == lesson.key
+
+
 def test_a_pool_corpus_keeps_the_gaps_of_the_source():
     from courseware.content.blocks import ListBlock, ListItem, Paragraph
     from courseware.grounding.corpus import Corpus

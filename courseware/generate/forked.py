@@ -3,10 +3,13 @@
 With many calls in flight to a fast server, the answers come back faster than one interpreter
 (one GIL) can send, check and cache them: the build runs at the speed of its own CPU, not the
 server's. With COURSEWARE_PROCESSES=N (opt-in for now), the tasks are dealt out to N forked
-children, each with its own interpreter, its own HTTP client and its share of the calls in
-flight. A child sends each finished task back (its content, what the provider learnt about it,
-the counters it added) and the parent saves it at once, as a single-process build does: every
-content file is written by the parent alone.
+children, whole lessons each (a lesson's tasks share their passages), each child with its own
+interpreter, its own HTTP client and its share of the calls in flight. A task's passages and key
+are made when first asked for (plan.py), so in a build with nothing written yet each child
+retrieves its own lessons' while its first calls are out. A child sends each finished task back
+(its content, its inputs and key, what the provider learnt about it, the counters it added) and
+the parent saves it at once, as a single-process build does: every content file is written by
+the parent alone.
 
 A child stops taking tasks when the parent says so (a fatal provider error in another child) or
 is gone (killed): the calls it has in flight finish and are cached, and nothing more is written.
@@ -68,15 +71,15 @@ def run_forked(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, pr
     progress.start(len(tasks))
     children: list[_Child] = []
     try:
-        for number in range(processes):
-            share = tasks[number::processes]
-            in_flight = jobs // processes + (1 if number < jobs % processes else 0)
+        shares = deal(tasks, processes)
+        for number, share in enumerate(shares):
+            in_flight = jobs // len(shares) + (1 if number < jobs % len(shares) else 0)
             children.append(_fork(share, generate, in_flight, provider, stats))
         running = [child.results for child in children]
         while running:
             for connection in wait(running):
                 try:
-                    kind, task_id, payload, carried, counts = connection.recv()
+                    kind, task_id, payload, carried, grounding, counts = connection.recv()
                 except EOFError:
                     running.remove(connection)  # the child is done
                     continue
@@ -86,6 +89,7 @@ def run_forked(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, pr
                 task = by_id[task_id]
                 if kind == "done":
                     results[task_id] = payload
+                    task.settle(*grounding)  # the child made its inputs and key: not made twice
                     provider.adopt(task_id, carried)
                 else:
                     failures[task_id] = payload
@@ -102,6 +106,18 @@ def run_forked(tasks: list[Task], generate: Callable[[Task], Any], jobs: int, pr
             _reap(child.pid)
     progress.finish()
     return results, failures
+
+
+def deal(tasks: list[Task], processes: int) -> list[list[Task]]:
+    """Each process's share, in task order: whole lessons in turn (a lesson's tasks share their
+    passages, which one process then retrieves and ranks once), at most `processes` shares."""
+    lessons: dict[str | None, list[Task]] = {}
+    for task in tasks:
+        lessons.setdefault(task.lesson_id, []).append(task)
+    shares: list[list[Task]] = [[] for _ in range(min(processes, len(lessons)))]
+    for number, lesson in enumerate(lessons.values()):
+        shares[number % len(shares)].extend(lesson)
+    return shares
 
 
 def _fork(share: list[Task], generate: Callable[[Task], Any], in_flight: int, provider: Provider, stats: Stats) -> _Child:
@@ -155,18 +171,18 @@ def _child(share: list[Task], generate: Callable[[Task], Any], in_flight: int, p
     sent = {name: getattr(stats, name) for name in COUNTERS}  # what the parent had when it forked
     lock = threading.Lock()
 
-    def send(kind: str, task: Task, payload: Any, carried: Any = None) -> None:
+    def send(kind: str, task: Task, payload: Any, carried: Any = None, grounding: Any = None) -> None:
         with lock:
             counts = {}
             for name in COUNTERS:
                 now = getattr(stats, name)
                 if now != sent[name]:
                     counts[name], sent[name] = now - sent[name], now
-            message = (kind, task.id, payload, carried, counts)
+            message = (kind, task.id, payload, carried, grounding, counts)
             try:
                 data = pickle.dumps(message)
             except (pickle.PicklingError, TypeError, AttributeError):
-                data = pickle.dumps((kind, task.id, _portable(payload), carried, counts))
+                data = pickle.dumps((kind, task.id, _portable(payload), carried, grounding, counts))
             try:
                 results.send_bytes(data)
             except (BrokenPipeError, ConnectionResetError):
@@ -178,7 +194,7 @@ def _child(share: list[Task], generate: Callable[[Task], Any], in_flight: int, p
         except CoursewareError as exc:
             send("failed", task, exc)
             raise
-        send("done", task, result, provider.carry(task.id))
+        send("done", task, result, provider.carry(task.id), task.grounded())
         return result
 
     try:
@@ -186,7 +202,7 @@ def _child(share: list[Task], generate: Callable[[Task], Any], in_flight: int, p
     except Exception:  # a bug, not a task's failure: the parent raises it
         with lock:
             try:
-                results.send(("crash", "", traceback.format_exc(), None, {}))
+                results.send(("crash", "", traceback.format_exc(), None, None, {}))
             except OSError:
                 pass
         return 1
