@@ -106,6 +106,24 @@ def test_each_server_gets_the_keywords_it_honours():
     assert '"pattern"' not in json.dumps(json_schema(QUIZ, "llama.cpp", in_prompt=True))  # a schema in a prompt is read, not enforced
 
 
+def test_requests_with_the_same_terms_carry_one_schema_that_a_llama_cpp_request_leaves_unchanged():
+    from pathlib import Path
+
+    from courseware.generate.chat import Chat
+    from courseware.generate.settings import resolve
+    from courseware.generate.stats import Stats
+    from courseware.spec.model import LLMSettings
+
+    shared = contracts.request_schema(QUIZ, "llama.cpp")
+    assert shared is contracts.request_schema(QUIZ, "llama.cpp") and shared == json_schema(QUIZ, "llama.cpp")
+    before = json.dumps(shared, sort_keys=True)
+    config = resolve(LLMSettings(), Path("."), {"provider": "openai", "model": "m", "base_url": "http://127.0.0.1:1/v1", "server": "llama.cpp"}, env={})
+    chat = Chat(None, config.base_url, config.model, config, Stats(), 0.0)
+    sent = chat.request([{"role": "user", "content": "x"}], {"type": "json_schema", "json_schema": {"name": "quiz", "schema": shared, "strict": True}}, "")
+    assert "x-guidance" in sent["response_format"]["json_schema"]["schema"]  # what llama.cpp gets added ...
+    assert json.dumps(shared, sort_keys=True) == before  # ... to a copy: the shared schema is as it was
+
+
 def test_a_quiz_schema_has_one_branch_per_kind_asked_for():
     root = json_schema(QUIZ, "llama.cpp")
     items = root["properties"]["items"]

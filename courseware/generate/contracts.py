@@ -180,6 +180,13 @@ def json_schema(terms: Terms, server: str, in_prompt: bool = False) -> dict[str,
 
 
 @cache
+def request_schema(terms: Terms, server: str) -> dict[str, Any]:
+    """The JSON schema a request carries as its response format: one object for all the requests
+    with these terms, never changed (Chat._for_server and the SDK copy what they send)."""
+    return json_schema(terms, server)
+
+
+@cache
 def _schema_text(terms: Terms, server: str, in_prompt: bool) -> str:
     return json.dumps(schema.derive(contract(terms), server, in_prompt), ensure_ascii=False)
 

@@ -282,7 +282,7 @@ class OpenAIProvider(Provider):
     def _response_format(self, task: Task) -> dict | None:
         mode = self.config.structured_output
         if mode == "json_schema":
-            schema = contracts.json_schema(self._terms(task), self.config.server)
+            schema = contracts.request_schema(self._terms(task), self.config.server)
             return {"type": "json_schema", "json_schema": {"name": task.kind, "schema": schema, "strict": True}}
         return {"type": "json_object"} if mode == "json_object" else None
 
