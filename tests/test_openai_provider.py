@@ -391,3 +391,36 @@ def test_answers_with_lists_tables_code_and_callouts_become_lesson_markdown(cli,
     assert "| Model | Where |\n" in section and "| flipped | home \\| class |\n" in section and "\nTable: Two models.[^1]\n" in section
     assert "\n::: warning Mind the path\n\nA relative path starts at $cwd$.\n\n:::\n" in section
     assert cli("render", SPEC, "--formats", "markdown").exit_code == 0  # and it reads back
+
+
+def test_a_plain_http_server_gets_a_client_that_never_leaves_its_url_and_https_one_that_verifies(monkeypatch):
+    """A local server over http needs no certificate store (29 ms a client, loaded for nothing);
+    its client follows no redirect, so nothing it sends can go elsewhere or over unverified TLS."""
+    import http.server
+    import threading
+
+    import openai
+
+    from courseware.generate.openai_provider import openai_client
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.send_response(307)
+            self.send_header("Location", "https://127.0.0.1:9/v1/chat/completions")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-plain")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        plain = openai_client(f"http://127.0.0.1:{server.server_address[1]}/v1", 5.0)
+        with pytest.raises(openai.APIStatusError) as raised:
+            plain.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+        assert raised.value.status_code == 307  # not followed to the https address
+    finally:
+        server.shutdown()
+    assert openai_client("https://api.example.invalid/v1", 5.0)._client.follow_redirects is True  # the SDK's own, verifying client

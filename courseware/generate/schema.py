@@ -9,6 +9,7 @@ contract says is still checked locally (docs/servers.md has the table and its so
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,9 +35,16 @@ def derive(model: type[BaseModel], server: str, in_prompt: bool = False) -> dict
     ones), every object closed with every property required, tagged unions as one plain anyOf,
     const as a one-value enum, and only the bound keywords the server honours. `in_prompt`
     leaves out patterns too: a schema shown to the model in the prompt is read, not enforced."""
-    full = model.model_json_schema()
     keep = HONOURED[server] - ({"pattern"} if in_prompt else set())
-    return _clean(_inline(full, full.get("$defs", {})), keep)
+    return _clean(_inlined(model), keep)
+
+
+@cache
+def _inlined(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's pydantic schema with its $refs inlined, made once per model: each server and
+    the prompt take their own cleaned copy of it (_clean builds new objects, never changes these)."""
+    full = model.model_json_schema()
+    return _inline(full, full.get("$defs", {}))
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
