@@ -442,6 +442,15 @@ def test_options_that_differ_to_a_reader_stay_apart(right, other):
     assert sorted(o.text for o in made.items[0].options) == sorted([right, other, "station rotation here", "lab rotation there"])
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab AB.,;:-'\"?()éÉ\u0430\u200b\u00ad\t\n`$\\&<>*_[]!#~|0123456789")), max_size=24))
+def test_an_option_without_markup_gets_the_key_its_parse_would_give(text):
+    """option_key skips the inline parse for prose alone; the key is the parse's, markup or not."""
+    from courseware.content.options import _parsed_key, option_key
+
+    assert option_key(text) == _parsed_key(text)
+
+
 def test_citations_are_renumbered_by_first_use():
     answer = sample(LESSON)
     answer["introduction"][0]["sources"] = [2, 2]

@@ -9,10 +9,22 @@ import unicodedata
 from courseware.markdown.inline import spans
 
 
+# No character inline markdown reads as markup (code, math, escapes, entities, HTML, emphasis,
+# links, breaks): such a text is one run of prose, and its key needs no parse.
+PROSE_ONLY = re.compile(r"[^`$\\&<>*_\[\]!\n\r]*")
+
+
 def option_key(text: str) -> tuple[str, ...]:
     """What a learner tells apart in an option: its prose as the contract reads it (case,
     punctuation and look-alike letters aside), its code and formulas as written, since there
     `x^2` and `x_2`, or `a == b` and `a = b`, are different answers."""
+    if PROSE_ONLY.fullmatch(text):  # what the parse would find, without it (most options)
+        normal = _normal(text)
+        return (normal,) if normal else ()
+    return _parsed_key(text)
+
+
+def _parsed_key(text: str) -> tuple[str, ...]:
     key: list[str] = []
     prose: list[str] = []
     for span in [*spans(text), None]:
