@@ -64,7 +64,9 @@ clean:
 
 # Benchmarks (not part of `make test`): prints a table and writes bench/results.json. Needs pandoc
 # for the PPTX comparison; installed with apt when missing (the PPTX rows say so if it cannot be).
+# The readers and rendering items need what the tests need (Chromium, LibreOffice, Pango).
 .PHONY: bench
 bench: $(STAMP)
+	bash scripts/install-test-tools.sh
 	command -v pandoc >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends pandoc) || echo "pandoc could not be installed: the pandoc comparison is skipped"
 	$(BIN)/python bench/run.py

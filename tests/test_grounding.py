@@ -224,6 +224,47 @@ def test_no_two_quizzes_of_a_course_share_a_passage():
                 assert owners.setdefault(id(passage), task.id) == task.id
 
 
+def test_lessons_that_overlap_on_a_short_handout_each_get_a_quiz_of_their_own(cli, tmp_path):
+    """A review lesson asks about what the lesson before it teaches, from a short handout: it
+    ranks the passages as that lesson does, so by rank alone (the first lesson on a tie) each
+    would be the other's; every lesson is dealt its best passage first, so the review's offline
+    quiz is made too, and no sentence is asked twice."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources/a.md").write_text(A_MD, "utf-8")
+    review = "{id: review, title: 'Taking notes and spaced practice, reviewed', objectives: [o1], key_points: [note taking turns a lecture into a summary, spaced practice spreads study sessions], quiz: {questions: 1}}"
+    spec = tmp_path / "course.yaml"
+    spec.write_text(textwrap.dedent(f"""\
+        course: {{id: skills, title: Study skills, language: en, audience: first-year students}}
+        sources: [sources/a.md]
+        objectives: [{{id: o1, text: Use note taking and spaced practice.}}]
+        modules:
+          - id: m1
+            title: Studying
+            summary: How to study.
+            lessons:
+              - {{id: notes, title: Taking notes and spaced practice, objectives: [o1], key_points: [note taking turns a lecture into a summary, spaced practice spreads study sessions], quiz: {{questions: 1}}}}
+              - {review}
+        """), "utf-8")
+    result = cli("build", spec, "--output", tmp_path / "out", "--formats", "markdown")
+    assert result.exit_code == 0, result.stderr
+    quizzes = {lesson: (tmp_path / f"out/skills/content/{lesson}/quiz.md").read_text("utf-8") for lesson in ("notes", "review")}
+    quoted = {lesson: set(re.findall(r"^> (.+)$", text, re.MULTILINE)) for lesson, text in quizzes.items()}
+    assert all(quoted.values()) and not quoted["notes"] & quoted["review"], quoted
+    planned = pools(spec, tmp_path / "out")
+    assert planned["notes/quiz"] and planned["review/quiz"] and not set(planned["notes/quiz"]) & set(planned["review/quiz"])
+
+
+def test_each_lesson_is_dealt_its_best_passage_that_no_lesson_ranking_it_higher_holds():
+    from courseware.grounding.select import _dealt
+
+    assert _dealt([[7, 8, 9], [7, 8, 9], [7, 8, 9]], 1) == {7: 0, 8: 1, 9: 2}  # the same ranking: the first list's first, the next its next
+    assert _dealt([[5, 6], [6, 5]], 1) == {5: 0, 6: 1}  # each its own best
+    assert _dealt([[5, 6], [5]], 1) == {5: 0}  # as high in both, and the first list comes first: the second is left none
+    assert _dealt([[3, 4, 5], [4, 3]], 1) == {3: 0, 4: 1}
+    assert _dealt([[1, 2, 3], [9, 1], [1]], 2) == {1: 0, 2: 0, 9: 1}  # 1 at place 0 of the first list beats place 1 of the second
+    assert _dealt([[1, 2], [2, 1]], 2) == {1: 0, 2: 1}  # what a list holds moves to one that ranks it higher
+
+
 def test_each_task_key_records_its_pool_and_a_lessons_text_and_slides_share_one():
     from courseware.build import Options, plan_course
 

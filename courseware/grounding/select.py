@@ -25,7 +25,8 @@ from courseware.spec.model import Lesson, Module, Spec, source_anchor, source_pa
 PER_QUERY = 4  # a lesson's passages per key point: its visual is looked for among its best four
 OVERVIEW_PER_QUERY = 2  # the overview's paragraphs per module: a spare when two modules want one
 QUIZ_PASSAGES = 12  # a quiz's sentences come from its lesson's best twelve passages
-QUIZ_CANDIDATES = 5 * QUIZ_PASSAGES  # ranked per lesson, for the lessons to claim theirs in turn
+QUIZ_CANDIDATES = 5 * QUIZ_PASSAGES  # ranked per lesson, for the lessons to claim theirs from
+QUIZ_FIRST = 1  # the passages every lesson's quiz is dealt before the rest go by rank alone
 
 Query = tuple[tuple[str, float], ...]
 Pool = tuple[int, ...]  # indices into the course corpus, in source order
@@ -140,8 +141,8 @@ class Grounding:
         return tuple(sorted(set(self._with_units(chosen)) | set(activity)))
 
     def quiz_pool(self, lesson_id: str) -> Pool:
-        """The passages a lesson's quiz may ask about: its best ones that no other lesson's quiz
-        claimed first, so no sentence is asked about twice in a course."""
+        """The passages a lesson's quiz may ask about: its best ones that no lesson ranking them
+        higher holds, so no sentence is asked about twice in a course."""
         return self._quiz_pools[lesson_id]
 
     @cached_property
@@ -150,24 +151,29 @@ class Grounding:
 
     @cached_property
     def _quiz_pools(self) -> dict[str, Pool]:
-        # Each passage belongs to the lesson that ranks it highest by place in its own list (the
-        # first lesson on a tie): no passage is in two quizzes' pools, and a lesson's own best
-        # passages stay its own whatever other lessons ask, so an edit to one lesson changes
-        # only the quizzes of the lessons whose best passages it now ranks higher or lower.
-        ranked = {lesson.id: [i for _, i in self.best(quiz_query({"title": lesson.title, "key_points": lesson.key_points}), self._lesson_scopes[lesson.id], QUIZ_CANDIDATES)] for lesson in self.spec.lessons()}
-        owner: dict[int, tuple[int, int, str]] = {}
-        for n, (lesson_id, found) in enumerate(ranked.items()):
+        # No passage is in two quizzes' pools. Every lesson is first dealt its best QUIZ_FIRST
+        # passages that no lesson ranking them higher holds (_dealt); each passage left then
+        # belongs to the lesson that ranks it highest by place in its own list (the first lesson
+        # on a tie). So a lesson's own best passages stay its own whatever other lessons ask (an
+        # edit to one lesson changes only the quizzes of the lessons whose passages it now ranks
+        # higher or lower), and where lessons overlap on few sources, each still gets some.
+        ranked = [[i for _, i in self.best(quiz_query({"title": lesson.title, "key_points": lesson.key_points}), self._lesson_scopes[lesson.id], QUIZ_CANDIDATES)] for lesson in self.spec.lessons()]
+        dealt = _dealt(ranked, QUIZ_FIRST)
+        best: dict[int, tuple[int, int]] = {}  # passage left -> (place, lesson) of the lesson ranking it highest
+        for n, found in enumerate(ranked):
             for place, i in enumerate(found):
-                if i not in owner or (place, n) < owner[i][:2]:
-                    owner[i] = (place, n, lesson_id)
+                if i not in dealt and (i not in best or (place, n) < best[i]):
+                    best[i] = (place, n)
+        owner = dealt | {i: n for i, (_, n) in best.items()}
+        lessons = [lesson.id for lesson in self.spec.lessons()]
         claimed: dict[int, str] = {}  # what belongs with a passage and no lesson ranks: the first to need it
 
         def allowed(j: int, lesson_id: str) -> bool:
-            return owner[j][2] == lesson_id if j in owner else claimed.setdefault(j, lesson_id) == lesson_id
+            return lessons[owner[j]] == lesson_id if j in owner else claimed.setdefault(j, lesson_id) == lesson_id
 
         pools = {}
-        for lesson_id, found in ranked.items():
-            mine = [i for i in found if owner[i][2] == lesson_id][:QUIZ_PASSAGES]
+        for n, (lesson_id, found) in enumerate(zip(lessons, ranked)):
+            mine = [i for i in found if owner[i] == n][:QUIZ_PASSAGES]
             pools[lesson_id] = self._with_units(mine, lambda j, lesson_id=lesson_id: allowed(j, lesson_id))
         return pools
 
@@ -232,3 +238,28 @@ class Grounding:
             self._images[name] = hashlib.sha256(image.read_bytes()).hexdigest() if image.is_file() else None
         return self._images[name]
 
+
+def _dealt(ranked: list[list[int]], share: int) -> dict[int, int]:
+    """Passage -> the list it is dealt to, when each list (a lesson's passages, best first) is
+    dealt at most `share` and a passage goes to the list that ranks it higher by place (the
+    earlier list on a tie). Lists ask for their passages in order; a passage held by a list that
+    ranks it lower moves, and the list it left asks for its next one (deferred acceptance, Gale
+    and Shapley): the stable matching best for every list, whatever order they ask in."""
+    held: dict[int, tuple[int, int]] = {}  # passage -> (its place in the holder's list, the holder)
+    counts, asked = [0] * len(ranked), [0] * len(ranked)
+    asking = list(range(len(ranked)))
+    while asking:
+        n = asking.pop()
+        while counts[n] < share and asked[n] < len(ranked[n]):
+            place = asked[n]
+            i = ranked[n][place]
+            asked[n] += 1
+            if i in held and held[i] < (place, n):
+                continue  # dealt to a list that ranks it higher
+            if i in held:
+                left = held[i][1]
+                counts[left] -= 1
+                asking.append(left)
+            held[i] = (place, n)
+            counts[n] += 1
+    return {i: n for i, (_, n) in held.items()}
