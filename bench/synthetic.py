@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from courseware.clause import key_clause
 from courseware.content.model import Article, Option, Paragraph, Quiz, QuizItem, Section, Slide, SlideDeck
 from courseware.course import Course, LessonContent
 from courseware.spec.load import load_spec
@@ -90,7 +91,8 @@ def pandoc_markdown(course: Course, title: str) -> str:
 
     A title slide from the metadata, an objectives slide, a section slide per lesson (a level-1
     heading; pandoc gives it no subtitle, ours has one) and per outline slide a `## title` with
-    bullets and a `::: notes` block. Convert with `pandoc --slide-level=2`.
+    bullets and a `::: notes` block, and a lesson's key takeaways slide after its outline (ours
+    titles it "Key takeaways · <lesson>"). Convert with `pandoc --slide-level=2`.
     """
     spec = course.loaded.spec
     objectives = spec.objectives
@@ -101,6 +103,8 @@ def pandoc_markdown(course: Course, title: str) -> str:
         lines += [f"# {item.slides.title}", ""]
         for slide in item.slides.slides:
             lines += [f"## {slide.title}", ""] + [f"- {b}" for b in slide.bullets] + ["", "::: notes", slide.notes or slide.title, ":::", ""]
+        points = item.lesson.key_points  # the closing slide of each lesson: its key points, in full in the notes
+        lines += [f"## Key takeaways · {item.slides.title}", ""] + [f"- {key_clause(p)}" for p in points] + ["", "::: notes", "; ".join(points), ":::", ""]
     return "\n".join(lines)
 
 
