@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import CONTENT_ONLY, SAMPLE, snapshot
+from conftest import CONTENT_ONLY, SAMPLE, SPECS, snapshot
 
 SPEC = f"course_specs/{SAMPLE}.yaml"
 CONTENT = Path("output") / SAMPLE / "content"
@@ -199,6 +199,24 @@ def test_plan_lists_tasks_with_keys(cli, project):
 def test_unknown_provider_is_a_clear_error(cli, project):
     result = cli("build", SPEC, "--provider", "magic")
     assert (result.exit_code, result.stderr) == (1, "unknown provider 'magic'; available: offline, openai\n")
+
+
+def test_validating_a_spec_names_the_providers_without_importing_them():
+    """A spec's provider is checked against the providers' names alone: their modules (an HTTP
+    client, the offline generators) are imported when a build makes one, and each registers
+    the name it is listed under."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from courseware.cli import app; from courseware.spec.load import load_spec; load_spec(__import__('pathlib').Path(sys.argv[1])); "
+            "print(sorted(m for m in sys.modules if m.startswith(('courseware.generate.offline', 'courseware.generate.openai_provider', 'openai'))))")  # fmt: skip
+    shown = subprocess.run([sys.executable, "-c", code, str(SPECS / f"{SAMPLE}.yaml")], capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "[]"
+    from courseware.generate.provider import MODULES, PROVIDERS, available_providers
+
+    for module in MODULES.values():
+        __import__(module)
+    assert sorted(PROVIDERS) == available_providers() == ["offline", "openai"]
 
 
 def test_committed_sample_content_is_current(cli, project):
