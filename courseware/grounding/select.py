@@ -156,7 +156,8 @@ class Grounding:
         # belongs to the lesson that ranks it highest by place in its own list (the first lesson
         # on a tie). So a lesson's own best passages stay its own whatever other lessons ask (an
         # edit to one lesson changes only the quizzes of the lessons whose passages it now ranks
-        # higher or lower), and where lessons overlap on few sources, each still gets some.
+        # higher or lower), and where lessons overlap on few sources each still gets one, unless
+        # every passage it ranks is dealt to a lesson that ranks it at least as high.
         ranked = [[i for _, i in self.best(quiz_query({"title": lesson.title, "key_points": lesson.key_points}), self._lesson_scopes[lesson.id], QUIZ_CANDIDATES)] for lesson in self.spec.lessons()]
         dealt = _dealt(ranked, QUIZ_FIRST)
         best: dict[int, tuple[int, int]] = {}  # passage left -> (place, lesson) of the lesson ranking it highest
