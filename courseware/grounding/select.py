@@ -158,7 +158,9 @@ class Grounding:
         # edit to one lesson changes only the quizzes of the lessons whose passages it now ranks
         # higher or lower), and where lessons overlap on few sources each still gets one, unless
         # every passage it ranks is dealt to a lesson that ranks it at least as high.
-        ranked = [[i for _, i in self.best(quiz_query({"title": lesson.title, "key_points": lesson.key_points}), self._lesson_scopes[lesson.id], QUIZ_CANDIDATES)] for lesson in self.spec.lessons()]
+        spec_lessons = self.spec.lessons()
+        lessons = [lesson.id for lesson in spec_lessons]
+        ranked = [[i for _, i in self.best(quiz_query({"title": lesson.title, "key_points": lesson.key_points}), self._lesson_scopes[lesson.id], QUIZ_CANDIDATES)] for lesson in spec_lessons]
         dealt = _dealt(ranked, QUIZ_FIRST)
         best: dict[int, tuple[int, int]] = {}  # passage left -> (place, lesson) of the lesson ranking it highest
         for n, found in enumerate(ranked):
@@ -166,7 +168,6 @@ class Grounding:
                 if i not in dealt and (i not in best or (place, n) < best[i]):
                     best[i] = (place, n)
         owner = dealt | {i: n for i, (_, n) in best.items()}
-        lessons = [lesson.id for lesson in self.spec.lessons()]
         claimed: dict[int, str] = {}  # what belongs with a passage and no lesson ranks: the first to need it
 
         def allowed(j: int, lesson_id: str) -> bool:
